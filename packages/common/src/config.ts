@@ -1,0 +1,58 @@
+import { type Static, type TObject, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Thrown at start-up when the environment does not satisfy a service's schema. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Reads the variables a schema names from `env`, applies defaults, converts
+ * numbers and booleans, and checks every rule. Every bad or missing variable
+ * is listed by name in one ConfigError, so an operator fixes them in one go.
+ */
+export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): Static<S> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(schema, raw);
+  const converted = Value.Convert(schema, withDefaults);
+  if (Value.Check(schema, converted)) return converted;
+
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(schema, converted)) {
+    const name = error.path.replace(/^\//, '') || missingProperty(schema, converted);
+    if (problems.has(name)) continue;
+    const got = raw[name];
+    problems.set(name, got === undefined ? `${name} is required but not set` : `${name}=${JSON.stringify(got)} is invalid: ${error.message}`);
+  }
+  throw new ConfigError([...problems.values()]);
+}
+
+function missingProperty(schema: TObject, value: unknown): string {
+  const present = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+  return (schema.required ?? []).find((key) => !present.includes(key)) ?? '(unknown)';
+}
+
+/** Schema fragments every HTTP service shares. */
+export const HttpServerConfig = {
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16 * 1024 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 25_000 }),
+};
+
+/** A URL-shaped string; checked at start-up rather than at first use. */
+export const UrlString = (options: { default?: string } = {}) =>
+  Type.String({ pattern: '^[a-z][a-z0-9+.-]*://[^\\s]+$', ...options });

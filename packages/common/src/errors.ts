@@ -1,0 +1,153 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** What went wrong, in domain terms; the HTTP mapping lives only in the error handler below. */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** Base of every error a client can cause: a stable machine-readable code and a kind, never a status. */
+export class DomainError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  /** Seconds after which a retry may succeed (rate limits, unavailable dependencies). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(kind: ErrorKind, code: string, message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'DomainError';
+    this.kind = kind;
+    this.code = code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** A downstream service or store cannot answer now; clients see 503 with Retry-After. */
+export class DependencyUnavailableError extends DomainError {
+  readonly dependency: string;
+  constructor(dependency: string, reason: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super('unavailable', 'DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable: ${reason}`, {
+      retryAfterSeconds: options.retryAfterSeconds ?? 5,
+      cause: options.cause,
+    });
+    this.name = 'DependencyUnavailableError';
+    this.dependency = dependency;
+  }
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  return {
+    type: `https://chirp.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+}
+
+/** Fastify's own client errors, by their FST_ code, with the stable code clients see. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; detail?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE', detail: 'The request body is larger than this endpoint accepts.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'EMPTY_JSON_BODY', detail: 'The body is empty but the content type is application/json.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
+};
+
+/** Maps any thrown error to an RFC 9457 answer; the only place statuses are chosen. */
+export function toProblem(error: FastifyError | Error): ProblemDetails {
+  if (error instanceof DomainError) return problem(STATUS_BY_KIND[error.kind], error.code, error.message);
+
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const context = fastifyError.validationContext ?? 'request';
+    const errors = fastifyError.validation.map((issue) => ({
+      path: `${context}${issue.instancePath || ''}`,
+      message: describeValidationIssue(issue),
+    }));
+    return problem(400, 'VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  }
+  const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
+  if (known) return problem(known.status, known.code, known.detail ?? error.message);
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return problem(400, 'MALFORMED_JSON', 'The body is not valid JSON.');
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return problem(status, 'BAD_REQUEST', error.message);
+  }
+  return problem(500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id.');
+}
+
+function describeValidationIssue(issue: { keyword: string; message?: string; params: Record<string, unknown> }): string {
+  if (issue.keyword === 'additionalProperties') return `unknown field '${String(issue.params.additionalProperty)}'`;
+  if (issue.keyword === 'required') return `missing field '${String(issue.params.missingProperty)}'`;
+  return issue.message ?? issue.keyword;
+}
+
+export function sendProblem(reply: FastifyReply, details: ProblemDetails, retryAfterSeconds?: number): FastifyReply {
+  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(retryAfterSeconds)));
+  return reply.code(details.status).type('application/problem+json').send(details);
+}
+
+/** Installs the one error handler and a problem+json 404 for unknown routes. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const details = { ...toProblem(error), instance: request.url.split('?')[0] };
+    if (details.status >= 500 && !(error instanceof DomainError)) {
+      request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error while serving request');
+    } else if (details.status >= 500) {
+      request.log.warn({ err: error, code: details.code }, 'dependency unavailable while serving request');
+    }
+    const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
+    return sendProblem(reply, details, retryAfter);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    return sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`, { instance: path }));
+  });
+}

@@ -1,0 +1,186 @@
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { installProblemHandlers, problem, sendProblem } from './errors.ts';
+import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
+
+/** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface HttpServiceOptions {
+  service: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  /** Readiness checks of this service's own dependencies, by name (`postgres`, `redis`, ...). */
+  readiness?: Record<string, ReadinessCheck>;
+  readinessTimeoutMs?: number;
+  /** The registry /metrics serves; services add their own metrics to it. */
+  metrics?: Registry;
+  requestTimeoutMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+    /** Marks the instance as draining: /readyz answers 503 so load balancers stop sending. */
+    startDraining(): void;
+  }
+}
+
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * A Fastify instance with what every Chirp service needs: problem+json errors,
+ * request ids, liveness/readiness/metrics endpoints and body limits. It never listens;
+ * `runHttpService` does that.
+ */
+export function createHttpService(options: HttpServiceOptions): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(options.service, options.logLevel),
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: requestIdFrom,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: (request) => PROBE_ROUTES.has(request.url),
+    }),
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  installProblemHandlers(app);
+  // JSON only: any other body type is answered 415 rather than reaching a handler as a string.
+  app.removeContentTypeParser('text/plain');
+
+  const registry = options.metrics ?? new Registry();
+  app.decorate('metrics', registry);
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by route template, method and status code',
+    labelNames: ['method', 'route', 'status_code'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency from arrival to response sent, by route template',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route template keeps label cardinality bounded; unmatched URLs share one label.
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (PROBE_ROUTES.has(route)) return;
+    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+    requests.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  let draining = false;
+  app.decorate('startDraining', () => {
+    draining = true;
+  });
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  // While draining, answers close their connection: a keep-alive socket that goes idle
+  // after close() began would otherwise hold the shutdown until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const checks = Object.entries(options.readiness ?? {});
+  const timeoutMs = options.readinessTimeoutMs ?? 2000;
+  app.get('/readyz', async (request, reply) => {
+    if (draining) return sendProblem(reply, problem(503, 'SHUTTING_DOWN', 'This instance is draining.'), 1);
+    const results = await Promise.all(
+      checks.map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          request.log.warn({ dependency: name, err: error }, 'readiness check failed');
+          return [name, (error as Error).message] as const;
+        }
+      }),
+    );
+    const failed = results.filter(([, status]) => status !== 'ok');
+    if (failed.length > 0) {
+      const detail = failed.map(([name, message]) => `${name}: ${message}`).join('; ');
+      return sendProblem(reply, problem(503, 'NOT_READY', detail), 5);
+    }
+    return { status: 'ok', checks: Object.fromEntries(results) };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    void reply.type(registry.contentType);
+    return registry.metrics();
+  });
+
+  return app;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface RunOptions {
+  host: string;
+  port: number;
+  /** Upper bound on the drain; past it the process exits non-zero so the orchestrator notices. */
+  shutdownTimeoutMs: number;
+  /** Closed after the server stopped taking requests, in order (consumers first, then pools). */
+  resources?: Array<{ name: string; close: () => Promise<unknown> }>;
+  signals?: NodeJS.Signals[];
+}
+
+/**
+ * Listens, and on SIGTERM/SIGINT drains: readiness goes 503, the server stops
+ * accepting and finishes in-flight requests, then resources close in order.
+ */
+export async function runHttpService(app: FastifyInstance, options: RunOptions): Promise<void> {
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error({ timeoutMs: options.shutdownTimeoutMs }, 'drain did not finish in time; exiting');
+      process.exit(1);
+    }, options.shutdownTimeoutMs);
+    force.unref();
+    app.startDraining();
+    try {
+      await app.close();
+      for (const resource of options.resources ?? []) {
+        await resource.close();
+        app.log.info({ resource: resource.name }, 'closed');
+      }
+      app.log.info('shutdown complete');
+      process.exitCode = 0;
+    } catch (error) {
+      app.log.error({ err: error }, 'error during shutdown');
+      process.exitCode = 1;
+    } finally {
+      clearTimeout(force);
+    }
+  };
+  for (const signal of signals) process.once(signal, (received) => void shutdown(received));
+  await app.listen({ host: options.host, port: options.port });
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** pino options every process uses: JSON on stdout, service name and ISO time on every line. */
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'], censor: '[redacted]' },
+  };
+}
+
+/** A logger for processes that are not HTTP servers (consumers, relays, scripts). */
+export function createLogger(service: string, level = 'info'): Logger {
+  return pino(loggerOptions(service, level));
+}
+
+/** The caller's request id when it looks like one, else a new one; never trusts arbitrary header text. */
+export function requestIdFrom(request: IncomingMessage): string {
+  const header = request.headers[REQUEST_ID_HEADER];
+  const candidate = Array.isArray(header) ? header[0] : header;
+  return candidate !== undefined && REQUEST_ID_PATTERN.test(candidate) ? candidate : randomUUID();
+}
+
+export type { Logger };

@@ -1,0 +1,121 @@
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * The one declaration of Chirp's topics, queues and subscriptions. The local stack,
+ * the tests, docker-compose and the AWS set-up all apply it through `applyTopology`.
+ */
+export interface QueueDeclaration {
+  name: string;
+  subscribesTo: readonly string[];
+  /** Receives before SQS moves a failing message to `<name>-dlq`. */
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+}
+
+export interface MessagingTopology {
+  topics: readonly string[];
+  queues: readonly QueueDeclaration[];
+}
+
+export const CHIRP_TOPOLOGY: MessagingTopology = {
+  topics: ['chirp-user-events', 'chirp-tweet-events'],
+  queues: [
+    // The timeline learns the follow graph and new tweets.
+    { name: 'chirp-timeline', subscribesTo: ['chirp-user-events', 'chirp-tweet-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+    // The tweet service keeps its copy of handles and display names.
+    { name: 'chirp-tweet', subscribesTo: ['chirp-user-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+    // The user service keeps tweet counts.
+    { name: 'chirp-user', subscribesTo: ['chirp-tweet-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+  ],
+};
+
+export const deadLetterQueueName = (queue: string): string => `${queue}-dlq`;
+
+export interface AppliedTopology {
+  topicArns: Record<string, string>;
+  queueUrls: Record<string, string>;
+  deadLetterQueueUrls: Record<string, string>;
+}
+
+/**
+ * Creates what `topology` declares, with a name prefix (tests use one per run).
+ * Every call is idempotent: SNS and SQS return the existing topic, queue or subscription.
+ * Subscriptions use raw delivery, so queue bodies are the event envelopes themselves.
+ */
+export async function applyTopology(
+  clients: { sns: SNSClient; sqs: SQSClient },
+  topology: MessagingTopology = CHIRP_TOPOLOGY,
+  prefix = '',
+): Promise<AppliedTopology> {
+  const applied: AppliedTopology = { topicArns: {}, queueUrls: {}, deadLetterQueueUrls: {} };
+  for (const topic of topology.topics) {
+    const created = await clients.sns.send(new CreateTopicCommand({ Name: prefix + topic }));
+    applied.topicArns[topic] = required(created.TopicArn, `topic ${prefix + topic}`);
+  }
+  for (const queue of topology.queues) {
+    const dlqUrl = await createQueue(clients.sqs, prefix + deadLetterQueueName(queue.name), { MessageRetentionPeriod: '1209600' });
+    const dlqArn = await queueArn(clients.sqs, dlqUrl);
+    const url = await createQueue(clients.sqs, prefix + queue.name, {
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      ReceiveMessageWaitTimeSeconds: '20',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(queue.maxReceiveCount) }),
+    });
+    const arn = await queueArn(clients.sqs, url);
+    const sources = queue.subscribesTo.map((topic) => required(applied.topicArns[topic], `topic ${topic} used by ${queue.name}`));
+    // Real SQS drops SNS deliveries unless the queue policy allows the topics to send.
+    await clients.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: url,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'chirp-topics-send',
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: arn,
+                Condition: { ArnEquals: { 'aws:SourceArn': sources } },
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    for (const topicArn of sources) {
+      await clients.sns.send(
+        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' }, ReturnSubscriptionArn: true }),
+      );
+    }
+    applied.queueUrls[queue.name] = url;
+    applied.deadLetterQueueUrls[queue.name] = dlqUrl;
+  }
+  return applied;
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+  let url: string;
+  try {
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    url = required(created.QueueUrl, `queue ${name}`);
+  } catch (error) {
+    // AWS refuses CreateQueue when an existing queue has other attributes; update it so re-runs converge.
+    if (!(error instanceof Error) || !/QueueNameExists|QueueAlreadyExists/.test(error.name)) throw error;
+    const existing = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    url = required(existing.QueueUrl, `queue ${name}`);
+  }
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  return url;
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const result = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return required(result.Attributes?.QueueArn, `ARN of ${url}`);
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`AWS answered without ${what}`);
+  return value;
+}

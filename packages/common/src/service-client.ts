@@ -1,0 +1,169 @@
+import CircuitBreaker from 'opossum';
+import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { DependencyUnavailableError } from './errors.ts';
+import { REQUEST_ID_HEADER } from './logging.ts';
+
+export interface ServiceRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The request id of the call being served, passed downstream for tracing. */
+  requestId?: string;
+  /** Overrides the method's default: GET, PUT and DELETE are idempotent, POST and PATCH are not. */
+  idempotent?: boolean;
+}
+
+export interface ServiceResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface ServiceClientOptions {
+  /** The downstream's name, used in errors, logs and breaker metrics (`tweet`, `timeline`). */
+  name: string;
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Retries after the first try, for idempotent calls only. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  breaker?: {
+    /** Percentage of failures in the rolling window that opens the breaker. */
+    errorThresholdPercentage?: number;
+    /** Calls in the window before the percentage counts (a few failures at start-up do not trip it). */
+    volumeThreshold?: number;
+    rollingCountTimeoutMs?: number;
+    resetTimeoutMs?: number;
+  };
+  connections?: number;
+  onBreakerStateChange?: (name: string, state: 'open' | 'half_open' | 'closed') => void;
+}
+
+export interface ServiceClient {
+  request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>>;
+  readonly breakerState: 'open' | 'half_open' | 'closed';
+  close(): Promise<void>;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+class DownstreamFailure extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryable = retryable;
+  }
+}
+
+/**
+ * HTTP client for one downstream service: a keep-alive connection pool, a timeout
+ * on every call, jittered retries for idempotent calls only, and a circuit breaker.
+ * 4xx answers are the caller's business and never trip the breaker; connection
+ * failures, timeouts and 5xx do. An open breaker fails fast with DependencyUnavailableError (503).
+ */
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const retries = options.retries ?? 2;
+  const retryBase = options.retryBaseDelayMs ?? 50;
+  const resetTimeoutMs = options.breaker?.resetTimeoutMs ?? 5000;
+  const dispatcher = new Agent({
+    connections: options.connections ?? 64,
+    keepAliveTimeout: 30_000,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const base = new URL(options.baseUrl);
+
+  const attempt = async (req: ServiceRequest): Promise<ServiceResponse> => {
+    const url = new URL(req.path, base);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    if (req.requestId) headers[REQUEST_ID_HEADER] = req.requestId;
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Awaited<ReturnType<typeof undiciRequest>>;
+    try {
+      response = await undiciRequest(url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        dispatcher,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new DownstreamFailure(`${req.method} ${req.path} failed: ${describe(error)}`, true, { cause: error });
+    }
+    const text = await response.body.text();
+    if (response.statusCode >= 500) {
+      throw new DownstreamFailure(`${req.method} ${req.path} answered ${response.statusCode}`, RETRYABLE_STATUSES.has(response.statusCode));
+    }
+    const type = String(response.headers['content-type'] ?? '');
+    const body = text !== '' && type.includes('json') ? (JSON.parse(text) as unknown) : text;
+    return { status: response.statusCode, headers: response.headers, body };
+  };
+
+  const withRetries = async (req: ServiceRequest): Promise<ServiceResponse> => {
+    const idempotent = req.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
+    const tries = idempotent ? retries + 1 : 1;
+    for (let n = 1; ; n += 1) {
+      try {
+        return await attempt(req);
+      } catch (error) {
+        if (n >= tries || !(error instanceof DownstreamFailure) || !error.retryable) throw error;
+        // Full jitter keeps replicas from retrying in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * retryBase * 2 ** (n - 1)));
+      }
+    }
+  };
+
+  const breaker = new CircuitBreaker(withRetries, {
+    name: options.name,
+    // The breaker's own timeout covers the whole retried call.
+    timeout: timeoutMs * (retries + 1) + retryBase * 2 ** retries,
+    errorThresholdPercentage: options.breaker?.errorThresholdPercentage ?? 50,
+    volumeThreshold: options.breaker?.volumeThreshold ?? 10,
+    rollingCountTimeout: options.breaker?.rollingCountTimeoutMs ?? 10_000,
+    resetTimeout: resetTimeoutMs,
+  });
+  let state: 'open' | 'half_open' | 'closed' = 'closed';
+  const setState = (next: typeof state) => {
+    state = next;
+    options.onBreakerStateChange?.(options.name, next);
+  };
+  breaker.on('open', () => setState('open'));
+  breaker.on('halfOpen', () => setState('half_open'));
+  breaker.on('close', () => setState('closed'));
+
+  return {
+    get breakerState() {
+      return state;
+    },
+    async request<T>(req: ServiceRequest): Promise<ServiceResponse<T>> {
+      try {
+        return (await breaker.fire(req)) as ServiceResponse<T>;
+      } catch (error) {
+        const retryAfterSeconds = Math.ceil(resetTimeoutMs / 1000);
+        if (breaker.opened) {
+          throw new DependencyUnavailableError(options.name, 'circuit breaker open after repeated failures', { retryAfterSeconds, cause: error });
+        }
+        throw new DependencyUnavailableError(options.name, (error as Error).message, { retryAfterSeconds, cause: error });
+      }
+    },
+    async close() {
+      breaker.shutdown();
+      await dispatcher.close();
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
+  if (error instanceof undiciErrors.UndiciError) return `${error.code}: ${error.message}`;
+  const code = (error as { code?: string }).code;
+  return code ? `${code} ${(error as Error).message}` : (error as Error).message;
+}

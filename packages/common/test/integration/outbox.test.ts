@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { Type } from '@sinclair/typebox';
+import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEvent, createSnsEventPublisher, defineEvent, type EventEnvelope } from '../../src/events.ts';
+import { appendToOutbox, createOutboxRelay, type OutboxRelay } from '../../src/outbox.ts';
+import { OUTBOX_MIGRATIONS, runMigrations } from '../../src/pg-migrations.ts';
+
+const NoteWritten = defineEvent('note.written', 1, Type.Object({ noteId: Type.String() }));
+const log = pino({ level: 'silent' });
+
+let db: TestDatabase;
+let topology: TestTopology;
+beforeAll(async () => {
+  [db, topology] = await Promise.all([
+    createTestDatabase(),
+    createTestTopology({ topics: ['notes'], queues: [{ name: 'readers', subscribesTo: ['notes'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 }] }),
+  ]);
+  await runMigrations(db.pool, [OUTBOX_MIGRATIONS]);
+  await db.pool.query('CREATE TABLE notes (id text PRIMARY KEY)');
+});
+afterAll(async () => {
+  await db.drop();
+  await topology.destroy();
+});
+beforeEach(async () => {
+  await drainQueue();
+  await db.pool.query('TRUNCATE outbox, notes');
+});
+
+const publishers = () => ({ notes: createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! }) });
+
+/** Writes notes and their events in one transaction, as a use case would; `fail` rolls it back. */
+async function writeNotes(ids: string[], options: { fail?: boolean } = {}): Promise<EventEnvelope[]> {
+  const events = ids.map((noteId) => createEvent(NoteWritten, { noteId }));
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('INSERT INTO notes SELECT unnest($1::text[])', [ids]);
+    await appendToOutbox(client, 'notes', events);
+    if (options.fail) throw new Error('use case failed after writing');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    if (!options.fail) throw error;
+  } finally {
+    client.release();
+  }
+  return events;
+}
+
+/** Every event id on the queue now, with repeats, deleting what it reads. */
+async function drainQueue(): Promise<string[]> {
+  const ids: string[] = [];
+  for (let empty = 0; empty < 2; ) {
+    const result = await topology.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: topology.queueUrls.readers!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const messages = result.Messages ?? [];
+    if (messages.length === 0) empty += 1;
+    for (const message of messages) {
+      ids.push((JSON.parse(message.Body!) as EventEnvelope).id);
+      await topology.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: topology.queueUrls.readers!, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+  return ids;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function withRelays<T>(count: number, options: { idleIntervalMs: number }, body: (relays: OutboxRelay[]) => Promise<T>): Promise<T> {
+  const relays = Array.from({ length: count }, () => createOutboxRelay({ pool: db.pool, publishers: publishers(), log, batchSize: 25, ...options }));
+  await Promise.all(relays.map((relay) => relay.start()));
+  try {
+    return await body(relays);
+  } finally {
+    await Promise.all(relays.map((relay) => relay.stop()));
+  }
+}
+
+describe('transactional outbox', () => {
+  it('when the transaction rolls back, then no event exists; when it commits, then every event does', async () => {
+    await writeNotes(['lost-1'], { fail: true });
+    const kept = await writeNotes(['kept-1', 'kept-2']);
+    const { rows } = await db.pool.query<{ event_id: string }>('SELECT event_id FROM outbox ORDER BY position');
+    expect(rows.map((r) => r.event_id)).toEqual(kept.map((e) => e.id));
+  });
+
+  it('when events are appended, then NOTIFY wakes the relay without waiting for its poll interval', async () => {
+    await withRelays(1, { idleIntervalMs: 120_000 }, async (relays) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const events = await writeNotes(['n-1']);
+      await until(async () => (await relays[0]!.pending()) === 0, 10_000);
+      expect(await drainQueue()).toEqual(events.map((e) => e.id));
+    });
+  });
+
+  it('when two relays share 200 pending events, then each event is published exactly once', async () => {
+    const events = await writeNotes(Array.from({ length: 200 }, (_, i) => `bulk-${i}`));
+    await withRelays(2, { idleIntervalMs: 100 }, async (relays) => {
+      await until(async () => (await relays[0]!.pending()) === 0);
+    });
+    const published = await drainQueue();
+    expect(published).toHaveLength(200);
+    expect(new Set(published)).toEqual(new Set(events.map((e) => e.id)));
+  });
+
+  it('when the relay is killed between publish and mark-sent, then the events stay pending and are published again: none lost', async () => {
+    const events = await writeNotes(['k-1', 'k-2', 'k-3']);
+    const child = spawnSync(process.execPath, [new URL('./fixtures/relay-then-die.ts', import.meta.url).pathname], {
+      env: { ...process.env, DATABASE_URL: db.url, TOPIC_ARN: topology.topicArns.notes },
+      encoding: 'utf8',
+    });
+    expect(child.signal).toBe('SIGKILL');
+    const { rows } = await db.pool.query<{ pending: string }>('SELECT count(*) AS pending FROM outbox WHERE sent_at IS NULL');
+    expect(rows[0]!.pending).toBe('3');
+
+    await withRelays(1, { idleIntervalMs: 100 }, async (relays) => {
+      await until(async () => (await relays[0]!.pending()) === 0);
+    });
+    const published = await drainQueue();
+    const ids = events.map((e) => e.id);
+    // Published by the killed relay and again by its successor; consumers dedupe on the id.
+    expect(published.sort()).toEqual([...ids, ...ids].sort());
+  });
+});

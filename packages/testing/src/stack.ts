@@ -1,0 +1,138 @@
+// Handles on the real servers for one test file, each isolated by a fresh name
+// (database, key prefix, keyspace, topology prefix) so files never see each other's data.
+import { randomBytes } from 'node:crypto';
+import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import { DeleteTopicCommand } from '@aws-sdk/client-sns';
+import { createAwsMessagingClients } from '@chirp/common/aws-clients';
+import { type AppliedTopology, applyTopology, CHIRP_TOPOLOGY, type MessagingTopology } from '@chirp/common/messaging-topology';
+import cassandra from 'cassandra-driver';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export const STACK_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CASSANDRA_CONTACT_POINTS', 'AWS_ENDPOINT_URL'] as const;
+
+export function stackEnv(): Record<(typeof STACK_VARIABLES)[number], string> & { AWS_REGION: string; CASSANDRA_LOCAL_DC: string } {
+  const missing = STACK_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0) throw new Error(`integration test run without ${missing.join(', ')}; run it through the 'integration' vitest project`);
+  return {
+    DATABASE_URL: process.env.DATABASE_URL!,
+    REDIS_URL: process.env.REDIS_URL!,
+    CASSANDRA_CONTACT_POINTS: process.env.CASSANDRA_CONTACT_POINTS!,
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL!,
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    CASSANDRA_LOCAL_DC: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
+  };
+}
+
+export const uniqueName = (prefix: string): string => `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+export interface TestDatabase {
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = stackEnv().DATABASE_URL;
+  const name = uniqueName('chirp_t_');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  return {
+    url: url.toString(),
+    pool,
+    async drop() {
+      await pool.end();
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestTopology extends AppliedTopology {
+  prefix: string;
+  clients: ReturnType<typeof createAwsMessagingClients>;
+  destroy(): Promise<void>;
+}
+
+/** Chirp's topology (or another) under a fresh name prefix on the SNS/SQS server. */
+export async function createTestTopology(topology: MessagingTopology = CHIRP_TOPOLOGY): Promise<TestTopology> {
+  const env = stackEnv();
+  const clients = createAwsMessagingClients({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL });
+  const prefix = uniqueName('t') + '-';
+  const applied = await applyTopology(clients, topology, prefix);
+  return {
+    ...applied,
+    prefix,
+    clients,
+    async destroy() {
+      for (const url of [...Object.values(applied.queueUrls), ...Object.values(applied.deadLetterQueueUrls)]) {
+        await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+      }
+      for (const arn of Object.values(applied.topicArns)) await clients.sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+      clients.sns.destroy();
+      clients.sqs.destroy();
+    },
+  };
+}
+
+/** A Redis connection whose keys all start with a fresh prefix. */
+export function createTestRedis(): { redis: Redis; prefix: string; cleanup(): Promise<void> } {
+  const prefix = uniqueName('t:') + ':';
+  const redis = new Redis(stackEnv().REDIS_URL, { keyPrefix: prefix, lazyConnect: false, maxRetriesPerRequest: 2 });
+  return {
+    redis,
+    prefix,
+    async cleanup() {
+      const raw = new Redis(stackEnv().REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await raw.del(...keys);
+      } while (cursor !== '0');
+      raw.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+export interface TestKeyspace {
+  keyspace: string;
+  client: cassandra.Client;
+  drop(): Promise<void>;
+}
+
+export function cassandraClient(keyspace?: string): cassandra.Client {
+  const env = stackEnv();
+  return new cassandra.Client({
+    contactPoints: env.CASSANDRA_CONTACT_POINTS.split(','),
+    localDataCenter: env.CASSANDRA_LOCAL_DC,
+    ...(keyspace ? { keyspace } : {}),
+  });
+}
+
+/** A new keyspace (replication 1) and a client bound to it. */
+export async function createTestKeyspace(): Promise<TestKeyspace> {
+  const keyspace = uniqueName('t_');
+  const admin = cassandraClient();
+  await admin.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  await admin.shutdown();
+  const client = cassandraClient(keyspace);
+  await client.connect();
+  return {
+    keyspace,
+    client,
+    async drop() {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+      await client.shutdown();
+    },
+  };
+}

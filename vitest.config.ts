@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/integration/**/*.test.ts', 'services/*/test/integration/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['./packages/testing/src/real-stack-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          // The servers are shared; files run one at a time so they do not fight over the 2 cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
