@@ -92,7 +92,7 @@ export function parseEnvelope(body: string): EventEnvelope {
     throw new InvalidEventError(`not an event envelope: '${first?.path ?? ''}' ${first?.message ?? ''}`.trim());
   }
   if (!ISO_DATE_TIME.test(value.occurredAt)) throw new InvalidEventError(`occurredAt '${value.occurredAt}' is not an ISO date-time`);
-  return value as EventEnvelope;
+  return value;
 }
 
 /** The port use cases publish through. */
@@ -139,7 +139,7 @@ export class EventHandlerRegistry {
   readonly #entries = new Map<string, { definition: EventDefinition; handler: EventHandler }>();
 
   on<S extends TSchema>(definition: EventDefinition<S>, handler: EventHandler<Static<S>>): this {
-    this.#entries.set(`${definition.type}@${definition.version}`, { definition, handler: handler as EventHandler });
+    this.#entries.set(`${definition.type}@${definition.version}`, { definition, handler: handler });
     return this;
   }
 
