@@ -1,0 +1,14 @@
+import { HttpServerConfig, loadConfig, UrlString } from '@chirp/common/config';
+import { type Static, Type } from '@sinclair/typebox';
+
+export const TimelineConfigSchema = Type.Object({
+  ...HttpServerConfig,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 18083 }),
+  REDIS_URL: UrlString(),
+  /** Comma-separated host:port list. */
+  CASSANDRA_CONTACT_POINTS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),
+  CASSANDRA_LOCAL_DC: Type.String({ default: 'datacenter1' }),
+});
+export type TimelineConfig = Static<typeof TimelineConfigSchema>;
+
+export const loadTimelineConfig = (env: NodeJS.ProcessEnv): TimelineConfig => loadConfig(TimelineConfigSchema, env);
