@@ -50,15 +50,8 @@ version=$(sed -n 's:.*<cassandra.version>\(.*\)</cassandra.version>.*:\1:p' "$sc
 now_ms() { date +%s%3N; }
 sed_escape() { printf '%s' "$1" | sed -e 's/[|&\\]/\\&/g'; }
 
-# True if <pid> is a live java process running CassandraDaemon on our storage dir.
-is_our_cassandra() {
-  local pid=$1 cmdline
-  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == java ]] || return 1
-  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  grep -qx 'org.apache.cassandra.service.CassandraDaemon' <<<"$cmdline" &&
-    grep -qxF -- "-Dcassandra.storagedir=$storage" <<<"$cmdline"
-}
+# shellcheck source=process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 
 port_open() {
   # shellcheck disable=SC2016 # $1 expands in the inner bash
@@ -83,7 +76,7 @@ running_pid() {
   local pid
   if [[ -f $pidfile ]]; then
     pid=$(<"$pidfile")
-    if is_our_cassandra "$pid"; then
+    if is_our_cassandra "$pid" "$storage"; then
       echo "$pid"
       return 0
     fi
@@ -208,7 +201,7 @@ else
   pid=$(<"$pidfile")
   # The pid belongs to the wrapper bash until it has exec'ed java.
   for _ in $(seq 50); do
-    is_our_cassandra "$pid" || ! kill -0 "$pid" 2>/dev/null && break
+    is_our_cassandra "$pid" "$storage" || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
 fi
@@ -216,7 +209,7 @@ fi
 # --- wait for CQL ------------------------------------------------------------
 deadline=$(($(now_ms) + start_timeout * 1000))
 until cql_ready "$native_port"; do
-  if ! is_our_cassandra "$pid"; then
+  if ! is_our_cassandra "$pid" "$storage"; then
     rm -f "$pidfile"
     fail "cassandra (pid $pid) exited during startup"
   fi

@@ -21,15 +21,8 @@ storage=$home/storage
 pidfile=$home/cassandra.pid
 stop_timeout=${CASSANDRA_STOP_TIMEOUT:-30}
 
-# Same check as in start.sh.
-is_our_cassandra() {
-  local pid=$1 cmdline
-  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == java ]] || return 1
-  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  grep -qx 'org.apache.cassandra.service.CassandraDaemon' <<<"$cmdline" &&
-    grep -qxF -- "-Dcassandra.storagedir=$storage" <<<"$cmdline"
-}
+# shellcheck source=process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 
 # True while <pid> exists and is not a zombie. (While a JVM exits, its
 # cmdline is already empty, so is_our_cassandra can't be used for this.)
@@ -53,7 +46,7 @@ if [[ ! -f $pidfile ]]; then
   exit 0
 fi
 pid=$(<"$pidfile")
-if ! is_our_cassandra "$pid"; then
+if ! is_our_cassandra "$pid" "$storage"; then
   echo "cassandra not running (stale pidfile, pid '$pid' is not our CassandraDaemon); removing it"
   rm -f "$pidfile"
   exit 0

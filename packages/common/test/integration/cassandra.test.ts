@@ -1,4 +1,4 @@
-import cassandra from 'cassandra-driver';
+import type cassandra from 'cassandra-driver';
 import { createTestKeyspace, type TestKeyspace } from '@chirp/testing/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
