@@ -1,3 +1,5 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { installProblemHandlers, problem, sendProblem } from './errors.ts';
@@ -46,9 +48,9 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   installProblemHandlers(app);
+  installValidators(app);
   // JSON only: any other body type is answered 415 rather than reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -125,6 +127,18 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
   });
 
   return app;
+}
+
+/**
+ * Two validators: query strings, params and headers arrive as text and are coerced to
+ * their schema types; JSON bodies are not, so `{"text": 123}` is a 400, not "123".
+ * Unknown fields are never stripped silently: schemas say `additionalProperties: false`.
+ */
+function installValidators(app: FastifyInstance): void {
+  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  const strict = addFormats.default(new Ajv({ ...options, coerceTypes: false }));
+  const coercing = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -12,6 +12,11 @@ function anApp(readiness: Record<string, () => Promise<unknown>> = {}): FastifyI
     { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false }) } },
     async (request, reply) => reply.code(201).send(request.body),
   );
+  app.get(
+    '/search',
+    { schema: { querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }) } },
+    async (request) => request.query,
+  );
   app.get('/things/:id', async (request) => {
     const { id } = request.params as { id: string };
     if (id === 'missing') throw new DomainError('not_found', 'THING_NOT_FOUND', `No thing ${id}.`);
@@ -110,6 +115,22 @@ describe('problem+json errors', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(response.json().detail).toContain("unknown field 'authorId'");
+  });
+
+  it('when a body field has the wrong JSON type, then 400 rather than a silent coercion', async () => {
+    app = anApp();
+    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 123 } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().detail).toContain('body/name: must be string');
+  });
+
+  it('when a query parameter is numeric text, then it is coerced; when out of range or absent, then 400 or the default', async () => {
+    app = anApp();
+    expect((await app.inject({ method: 'GET', url: '/search?limit=5' })).json()).toEqual({ limit: 5 });
+    expect((await app.inject({ method: 'GET', url: '/search' })).json()).toEqual({ limit: 20 });
+    const tooMany = await app.inject({ method: 'GET', url: '/search?limit=101' });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().detail).toContain('querystring/limit');
   });
 
   it('when a required field is missing, then 400 naming it', async () => {
