@@ -1,0 +1,15 @@
+import { DomainError } from '@chirp/common/errors';
+
+/** The stable codes clients see for user rules; the API contract names the rules (../shared/api/v1.md). */
+export const invalidHandle = (reason: string) =>
+  new DomainError('invalid', 'INVALID_HANDLE', `The handle ${reason}; use 3–15 letters, digits or underscores.`);
+export const handleTaken = () => new DomainError('conflict', 'HANDLE_TAKEN', 'That handle is taken.');
+export const passwordTooShort = (min: number) =>
+  new DomainError('invalid', 'PASSWORD_TOO_SHORT', `The password must be at least ${min} characters.`);
+export const passwordTooLong = (max: number) =>
+  new DomainError('invalid', 'PASSWORD_TOO_LONG', `The password must be at most ${max} characters.`);
+export const invalidDisplayName = (min: number, max: number) =>
+  new DomainError('invalid', 'INVALID_DISPLAY_NAME', `The display name must be ${min}–${max} characters.`);
+export const bioTooLong = (max: number) => new DomainError('invalid', 'BIO_TOO_LONG', `The bio must be at most ${max} characters.`);
+export const userNotFound = () => new DomainError('not_found', 'USER_NOT_FOUND', 'No such user.');
+export const cannotFollowSelf = () => new DomainError('invalid', 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself.');

@@ -1,0 +1,60 @@
+// The user's rules, as pure functions: what a handle, password, display name and bio may be.
+import { bioTooLong, cannotFollowSelf, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
+
+export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,15}$/;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+export const DISPLAY_NAME_MIN = 1;
+export const DISPLAY_NAME_MAX = 50;
+export const BIO_MAX = 160;
+
+export interface User {
+  id: string;
+  handle: string;
+  displayName: string;
+  bio: string;
+  createdAt: Date;
+  followersCount: number;
+  followingCount: number;
+  tweetCount: number;
+}
+
+/** Characters as a person counts them: code points, so an emoji is one, not two UTF-16 units. */
+const lengthOf = (text: string): number => [...text].length;
+
+/** The handle as given (case kept for display); uniqueness and lookups use `handleKey`. */
+export function parseHandle(raw: string): string {
+  if (lengthOf(raw) < 3) throw invalidHandle('is shorter than 3 characters');
+  if (lengthOf(raw) > 15) throw invalidHandle('is longer than 15 characters');
+  if (!HANDLE_PATTERN.test(raw)) throw invalidHandle('has characters other than letters, digits and underscores');
+  return raw;
+}
+
+/** Handles are unique and looked up without regard to case. */
+export const handleKey = (handle: string): string => handle.toLowerCase();
+
+export function checkPassword(password: string): string {
+  const length = lengthOf(password);
+  if (length < PASSWORD_MIN) throw passwordTooShort(PASSWORD_MIN);
+  if (length > PASSWORD_MAX) throw passwordTooLong(PASSWORD_MAX);
+  return password;
+}
+
+/** Trimmed; defaults to the handle when absent. */
+export function parseDisplayName(raw: string | undefined, handle: string): string {
+  if (raw === undefined) return handle;
+  const name = raw.trim();
+  const length = lengthOf(name);
+  if (length < DISPLAY_NAME_MIN || length > DISPLAY_NAME_MAX) throw invalidDisplayName(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX);
+  return name;
+}
+
+export function parseBio(raw: string): string {
+  const bio = raw.trim();
+  if (lengthOf(bio) > BIO_MAX) throw bioTooLong(BIO_MAX);
+  return bio;
+}
+
+export function checkFollow(followerId: string, followeeId: string): void {
+  if (followerId === followeeId) throw cannotFollowSelf();
+}
