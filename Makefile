@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-.PHONY: dev down test setup system-deps install lint typecheck test-unit test-integration stack status provision
+.PHONY: dev down test setup system-deps install lint typecheck test-unit test-integration stack status
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup

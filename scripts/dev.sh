@@ -7,7 +7,6 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/.stack/services"
-PG_PORT="${CHIRP_PG_PORT:-15432}"
 declare -A PORTS=([user]=18081 [tweet]=18082 [timeline]=18083 [gateway]=18080)
 ORDER=(user tweet timeline gateway)
 
@@ -17,8 +16,8 @@ service_env() {
   source "$ROOT/.stack/env"
   export PORT="${PORTS[$svc]}" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}"
   case $svc in
-    user) export DATABASE_URL="postgres://chirp:chirp@127.0.0.1:$PG_PORT/chirp_user" ;;
-    tweet) export DATABASE_URL="postgres://chirp:chirp@127.0.0.1:$PG_PORT/chirp_tweet" ;;
+    # Each data-owning service gets its own database on the stack's server.
+    user | tweet) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;
     gateway)
       export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
       export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}"

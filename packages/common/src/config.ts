@@ -44,7 +44,7 @@ function missingProperty(schema: TObject, value: unknown): string {
 /** Schema fragments every HTTP service shares. */
 export const HttpServerConfig = {
   HOST: Type.String({ default: '0.0.0.0' }),
-  PORT: Type.Integer({ minimum: 1, maximum: 65535 }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },

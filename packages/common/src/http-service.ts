@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { installProblemHandlers, problem, sendProblem } from './errors.ts';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
@@ -158,8 +158,11 @@ export interface RunOptions {
   port: number;
   /** Upper bound on the drain; past it the process exits non-zero so the orchestrator notices. */
   shutdownTimeoutMs: number;
-  /** Closed after the server stopped taking requests, in order (consumers first, then pools). */
-  resources?: Array<{ name: string; close: () => Promise<unknown> }>;
+  /**
+   * Watched from start (their background errors go to the log) and closed after the
+   * server stopped taking requests, in order (consumers first, then pools).
+   */
+  resources?: ReadonlyArray<{ name: string; watch?(log: FastifyBaseLogger): void; close(): Promise<unknown> }>;
   signals?: NodeJS.Signals[];
 }
 
@@ -195,6 +198,7 @@ export async function runHttpService(app: FastifyInstance, options: RunOptions):
       clearTimeout(force);
     }
   };
+  for (const resource of options.resources ?? []) resource.watch?.(app.log);
   for (const signal of signals) process.once(signal, (received) => void shutdown(received));
   await app.listen({ host: options.host, port: options.port });
 }

@@ -100,7 +100,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           occurredAt: row.occurred_at.toISOString(),
           payload: row.payload,
         };
-        byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), envelope]);
+        const events = byTopic.get(row.topic);
+        if (events) events.push(envelope);
+        else byTopic.set(row.topic, [envelope]);
       }
       for (const [topic, events] of byTopic) {
         const publisher = options.publishers[topic];

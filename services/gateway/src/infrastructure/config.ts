@@ -3,7 +3,6 @@ import { type Static, Type } from '@sinclair/typebox';
 
 export const GatewayConfigSchema = Type.Object({
   ...HttpServerConfig,
-  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 18080 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 8 * 1024 }),
   REDIS_URL: UrlString(),
   USER_SERVICE_URL: UrlString(),

@@ -3,7 +3,6 @@ import { type Static, Type } from '@sinclair/typebox';
 
 export const TimelineConfigSchema = Type.Object({
   ...HttpServerConfig,
-  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 18083 }),
   REDIS_URL: UrlString(),
   /** Comma-separated host:port list. */
   CASSANDRA_CONTACT_POINTS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),

@@ -3,7 +3,6 @@ import { type Static, Type } from '@sinclair/typebox';
 
 export const TweetConfigSchema = Type.Object({
   ...HttpServerConfig,
-  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 18082 }),
   DATABASE_URL: UrlString(),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 20 }),
   REDIS_URL: UrlString(),
