@@ -13,3 +13,17 @@ export const invalidDisplayName = (min: number, max: number) =>
 export const bioTooLong = (max: number) => new DomainError('invalid', 'BIO_TOO_LONG', `The bio must be at most ${max} characters.`);
 export const userNotFound = () => new DomainError('not_found', 'USER_NOT_FOUND', 'No such user.');
 export const cannotFollowSelf = () => new DomainError('invalid', 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself.');
+/** One answer for an unknown handle and a wrong password, so login never reveals which handles exist. */
+export const invalidCredentials = () => new DomainError('unauthenticated', 'INVALID_CREDENTIALS', 'The handle or password is wrong.');
+export const invalidRefreshToken = () =>
+  new DomainError('unauthenticated', 'INVALID_REFRESH_TOKEN', 'The refresh token is not valid; sign in again.');
+export const refreshTokenExpired = () =>
+  new DomainError('unauthenticated', 'REFRESH_TOKEN_EXPIRED', 'The refresh token has expired; sign in again.');
+export const sessionRevoked = () =>
+  new DomainError('unauthenticated', 'SESSION_REVOKED', 'This session was signed out or revoked; sign in again.');
+export const refreshTokenReused = () =>
+  new DomainError(
+    'unauthenticated',
+    'REFRESH_TOKEN_REUSED',
+    'This refresh token was already used, so the session has been revoked in case it was stolen; sign in again.',
+  );

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-
-const config = { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8192 };
+import { aUserApp } from '../fakes/fake-ports.ts';
 
 describe('user service readiness', () => {
   it('when its dependencies answer, then /readyz is 200 naming each', async () => {
-    const app = buildApp({ config, readiness: { postgres: async () => 'ok' } });
+    const { app } = aUserApp();
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json().checks).toEqual({ postgres: 'ok' });
@@ -13,7 +11,7 @@ describe('user service readiness', () => {
   });
 
   it('when postgres is down, then /readyz is 503 naming it and /healthz stays 200', async () => {
-    const app = buildApp({ config, readiness: { postgres: () => Promise.reject(new Error('connection refused')) } });
+    const { app } = aUserApp({ readiness: { postgres: () => Promise.reject(new Error('connection refused')) } });
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().detail).toContain('postgres: connection refused');

@@ -1,0 +1,57 @@
+import { PageQuerySchema, pageSchema } from '@chirp/common/pagination';
+import { type Static, Type } from '@sinclair/typebox';
+import type { UserView } from '../../use-cases/user-view.ts';
+
+// Lengths are checked by the domain, which owns the rules and their codes (HANDLE_TAKEN,
+// PASSWORD_TOO_LONG...); the schema bound only keeps absurd inputs out before any work is done.
+const text = () => Type.String({ maxLength: 1024 });
+
+export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,18}$' });
+export const Strict = { additionalProperties: false } as const;
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.String(),
+    handle: Type.String(),
+    displayName: Type.String(),
+    bio: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    followersCount: Type.Integer(),
+    followingCount: Type.Integer(),
+    tweetCount: Type.Integer(),
+    following: Type.Optional(Type.Boolean()),
+  },
+  { $id: 'User' },
+);
+export type UserJson = Static<typeof UserSchema>;
+
+export const toUserJson = (user: UserView): UserJson => ({ ...user, createdAt: user.createdAt.toISOString() });
+
+export const UserPageSchema = pageSchema(UserSchema);
+
+export const RegisterBody = Type.Object(
+  { handle: text(), password: text(), displayName: Type.Optional(text()) },
+  Strict,
+);
+export const LoginBody = Type.Object({ handle: text(), password: text() }, Strict);
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512 }) }, Strict);
+export const UpdateProfileBody = Type.Object(
+  { displayName: Type.Optional(text()), bio: Type.Optional(text()) },
+  { ...Strict, minProperties: 1 },
+);
+export const BatchBody = Type.Object(
+  { ids: Type.Array(IdParam, { minItems: 1, maxItems: 100 }), viewerId: Type.Optional(IdParam) },
+  Strict,
+);
+
+export const SignedInSchema = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+  user: UserSchema,
+});
+
+export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Strict);
+export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);
+export const SearchQuery = Type.Object({ ...ListQuery.properties, q: Type.String({ minLength: 1, maxLength: 400 }) }, Strict);

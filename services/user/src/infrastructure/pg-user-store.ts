@@ -1,0 +1,218 @@
+import { appendToOutbox } from '@chirp/common/outbox';
+import { sqlStateOf, withTransaction } from '@chirp/common/pg-transaction';
+import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import type { Pool, PoolClient } from 'pg';
+import type { User } from '../domain/user.ts';
+import { handleTaken, userNotFound } from '../domain/user-errors.ts';
+import type { FollowListEntry, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
+
+const USER_COLUMNS = 'u.id, u.handle, u.display_name, u.bio, u.created_at, u.followers_count, u.following_count, u.tweet_count';
+
+interface UserRow {
+  id: string;
+  handle: string;
+  display_name: string;
+  bio: string;
+  created_at: Date;
+  followers_count: string;
+  following_count: string;
+  tweet_count: string;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  handle: row.handle,
+  displayName: row.display_name,
+  bio: row.bio,
+  createdAt: row.created_at,
+  followersCount: Number(row.followers_count),
+  followingCount: Number(row.following_count),
+  tweetCount: Number(row.tweet_count),
+});
+
+/** LIKE treats % and _ as wildcards, and _ is a handle character: escape them so a prefix means what it says. */
+const likePrefix = (text: string): string => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The users table, the follow graph, sessions and tweet tallies in Postgres; events go through the outbox. */
+export function createPgUserStore(pool: Pool): UserStore {
+  const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') =>
+    async (userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]> => {
+      // The range scan on (column, sequence DESC) reads exactly one page, however deep the cursor.
+      const { rows } = await pool.query<UserRow & { sequence: string }>(
+        `SELECT ${USER_COLUMNS}, f.sequence FROM follows f JOIN users u ON u.id = f.${other}
+         WHERE f.${column} = $1 AND ($2::bigint IS NULL OR f.sequence < $2::bigint)
+         ORDER BY f.sequence DESC LIMIT $3`,
+        [userId, after ?? null, limit],
+      );
+      return rows.map((row) => ({ user: toUser(row), sequence: row.sequence }));
+    };
+
+  return {
+    async findById(id) {
+      const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+      return rows[0] && toUser(rows[0]);
+    },
+    async findByHandle(handle) {
+      const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.handle) = lower($1)`, [handle]);
+      return rows[0] && toUser(rows[0]);
+    },
+    async findManyByIds(ids) {
+      const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[])`, [ids]);
+      return rows.map(toUser);
+    },
+    async findCredentials(handle) {
+      const { rows } = await pool.query<UserRow & { password_hash: string }>(
+        `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.handle) = lower($1)`,
+        [handle],
+      );
+      return rows[0] && { user: toUser(rows[0]), passwordHash: rows[0].password_hash };
+    },
+    listFollowers: listFollows('followee_id', 'follower_id'),
+    listFollowing: listFollows('follower_id', 'followee_id'),
+    async searchByPrefix(prefix, after, limit) {
+      const { rows } = await pool.query<UserRow>(
+        `SELECT ${USER_COLUMNS} FROM users u
+         WHERE (lower(u.handle) LIKE $1 OR lower(u.display_name) LIKE $1) AND ($2::text IS NULL OR lower(u.handle) COLLATE "C" > $2)
+         ORDER BY lower(u.handle) COLLATE "C" LIMIT $3`,
+        [likePrefix(prefix), after ?? null, limit],
+      );
+      return rows.map(toUser);
+    },
+    async followedAmong(followerId, candidateIds) {
+      const { rows } = await pool.query<{ followee_id: string }>(
+        'SELECT followee_id FROM follows WHERE follower_id = $1 AND followee_id = ANY($2::bigint[])',
+        [followerId, candidateIds],
+      );
+      return new Set(rows.map((row) => row.followee_id));
+    },
+    transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
+  };
+}
+
+function transactionOn(client: PoolClient): UserTransaction {
+  return {
+    async insertUser(user, passwordHash) {
+      try {
+        await client.query(
+          `INSERT INTO users (id, handle, display_name, bio, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+          [user.id, user.handle, user.displayName, user.bio, passwordHash, user.createdAt],
+        );
+      } catch (error) {
+        if (sqlStateOf(error) === '23505') throw handleTaken();
+        throw error;
+      }
+    },
+    async lockUser(id) {
+      const { rows } = await client.query<UserRow & { profile_version: number }>(
+        `SELECT ${USER_COLUMNS}, u.profile_version FROM users u WHERE u.id = $1 FOR UPDATE`,
+        [id],
+      );
+      return rows[0] && { ...toUser(rows[0]), profileVersion: rows[0].profile_version };
+    },
+    async saveProfile(id, profile) {
+      await client.query('UPDATE users SET display_name = $2, bio = $3, profile_version = $4, updated_at = $5 WHERE id = $1', [
+        id,
+        profile.displayName,
+        profile.bio,
+        profile.profileVersion,
+        profile.updatedAt,
+      ]);
+    },
+    async setPasswordHash(id, passwordHash) {
+      await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+    },
+    async insertFollow(followerId, followeeId, at) {
+      // A racing insert of the same pair waits here for the other to commit, then inserts nothing.
+      try {
+        const { rows } = await client.query<{ sequence: string }>(
+          `INSERT INTO follows (follower_id, followee_id, sequence, created_at) VALUES ($1, $2, nextval('follow_changes'), $3)
+           ON CONFLICT DO NOTHING RETURNING sequence`,
+          [followerId, followeeId, at],
+        );
+        return rows[0]?.sequence;
+      } catch (error) {
+        // The followee was found before the transaction, so a missing row is the follower.
+        if (sqlStateOf(error) === '23503') throw userNotFound();
+        throw error;
+      }
+    },
+    async deleteFollow(followerId, followeeId) {
+      const { rows } = await client.query<{ sequence: string }>(
+        `DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING nextval('follow_changes')::text AS sequence`,
+        [followerId, followeeId],
+      );
+      return rows[0]?.sequence;
+    },
+    async adjustFollowCounts(followerId, followeeId, delta) {
+      // Both rows in id order, so two transactions touching the same two users cannot deadlock.
+      await client.query(
+        `UPDATE users SET
+           following_count = following_count + CASE WHEN id = $1 THEN $3::bigint ELSE 0 END,
+           followers_count = followers_count + CASE WHEN id = $2 THEN $3::bigint ELSE 0 END
+         WHERE id IN (SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE)`,
+        [followerId, followeeId, delta],
+      );
+    },
+    async createSession(session) {
+      await client.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+        session.id,
+        session.userId,
+        session.createdAt,
+        session.expiresAt,
+      ]);
+    },
+    async addRefreshToken(token) {
+      await client.query(
+        `INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES (decode($1, 'hex'), $2, $3, $4)`,
+        [token.hash, token.sessionId, token.issuedAt, token.expiresAt],
+      );
+    },
+    async lockRefreshToken(hash) {
+      const { rows } = await client.query<{
+        session_id: string;
+        user_id: string;
+        expires_at: Date;
+        spent_at: Date | null;
+        revoked_at: Date | null;
+        session_expires_at: Date;
+      }>(
+        `SELECT t.session_id, s.user_id, t.expires_at, t.spent_at, s.revoked_at, s.expires_at AS session_expires_at
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+         WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t, s`,
+        [hash],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const token: StoredRefreshToken = {
+        sessionId: row.session_id,
+        userId: row.user_id,
+        expiresAt: row.expires_at,
+        spentAt: row.spent_at,
+        sessionRevokedAt: row.revoked_at,
+        sessionExpiresAt: row.session_expires_at,
+      };
+      return token;
+    },
+    async spendRefreshToken(hash, at) {
+      await client.query(`UPDATE refresh_tokens SET spent_at = $2 WHERE token_hash = decode($1, 'hex')`, [hash, at]);
+    },
+    async revokeSession(sessionId, at, reason) {
+      await client.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, at, reason]);
+    },
+    async lockTweetTally(tweetId, authorId) {
+      await client.query('INSERT INTO tweet_tallies (tweet_id, author_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tweetId, authorId]);
+      const { rows } = await client.query<{ created: boolean; deleted: boolean }>(
+        'SELECT created, deleted FROM tweet_tallies WHERE tweet_id = $1 FOR UPDATE',
+        [tweetId],
+      );
+      return { created: rows[0]?.created ?? false, deleted: rows[0]?.deleted ?? false };
+    },
+    async saveTweetTally(tweetId, tally) {
+      await client.query('UPDATE tweet_tallies SET created = $2, deleted = $3 WHERE tweet_id = $1', [tweetId, tally.created, tally.deleted]);
+    },
+    async adjustTweetCount(authorId, delta) {
+      await client.query('UPDATE users SET tweet_count = tweet_count + $2 WHERE id = $1', [authorId, delta]);
+    },
+    emit: (events) => appendToOutbox(client, USER_EVENTS_TOPIC, events),
+  };
+}

@@ -1,0 +1,23 @@
+import { createEvent } from '@chirp/common/events';
+import { UserFollowed } from '@chirp/common/user-events';
+import { checkFollow, parseHandle } from '../domain/user.ts';
+import { userNotFound } from '../domain/user-errors.ts';
+import type { Clock, UserStore } from './ports.ts';
+
+/** Idempotent: following someone already followed changes nothing and emits nothing. */
+export function makeFollowUser(deps: { users: UserStore; clock: Clock }) {
+  return async function followUser(command: { followerId: string; followeeHandle: string }): Promise<void> {
+    const followee = await deps.users.findByHandle(parseHandle(command.followeeHandle));
+    if (!followee) throw userNotFound();
+    checkFollow(command.followerId, followee.id);
+    await deps.users.transaction(async (tx) => {
+      const at = deps.clock.now();
+      const sequence = await tx.insertFollow(command.followerId, followee.id, at);
+      if (sequence === undefined) return;
+      await tx.adjustFollowCounts(command.followerId, followee.id, 1);
+      await tx.emit([
+        createEvent(UserFollowed, { followerId: command.followerId, followeeId: followee.id, sequence, followedAt: at.toISOString() }, { occurredAt: at }),
+      ]);
+    });
+  };
+}

@@ -1,0 +1,92 @@
+// What the use cases need from the outside world, named for the role each plays.
+import type { EventEnvelope } from '@chirp/common/events';
+import type { RefreshTokenState } from '../domain/session.ts';
+import type { TweetTally } from '../domain/tweet-tally.ts';
+import type { User } from '../domain/user.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  /** A new time-ordered 64-bit id, as a decimal string. */
+  next(): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** `needsRehash`: the stored hash used weaker parameters than today's and should be replaced. */
+  verify(password: string, stored: string): Promise<{ valid: boolean; needsRehash: boolean }>;
+  /** As much work as a verify, against nothing: an unknown handle takes as long as a wrong password. */
+  burn(password: string): Promise<void>;
+}
+
+export interface AccessTokenIssuer {
+  issue(subject: { userId: string; sessionId: string }): { accessToken: string; expiresInSeconds: number };
+}
+
+export interface TokenSecrets {
+  /** A new opaque refresh token, and the hash that is stored in its place. */
+  newRefreshToken(): { token: string; hash: string };
+  hashOf(refreshToken: string): string;
+  newSessionId(): string;
+}
+
+/** A row of a follower or following list, with its position for the next page's cursor. */
+export interface FollowListEntry {
+  user: User;
+  sequence: string;
+}
+
+export interface StoredRefreshToken extends RefreshTokenState {
+  sessionId: string;
+  userId: string;
+}
+
+export interface UserReader {
+  findById(id: string): Promise<User | undefined>;
+  findByHandle(handle: string): Promise<User | undefined>;
+  /** The users that exist among `ids`, in no particular order. */
+  findManyByIds(ids: readonly string[]): Promise<User[]>;
+  findCredentials(handle: string): Promise<{ user: User; passwordHash: string } | undefined>;
+  /** Up to `limit` followers of `userId`, newest follow first, after the follow with sequence `after`. */
+  listFollowers(userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]>;
+  /** Up to `limit` accounts `userId` follows, newest follow first, after the follow with sequence `after`. */
+  listFollowing(userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]>;
+  /** Up to `limit` users whose handle or display name starts with `prefix` (any case), by handle, after the handle key `after`. */
+  searchByPrefix(prefix: string, after: string | undefined, limit: number): Promise<User[]>;
+  /** The ids among `candidateIds` that `followerId` follows. */
+  followedAmong(followerId: string, candidateIds: readonly string[]): Promise<Set<string>>;
+}
+
+/** Writes inside one transaction: all of them, and the events they emit, commit together or not at all. */
+export interface UserTransaction {
+  /** Throws HANDLE_TAKEN when the handle exists in any case. */
+  insertUser(user: User, passwordHash: string): Promise<void>;
+  /** The user, locked until the transaction ends. */
+  lockUser(id: string): Promise<(User & { profileVersion: number }) | undefined>;
+  saveProfile(id: string, profile: { displayName: string; bio: string; profileVersion: number; updatedAt: Date }): Promise<void>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** The follow's sequence when it is new; undefined when it already existed. */
+  insertFollow(followerId: string, followeeId: string, at: Date): Promise<string | undefined>;
+  /** A new sequence for the unfollow when the follow existed; undefined when it did not. */
+  deleteFollow(followerId: string, followeeId: string): Promise<string | undefined>;
+  adjustFollowCounts(followerId: string, followeeId: string, delta: 1 | -1): Promise<void>;
+  createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  addRefreshToken(token: { hash: string; sessionId: string; issuedAt: Date; expiresAt: Date }): Promise<void>;
+  /** The token and its session, locked until the transaction ends. */
+  lockRefreshToken(hash: string): Promise<StoredRefreshToken | undefined>;
+  spendRefreshToken(hash: string, at: Date): Promise<void>;
+  revokeSession(sessionId: string, at: Date, reason: 'logout' | 'refresh_token_reuse'): Promise<void>;
+  /** What is known of a tweet (nothing yet: neither created nor deleted), locked until the transaction ends. */
+  lockTweetTally(tweetId: string, authorId: string): Promise<TweetTally>;
+  saveTweetTally(tweetId: string, tally: TweetTally): Promise<void>;
+  adjustTweetCount(authorId: string, delta: -1 | 1): Promise<void>;
+  /** Events written with the change (the transactional outbox). */
+  emit(events: readonly EventEnvelope[]): Promise<void>;
+}
+
+export interface UserStore extends UserReader {
+  /** Runs `work` in one transaction; it may run again from the start after a deadlock. */
+  transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T>;
+}

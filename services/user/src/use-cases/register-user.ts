@@ -1,0 +1,35 @@
+import { createEvent } from '@chirp/common/events';
+import { UserRegistered } from '@chirp/common/user-events';
+import { checkPassword, parseDisplayName, parseHandle, type User } from '../domain/user.ts';
+import { handleTaken } from '../domain/user-errors.ts';
+import type { Clock, IdSource, PasswordHasher, UserStore } from './ports.ts';
+
+export interface RegisterUserCommand {
+  handle: string;
+  password: string;
+  displayName?: string | undefined;
+}
+
+export function makeRegisterUser(deps: { users: UserStore; hasher: PasswordHasher; ids: IdSource; clock: Clock }) {
+  return async function registerUser(command: RegisterUserCommand): Promise<User> {
+    const handle = parseHandle(command.handle);
+    const password = checkPassword(command.password);
+    const displayName = parseDisplayName(command.displayName, handle);
+    // Spares the hashing for a handle already taken; the unique index still decides races.
+    if (await deps.users.findByHandle(handle)) throw handleTaken();
+    const passwordHash = await deps.hasher.hash(password);
+    const now = deps.clock.now();
+    const user: User = { id: deps.ids.next(), handle, displayName, bio: '', createdAt: now, followersCount: 0, followingCount: 0, tweetCount: 0 };
+    await deps.users.transaction(async (tx) => {
+      await tx.insertUser(user, passwordHash);
+      await tx.emit([
+        createEvent(
+          UserRegistered,
+          { userId: user.id, handle, displayName, bio: '', profileVersion: 1, createdAt: now.toISOString() },
+          { occurredAt: now },
+        ),
+      ]);
+    });
+    return user;
+  };
+}

@@ -1,0 +1,179 @@
+// The user store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
+import type { EventEnvelope } from '@chirp/common/events';
+import type { TweetTally } from '../../src/domain/tweet-tally.ts';
+import { handleKey, type User } from '../../src/domain/user.ts';
+import { handleTaken, userNotFound } from '../../src/domain/user-errors.ts';
+import type { StoredRefreshToken, UserStore, UserTransaction } from '../../src/use-cases/ports.ts';
+
+interface State {
+  users: Map<string, { user: User; passwordHash: string; profileVersion: number }>;
+  follows: Map<string, { followerId: string; followeeId: string; sequence: bigint }>;
+  sessions: Map<string, { userId: string; expiresAt: Date; revokedAt: Date | null; revokedReason: string | null }>;
+  refreshTokens: Map<string, { sessionId: string; expiresAt: Date; spentAt: Date | null }>;
+  tallies: Map<string, TweetTally & { authorId: string }>;
+  events: EventEnvelope[];
+  sequence: bigint;
+}
+
+const pairKey = (followerId: string, followeeId: string) => `${followerId}>${followeeId}`;
+const bySequenceDesc = (a: { sequence: bigint }, b: { sequence: bigint }) => (a.sequence > b.sequence ? -1 : a.sequence < b.sequence ? 1 : 0);
+const copyUser = (user: User): User => ({ ...user, createdAt: new Date(user.createdAt) });
+
+export interface InMemoryUserStore extends UserStore {
+  /** Events committed so far, oldest first (what the outbox would hold). */
+  readonly events: readonly EventEnvelope[];
+  sessionOf(sessionId: string): { revokedAt: Date | null; revokedReason: string | null } | undefined;
+}
+
+export function createInMemoryUserStore(): InMemoryUserStore {
+  let state: State = {
+    users: new Map(),
+    follows: new Map(),
+    sessions: new Map(),
+    refreshTokens: new Map(),
+    tallies: new Map(),
+    events: [],
+    sequence: 0n,
+  };
+  // Transactions run one at a time, as if each held every lock; a throw restores the state before it.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const findByHandle = (handle: string) => [...state.users.values()].find((entry) => handleKey(entry.user.handle) === handleKey(handle));
+  const listFollows = (side: 'followerId' | 'followeeId', other: 'followerId' | 'followeeId') =>
+    async (userId: string, after: string | undefined, limit: number) =>
+      [...state.follows.values()]
+        .filter((follow) => follow[side] === userId && (after === undefined || follow.sequence < BigInt(after)))
+        .sort(bySequenceDesc)
+        .slice(0, limit)
+        .map((follow) => ({ user: copyUser(state.users.get(follow[other])!.user), sequence: String(follow.sequence) }));
+
+  const tx: UserTransaction = {
+    async insertUser(user, passwordHash) {
+      if (findByHandle(user.handle)) throw handleTaken();
+      state.users.set(user.id, { user: copyUser(user), passwordHash, profileVersion: 1 });
+    },
+    async lockUser(id) {
+      const entry = state.users.get(id);
+      return entry && { ...copyUser(entry.user), profileVersion: entry.profileVersion };
+    },
+    async saveProfile(id, profile) {
+      const entry = state.users.get(id)!;
+      entry.user = { ...entry.user, displayName: profile.displayName, bio: profile.bio };
+      entry.profileVersion = profile.profileVersion;
+    },
+    async setPasswordHash(id, passwordHash) {
+      state.users.get(id)!.passwordHash = passwordHash;
+    },
+    async insertFollow(followerId, followeeId) {
+      if (!state.users.has(followerId)) throw userNotFound();
+      if (state.follows.has(pairKey(followerId, followeeId))) return undefined;
+      state.sequence += 1n;
+      state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
+      return String(state.sequence);
+    },
+    async deleteFollow(followerId, followeeId) {
+      if (!state.follows.delete(pairKey(followerId, followeeId))) return undefined;
+      state.sequence += 1n;
+      return String(state.sequence);
+    },
+    async adjustFollowCounts(followerId, followeeId, delta) {
+      state.users.get(followerId)!.user.followingCount += delta;
+      state.users.get(followeeId)!.user.followersCount += delta;
+    },
+    async createSession(session) {
+      state.sessions.set(session.id, { userId: session.userId, expiresAt: session.expiresAt, revokedAt: null, revokedReason: null });
+    },
+    async addRefreshToken(token) {
+      state.refreshTokens.set(token.hash, { sessionId: token.sessionId, expiresAt: token.expiresAt, spentAt: null });
+    },
+    async lockRefreshToken(hash) {
+      const token = state.refreshTokens.get(hash);
+      const session = token && state.sessions.get(token.sessionId);
+      if (!token || !session) return undefined;
+      const stored: StoredRefreshToken = {
+        sessionId: token.sessionId,
+        userId: session.userId,
+        expiresAt: token.expiresAt,
+        spentAt: token.spentAt,
+        sessionRevokedAt: session.revokedAt,
+        sessionExpiresAt: session.expiresAt,
+      };
+      return stored;
+    },
+    async spendRefreshToken(hash, at) {
+      state.refreshTokens.get(hash)!.spentAt = at;
+    },
+    async revokeSession(sessionId, at, reason) {
+      const session = state.sessions.get(sessionId);
+      if (session && session.revokedAt === null) Object.assign(session, { revokedAt: at, revokedReason: reason });
+    },
+    async lockTweetTally(tweetId, authorId) {
+      const tally = state.tallies.get(tweetId) ?? { authorId, created: false, deleted: false };
+      state.tallies.set(tweetId, tally);
+      return { created: tally.created, deleted: tally.deleted };
+    },
+    async saveTweetTally(tweetId, tally) {
+      Object.assign(state.tallies.get(tweetId)!, tally);
+    },
+    async adjustTweetCount(authorId, delta) {
+      const entry = state.users.get(authorId);
+      if (entry) entry.user.tweetCount += delta;
+    },
+    async emit(events) {
+      state.events.push(...events);
+    },
+  };
+
+  return {
+    get events() {
+      return state.events;
+    },
+    sessionOf: (sessionId) => state.sessions.get(sessionId),
+    async findById(id) {
+      const entry = state.users.get(id);
+      return entry && copyUser(entry.user);
+    },
+    async findByHandle(handle) {
+      const entry = findByHandle(handle);
+      return entry && copyUser(entry.user);
+    },
+    async findManyByIds(ids) {
+      return ids.flatMap((id) => {
+        const entry = state.users.get(id);
+        return entry ? [copyUser(entry.user)] : [];
+      });
+    },
+    async findCredentials(handle) {
+      const entry = findByHandle(handle);
+      return entry && { user: copyUser(entry.user), passwordHash: entry.passwordHash };
+    },
+    listFollowers: listFollows('followeeId', 'followerId'),
+    listFollowing: listFollows('followerId', 'followeeId'),
+    async searchByPrefix(prefix, after, limit) {
+      const needle = prefix.toLowerCase();
+      return [...state.users.values()]
+        .map((entry) => entry.user)
+        .filter((user) => user.handle.toLowerCase().startsWith(needle) || user.displayName.toLowerCase().startsWith(needle))
+        .filter((user) => after === undefined || handleKey(user.handle) > after)
+        .sort((a, b) => (handleKey(a.handle) < handleKey(b.handle) ? -1 : 1))
+        .slice(0, limit)
+        .map(copyUser);
+    },
+    async followedAmong(followerId, candidateIds) {
+      return new Set(candidateIds.filter((id) => state.follows.has(pairKey(followerId, id))));
+    },
+    transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        const before = structuredClone(state);
+        try {
+          return await work(tx);
+        } catch (error) {
+          state = before;
+          throw error;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
