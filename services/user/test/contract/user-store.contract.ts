@@ -1,0 +1,151 @@
+// One suite for every UserStore: the in-memory fake (unit) and Postgres (integration) must
+// behave alike, so the unit tests that trust the fake are trusting the real thing.
+import { DomainError } from '@chirp/common/errors';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '../../src/domain/user.ts';
+import type { UserStore } from '../../src/use-cases/ports.ts';
+
+let serial = 0;
+/** A user with a fresh id and handle unless told otherwise. */
+export function aUser(overrides: Partial<User> = {}): User {
+  serial += 1;
+  return {
+    id: String(8_000_000_000_000_000_000n + BigInt(serial) * 1000n + BigInt(Math.floor(Math.random() * 1000))),
+    handle: `user_${serial}`,
+    displayName: `User ${serial}`,
+    bio: '',
+    createdAt: new Date('2026-01-01T00:00:00.000Z'),
+    followersCount: 0,
+    followingCount: 0,
+    tweetCount: 0,
+    ...overrides,
+  };
+}
+
+export function userStoreContract(name: string, makeStore: () => Promise<UserStore>): void {
+  describe(`UserStore contract: ${name}`, () => {
+    let store: UserStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    const insert = async (...users: User[]) => {
+      for (const user of users) await store.transaction((tx) => tx.insertUser(user, 'hash'));
+      return users;
+    };
+
+    it('when a user is inserted, then it is found by id, by handle in any case, and among ids', async () => {
+      const [user] = await insert(aUser({ handle: 'MixedCase' }));
+      expect(await store.findById(user!.id)).toEqual(user);
+      expect(await store.findByHandle('mixedcase')).toEqual(user);
+      expect(await store.findCredentials('MIXEDCASE')).toEqual({ user, passwordHash: 'hash' });
+      expect(await store.findManyByIds([user!.id, '1'])).toEqual([user]);
+      expect(await store.findByHandle('nobody_here')).toBeUndefined();
+    });
+
+    it('when a handle is taken in another case, then HANDLE_TAKEN; when a transaction throws, then nothing of it stays', async () => {
+      await insert(aUser({ handle: 'Taken_1' }));
+      await expect(store.transaction((tx) => tx.insertUser(aUser({ handle: 'taken_1' }), 'h'))).rejects.toMatchObject({ code: 'HANDLE_TAKEN' });
+      const ghost = aUser();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertUser(ghost, 'h');
+          throw new Error('use case failed');
+        }),
+      ).rejects.toThrow('use case failed');
+      expect(await store.findById(ghost.id)).toBeUndefined();
+    });
+
+    it('when a profile is saved, then the locked user shows it with its version', async () => {
+      const [user] = await insert(aUser());
+      await store.transaction((tx) => tx.saveProfile(user!.id, { displayName: 'New', bio: 'Bio', profileVersion: 2, updatedAt: new Date() }));
+      expect(await store.transaction((tx) => tx.lockUser(user!.id))).toEqual({ ...user, displayName: 'New', bio: 'Bio', profileVersion: 2 });
+      expect(await store.transaction((tx) => tx.lockUser('2'))).toBeUndefined();
+    });
+
+    it('when a pair is followed twice and unfollowed twice, then only the first of each returns a sequence, the unfollow a larger one', async () => {
+      const [a, b] = await insert(aUser(), aUser());
+      const at = new Date();
+      const followed = await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
+      expect(await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at))).toBeUndefined();
+      expect(await store.followedAmong(a!.id, [b!.id, '3'])).toEqual(new Set([b!.id]));
+      const unfollowed = await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
+      expect(await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id))).toBeUndefined();
+      expect(BigInt(unfollowed!)).toBeGreaterThan(BigInt(followed!));
+      expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
+    });
+
+    it('when a follower is unknown, then USER_NOT_FOUND', async () => {
+      const [b] = await insert(aUser());
+      const error: unknown = await store.transaction((tx) => tx.insertFollow('4', b!.id, new Date())).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
+    });
+
+    it('when counts are adjusted, then follower and followee counts move by the delta', async () => {
+      const [a, b] = await insert(aUser(), aUser());
+      await store.transaction((tx) => tx.adjustFollowCounts(a!.id, b!.id, 1));
+      await store.transaction((tx) => tx.adjustFollowCounts(b!.id, a!.id, 1));
+      await store.transaction((tx) => tx.adjustFollowCounts(a!.id, b!.id, -1));
+      expect(await store.findById(a!.id)).toMatchObject({ followingCount: 0, followersCount: 1 });
+      expect(await store.findById(b!.id)).toMatchObject({ followingCount: 1, followersCount: 0 });
+    });
+
+    it('when listing followers and following, then newest follow first, after the cursor, up to the limit', async () => {
+      const [star, x, y, z] = await insert(aUser(), aUser(), aUser(), aUser());
+      for (const fan of [x!, y!, z!]) await store.transaction((tx) => tx.insertFollow(fan.id, star!.id, new Date()));
+      const first = await store.listFollowers(star!.id, undefined, 2);
+      expect(first.map((e) => e.user.id)).toEqual([z!.id, y!.id]);
+      const rest = await store.listFollowers(star!.id, first[1]!.sequence, 2);
+      expect(rest.map((e) => e.user.id)).toEqual([x!.id]);
+      expect((await store.listFollowing(y!.id, undefined, 5)).map((e) => e.user)).toEqual([star]);
+    });
+
+    it('when searching by prefix, then handle or display name starts with it in any case, _ is literal, ordered by handle', async () => {
+      const tag = `q${Math.floor(Math.random() * 1e6)}`;
+      const [first, second, third] = await insert(
+        aUser({ handle: `${tag}_b` }),
+        aUser({ handle: `z${tag}`, displayName: `${tag.toUpperCase()} Display` }),
+        aUser({ handle: `${tag}_a` }),
+        aUser({ handle: `${tag}xa` }),
+      );
+      const page = await store.searchByPrefix(`${tag}_`, undefined, 10);
+      expect(page.map((u) => u.handle)).toEqual([third!.handle, first!.handle]);
+      const all = await store.searchByPrefix(tag.toUpperCase(), third!.handle.toLowerCase(), 10);
+      expect(all.map((u) => u.handle)).toEqual([first!.handle, `${tag}xa`, second!.handle]);
+    });
+
+    it('when a refresh token is stored, spent and its session revoked, then each lock shows the state so far', async () => {
+      const [user] = await insert(aUser());
+      const sessionId = '6f1c2a1e-0000-4000-8000-00000000000a';
+      const now = new Date('2026-02-01T00:00:00.000Z');
+      const later = new Date('2026-03-01T00:00:00.000Z');
+      await store.transaction(async (tx) => {
+        await tx.createSession({ id: sessionId, userId: user!.id, createdAt: now, expiresAt: later });
+        await tx.addRefreshToken({ hash: 'ab'.repeat(32), sessionId, issuedAt: now, expiresAt: later });
+      });
+      expect(await store.transaction((tx) => tx.lockRefreshToken('ab'.repeat(32)))).toEqual({
+        sessionId,
+        userId: user!.id,
+        expiresAt: later,
+        spentAt: null,
+        sessionRevokedAt: null,
+        sessionExpiresAt: later,
+      });
+      await store.transaction((tx) => tx.spendRefreshToken('ab'.repeat(32), now));
+      await store.transaction((tx) => tx.revokeSession(sessionId, now, 'logout'));
+      expect(await store.transaction((tx) => tx.lockRefreshToken('ab'.repeat(32)))).toMatchObject({ spentAt: now, sessionRevokedAt: now });
+      expect(await store.transaction((tx) => tx.lockRefreshToken('cd'.repeat(32)))).toBeUndefined();
+    });
+
+    it('when a tweet tally is saved and a count adjusted, then the next lock and the user show them', async () => {
+      const [user] = await insert(aUser());
+      expect(await store.transaction((tx) => tx.lockTweetTally('901', user!.id))).toEqual({ created: false, deleted: false });
+      await store.transaction(async (tx) => {
+        await tx.saveTweetTally('901', { created: true, deleted: false });
+        await tx.adjustTweetCount(user!.id, 1);
+      });
+      expect(await store.transaction((tx) => tx.lockTweetTally('901', user!.id))).toEqual({ created: true, deleted: false });
+      expect((await store.findById(user!.id))?.tweetCount).toBe(1);
+    });
+  });
+}
