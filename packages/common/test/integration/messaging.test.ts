@@ -1,3 +1,4 @@
+import { eventually } from '@chirp/testing/eventually';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
 import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
@@ -58,14 +59,6 @@ async function receiveFromDlq(): Promise<Array<{ body: string; reason: string | 
   return (result.Messages ?? []).map((m) => ({ body: m.Body ?? '', reason: m.MessageAttributes?.deadLetterReason?.StringValue }));
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function queueDepth(url: string): Promise<number> {
   const result = await topology.clients.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -82,7 +75,7 @@ describe('SNS to SQS', () => {
       seen.push(event.id);
     });
     await publisher.publish(events);
-    await until(() => seen.length >= 25);
+    await eventually(() => seen.length >= 25);
     expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
     await consumer!.stop();
     expect(await queueDepth(queueUrl())).toBe(0);
@@ -97,7 +90,7 @@ describe('SNS to SQS', () => {
       throw new Error('handler bug');
     });
     await publisher.publish([poisoned]);
-    await until(() => receives.length >= MAX_RECEIVES);
+    await eventually(() => receives.length >= MAX_RECEIVES);
     // One more poll lets SQS apply the redrive policy on the next receive.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await consumer!.stop();
@@ -117,8 +110,8 @@ describe('SNS to SQS', () => {
     startConsumer(async (event) => {
       handled.push(event.id);
     });
-    await until(() => handled.length === 1);
-    await until(() => consumer!.inFlight === 0);
+    await eventually(() => handled.length === 1);
+    await eventually(() => consumer!.inFlight === 0);
     expect(handled).toEqual([good.id]);
     const dead = await receiveFromDlq();
     expect(dead.map((m) => m.reason).sort()).toEqual(['message body is not JSON', 'no handler for event type note.exploded v1']);

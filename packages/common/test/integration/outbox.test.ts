@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
+import { drainEvents, eventually } from '@chirp/testing/eventually';
+import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
 import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -51,30 +51,8 @@ async function writeNotes(ids: string[], options: { fail?: boolean } = {}): Prom
   return events;
 }
 
-/** Every event id on the queue now, with repeats, deleting what it reads. */
-async function drainQueue(): Promise<string[]> {
-  const ids: string[] = [];
-  for (let empty = 0; empty < 2; ) {
-    const result = await topology.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: topology.queueUrls.readers!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const messages = result.Messages ?? [];
-    if (messages.length === 0) empty += 1;
-    for (const message of messages) {
-      ids.push((JSON.parse(message.Body!) as EventEnvelope).id);
-      await topology.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: topology.queueUrls.readers!, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return ids;
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const drainQueue = async (): Promise<string[]> => (await drainEvents(topology.clients.sqs, topology.queueUrls.readers!)).map((e) => e.id);
+const until = (condition: () => Promise<boolean>, timeoutMs?: number) => eventually(condition, 'outbox drained', timeoutMs);
 
 async function withRelays<T>(count: number, options: { idleIntervalMs: number }, body: (relays: OutboxRelay[]) => Promise<T>): Promise<T> {
   const relays = Array.from({ length: count }, () => createOutboxRelay({ pool: db.pool, publishers: publishers(), log, batchSize: 25, ...options }));
@@ -115,11 +93,7 @@ describe('transactional outbox', () => {
 
   it('when the relay is killed between publish and mark-sent, then the events stay pending and are published again: none lost', async () => {
     const events = await writeNotes(['k-1', 'k-2', 'k-3']);
-    const child = spawnSync(process.execPath, [new URL('./fixtures/relay-then-die.ts', import.meta.url).pathname], {
-      env: { ...process.env, DATABASE_URL: db.url, TOPIC_ARN: topology.topicArns.notes },
-      encoding: 'utf8',
-    });
-    expect(child.signal).toBe('SIGKILL');
+    expect(killRelayAfterPublish({ databaseUrl: db.url, topic: 'notes', topicArn: topology.topicArns.notes! })).toBe('SIGKILL');
     const { rows } = await db.pool.query<{ pending: string }>('SELECT count(*) AS pending FROM outbox WHERE sent_at IS NULL');
     expect(rows[0]!.pending).toBe('3');
 

@@ -1,0 +1,225 @@
+// The user service's use cases over the real adapters: Postgres, argon2id, RS256, the outbox
+// relay and the SNS/SQS emulator. Each case names the guarantee it checks.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createEvent, createSnsEventPublisher, createSqsConsumer, type EventEnvelope, type SqsConsumer } from '@chirp/common/events';
+import { createIdGenerator } from '@chirp/common/ids';
+import { createLogger } from '@chirp/common/logging';
+import { createOutboxRelay } from '@chirp/common/outbox';
+import { runMigrations } from '@chirp/common/pg-migrations';
+import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
+import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import { drainEvents, eventually } from '@chirp/testing/eventually';
+import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
+import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tweetEventHandlers } from '../../src/adapters/messaging/tweet-event-handlers.ts';
+import { buildApp } from '../../src/app.ts';
+import { createArgon2PasswordHasher } from '../../src/infrastructure/argon2-password-hasher.ts';
+import { createJwtAccessTokenIssuer, keySet, publicJwks, signingKey } from '../../src/infrastructure/jwt-access-tokens.ts';
+import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
+import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
+import { createRandomTokenSecrets } from '../../src/infrastructure/random-token-secrets.ts';
+import { systemClock } from '../../src/infrastructure/system-clock.ts';
+import { makeUserUseCases, type UserUseCases } from '../../src/use-cases/user-use-cases.ts';
+
+const log = createLogger('user-test', 'silent');
+let db: TestDatabase;
+let topology: TestTopology;
+let service: UserUseCases;
+let app: FastifyInstance;
+/** The tweet service's queue subscribes to user events: what arrives there is what consumers see. */
+let userEventsQueue: string;
+
+beforeAll(async () => {
+  [db, topology] = await Promise.all([createTestDatabase(), createTestTopology()]);
+  await runMigrations(db.pool, USER_MIGRATIONS);
+  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const keys = keySet([signingKey('test', privateKey)], 'test');
+  service = makeUserUseCases({
+    users: createPgUserStore(db.pool),
+    hasher: createArgon2PasswordHasher(),
+    issuer: createJwtAccessTokenIssuer(keys, { issuer: 'chirp-user', audience: 'chirp-api', ttlSeconds: 900 }, systemClock),
+    secrets: createRandomTokenSecrets(),
+    ids: createIdGenerator({ workerId: 1 }),
+    clock: systemClock,
+    lifetimes: { refreshTokenTtlSeconds: 3600, sessionMaxAgeSeconds: 7200 },
+  });
+  app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => db.pool.query('SELECT 1') }, useCases: service, jwks: () => publicJwks(keys) });
+  userEventsQueue = topology.queueUrls['chirp-tweet']!;
+});
+afterAll(async () => {
+  await app.close();
+  await db.drop();
+  await topology.destroy();
+});
+beforeEach(async () => {
+  await db.pool.query('UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL');
+  await drainEvents(topology.clients.sqs, userEventsQueue);
+});
+
+const register = (handle: string) => service.registerUser({ handle, password: 'password-1' });
+const uniqueHandle = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 14 - prefix.length)}`;
+const relayWith = () =>
+  createOutboxRelay({
+    pool: db.pool,
+    publishers: { [USER_EVENTS_TOPIC]: createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! }) },
+    log,
+    idleIntervalMs: 100,
+  });
+const pendingEvents = async (): Promise<EventEnvelope[]> => {
+  const { rows } = await db.pool.query<{ event_id: string; type: string; payload: unknown }>(
+    'SELECT event_id, type, payload FROM outbox WHERE sent_at IS NULL ORDER BY position',
+  );
+  return rows.map((row) => ({ id: row.event_id, type: row.type, payload: row.payload, version: 1, occurredAt: '' }));
+};
+
+describe('registration against Postgres', () => {
+  it('when two registrations of one handle race (in different case), then one 201 and one 409 HANDLE_TAKEN, and one event', async () => {
+    const handle = uniqueHandle('race');
+    const answers = await Promise.all(
+      [handle, handle.toUpperCase()].map((h) => app.inject({ method: 'POST', url: '/v1/users', payload: { handle: h, password: 'password-1' } })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.statusCode === 409)?.json()).toMatchObject({ code: 'HANDLE_TAKEN' });
+    expect((await pendingEvents()).filter((e) => e.type === 'user.registered')).toHaveLength(1);
+  });
+});
+
+describe('follow graph under concurrency', () => {
+  it('when 100 follow and unfollow calls on one pair run at once, then both counts equal the rows and the events net to them', async () => {
+    const [a, b] = await Promise.all([register(uniqueHandle('fa')), register(uniqueHandle('fb'))]);
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        i % 2 === 0 ? service.followUser({ followerId: a.id, followeeHandle: b.handle }) : service.unfollowUser({ followerId: a.id, followeeHandle: b.handle }),
+      ),
+    );
+    const { rows } = await db.pool.query<{ count: string }>('SELECT count(*) FROM follows WHERE follower_id = $1 AND followee_id = $2', [a.id, b.id]);
+    const edges = Number(rows[0]!.count);
+    expect((await service.getUser({ id: a.id })).followingCount).toBe(edges);
+    expect((await service.getUser({ id: b.id })).followersCount).toBe(edges);
+    const changes = (await pendingEvents())
+      .filter((e) => e.type === 'user.followed' || e.type === 'user.unfollowed')
+      .map((e) => ({ type: e.type, sequence: BigInt((e.payload as { sequence: string }).sequence) }))
+      .sort((x, y) => (x.sequence < y.sequence ? -1 : 1));
+    // In sequence order the changes alternate, starting with a follow, and the last one is the state.
+    changes.forEach((change, i) => expect(change.type).toBe(i % 2 === 0 ? 'user.followed' : 'user.unfollowed'));
+    expect(changes.length % 2).toBe(edges);
+    expect(changes.length).toBeGreaterThan(0);
+  });
+
+  it('when two users follow each other at once, many times, then no deadlock and both counts are exact', async () => {
+    const [a, b] = await Promise.all([register(uniqueHandle('ma')), register(uniqueHandle('mb'))]);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0 ? service.followUser({ followerId: a.id, followeeHandle: b.handle }) : service.followUser({ followerId: b.id, followeeHandle: a.handle }),
+      ),
+    );
+    expect(await service.getUser({ id: a.id })).toMatchObject({ followersCount: 1, followingCount: 1 });
+    expect(await service.getUser({ id: b.id })).toMatchObject({ followersCount: 1, followingCount: 1 });
+  });
+});
+
+describe('sessions against Postgres', () => {
+  it('when a spent refresh token is presented again, then 401 REFRESH_TOKEN_REUSED and the newer token of that session is revoked too', async () => {
+    const user = await register(uniqueHandle('sess'));
+    const login = await service.logIn({ handle: user.handle, password: 'password-1' });
+    const next = await service.refreshSession({ refreshToken: login.refreshToken });
+    await expect(service.refreshSession({ refreshToken: login.refreshToken })).rejects.toMatchObject({ code: 'REFRESH_TOKEN_REUSED' });
+    await expect(service.refreshSession({ refreshToken: next.refreshToken })).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
+    const { rows } = await db.pool.query<{ revoked_reason: string }>('SELECT revoked_reason FROM sessions WHERE user_id = $1', [user.id]);
+    expect(rows).toEqual([{ revoked_reason: 'refresh_token_reuse' }]);
+  });
+
+  it('when one refresh token is spent twice at the same moment, then exactly one call gets new tokens', async () => {
+    const user = await register(uniqueHandle('twin'));
+    const login = await service.logIn({ handle: user.handle, password: 'password-1' });
+    const results = await Promise.allSettled([login, login, login].map((l) => service.refreshSession({ refreshToken: l.refreshToken })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('when the user logs out, then refreshing fails with SESSION_REVOKED; another login still works', async () => {
+    const user = await register(uniqueHandle('out'));
+    const first = await service.logIn({ handle: user.handle, password: 'password-1' });
+    const second = await service.logIn({ handle: user.handle, password: 'password-1' });
+    await service.logOut({ refreshToken: first.refreshToken });
+    await expect(service.refreshSession({ refreshToken: first.refreshToken })).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
+    expect((await service.refreshSession({ refreshToken: second.refreshToken })).user.id).toBe(user.id);
+  });
+});
+
+describe('events through the outbox', () => {
+  it('when users register, follow, update and unfollow, then each change reaches the queue once, in one event each', async () => {
+    const [a, b] = await Promise.all([register(uniqueHandle('ea')), register(uniqueHandle('eb'))]);
+    await service.followUser({ followerId: a.id, followeeHandle: b.handle });
+    await service.updateProfile({ userId: a.id, bio: 'hello' });
+    await service.unfollowUser({ followerId: a.id, followeeHandle: b.handle });
+    const written = await pendingEvents();
+    const relay = relayWith();
+    await relay.start();
+    try {
+      await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
+    } finally {
+      await relay.stop();
+    }
+    const received = await drainEvents(topology.clients.sqs, userEventsQueue);
+    expect(received.map((e) => e.id).sort()).toEqual(written.map((e) => e.id).sort());
+    expect(received.map((e) => e.type).sort()).toEqual(['user.followed', 'user.registered', 'user.registered', 'user.unfollowed', 'user.updated']);
+    expect(received.find((e) => e.type === 'user.followed')?.payload).toMatchObject({ followerId: a.id, followeeId: b.id });
+  });
+
+  it('when the relay is killed between publish and mark-sent, then every event is published again by the next relay: none lost', async () => {
+    const user = await register(uniqueHandle('kill'));
+    await service.updateProfile({ userId: user.id, displayName: 'Killed Relay' });
+    const written = (await pendingEvents()).map((e) => e.id);
+    expect(killRelayAfterPublish({ databaseUrl: db.url, topic: USER_EVENTS_TOPIC, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! })).toBe('SIGKILL');
+    expect((await pendingEvents()).map((e) => e.id)).toEqual(written);
+    const relay = relayWith();
+    await relay.start();
+    try {
+      await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
+    } finally {
+      await relay.stop();
+    }
+    const received = (await drainEvents(topology.clients.sqs, userEventsQueue)).map((e) => e.id);
+    // Twice each (once per relay): at least once is the guarantee, and consumers dedupe on the id.
+    expect(received.sort()).toEqual([...written, ...written].sort());
+  });
+});
+
+describe('tweet counts from the tweet event queue', () => {
+  let consumer: SqsConsumer | undefined;
+  afterAll(async () => {
+    await consumer?.stop();
+  });
+
+  it('when tweet events arrive twice and a delete before its create, then each author count is exact; a malformed message goes to the DLQ', async () => {
+    const author = await register(uniqueHandle('tc'));
+    consumer = createSqsConsumer({
+      sqs: topology.clients.sqs,
+      queueUrl: topology.queueUrls['chirp-user']!,
+      deadLetterQueueUrl: topology.deadLetterQueueUrls['chirp-user']!,
+      handlers: tweetEventHandlers(service.recordTweetFact),
+      log,
+      waitTimeSeconds: 1,
+    });
+    consumer.start();
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns[TWEET_EVENTS_TOPIC]! });
+    const now = new Date().toISOString();
+    const created = (tweetId: string) => createEvent(TweetCreated, { tweetId, authorId: author.id, createdAt: now, replyToId: null, mentions: [], hashtags: [] });
+    const deleted = (tweetId: string) => createEvent(TweetDeleted, { tweetId, authorId: author.id, deletedAt: now });
+    const first = created('101');
+    await publisher.publish([first, first, created('102'), deleted('103')]);
+    await publisher.publish([created('103'), deleted('102'), deleted('102')]);
+    await topology.clients.sqs.send(new SendMessageCommand({ QueueUrl: topology.queueUrls['chirp-user']!, MessageBody: '{"not":"an event"}' }));
+
+    await eventually(async () => {
+      const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM tweet_tallies WHERE author_id = $1', [author.id]);
+      return rows[0]!.n === '3' && consumer!.inFlight === 0;
+    }, 'tweet events handled');
+    await eventually(async () => (await drainEvents(topology.clients.sqs, topology.deadLetterQueueUrls['chirp-user']!)).length === 1, 'malformed message dead-lettered');
+    // 101 counts; 102 was created then deleted; 103's delete came first, so it never counts.
+    expect((await service.getUser({ id: author.id })).tweetCount).toBe(1);
+  });
+});
