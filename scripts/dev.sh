@@ -17,7 +17,11 @@ service_env() {
   export PORT="${PORTS[$svc]}" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}"
   case $svc in
     # Each data-owning service gets its own database on the stack's server.
-    user | tweet) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;
+    user | tweet) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;&
+    user)
+      export JWT_KEYS_DIR="$ROOT/.stack/jwt-keys" JWT_ACTIVE_KID=dev-1
+      export USER_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_USER_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_USER" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_USER"
+      ;;
     gateway)
       export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
       export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}"
@@ -32,8 +36,18 @@ ours() { # pidfile: true when it names a live node process running this repo's s
   kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$ROOT/services/"
 }
 
+# A signing key for access tokens on this machine only; in Kubernetes it comes from a Secret.
+dev_signing_key() {
+  local dir="$ROOT/.stack/jwt-keys"
+  [ -f "$dir/dev-1.pem" ] && return 0
+  mkdir -p "$dir"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/dev-1.pem" 2>/dev/null
+  chmod 600 "$dir/dev-1.pem"
+}
+
 up() {
   "$ROOT/scripts/stack.sh" up
+  dev_signing_key
   mkdir -p "$RUN"
   for svc in "${ORDER[@]}"; do
     if ours "$RUN/$svc.pid"; then echo "dev: $svc already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi

@@ -103,7 +103,7 @@ sqs_up() {
     log "SNS/SQS emulator already answers on $SQS_PORT"
   fi
   # The one topology declaration (packages/common/src/messaging-topology.ts), applied idempotently.
-  AWS_ENDPOINT_URL="http://127.0.0.1:$SQS_PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node "$ROOT/scripts/provision-messaging.ts" >/dev/null ||
+  AWS_ENDPOINT_URL="http://127.0.0.1:$SQS_PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node "$ROOT/scripts/provision-messaging.ts" --env >"$STACK/messaging.env" ||
     fail "could not create topics and queues on the emulator; see $dir/fauxqs.log"
 }
 sqs_down() {
@@ -129,6 +129,8 @@ export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test
 ENV
+  # Topic ARNs and queue URLs, as the last provisioning found them.
+  if [ -f "$STACK/messaging.env" ]; then cat "$STACK/messaging.env"; fi
 }
 
 case "${1:-}" in

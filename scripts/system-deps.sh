@@ -13,9 +13,10 @@ java_major=$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | hea
 command -v mvn >/dev/null || missing+=(maven)
 command -v curl >/dev/null || missing+=(curl)
 command -v setpriv >/dev/null || missing+=(util-linux)
+command -v openssl >/dev/null || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system-deps: all present (postgres, redis, java $java_major, maven, curl)"
+  echo "system-deps: all present (postgres, redis, java $java_major, maven, curl, openssl)"
   exit 0
 fi
 
