@@ -1,15 +1,21 @@
 import { createEvent } from '@chirp/common/events';
 import { UserFollowed } from '@chirp/common/user-events';
-import { checkFollow, parseHandle } from '../domain/user.ts';
+import { checkFollow, parseHandle, type User } from '../domain/user.ts';
 import { userNotFound } from '../domain/user-errors.ts';
-import type { Clock, UserStore } from './ports.ts';
+import type { Clock, UserReader, UserStore } from './ports.ts';
+
+/** The account to follow or unfollow: it must exist and must not be the follower. */
+export async function findFollowee(users: UserReader, followerId: string, followeeHandle: string): Promise<User> {
+  const followee = await users.findByHandle(parseHandle(followeeHandle));
+  if (!followee) throw userNotFound();
+  checkFollow(followerId, followee.id);
+  return followee;
+}
 
 /** Idempotent: following someone already followed changes nothing and emits nothing. */
 export function makeFollowUser(deps: { users: UserStore; clock: Clock }) {
   return async function followUser(command: { followerId: string; followeeHandle: string }): Promise<void> {
-    const followee = await deps.users.findByHandle(parseHandle(command.followeeHandle));
-    if (!followee) throw userNotFound();
-    checkFollow(command.followerId, followee.id);
+    const followee = await findFollowee(deps.users, command.followerId, command.followeeHandle);
     await deps.users.transaction(async (tx) => {
       const at = deps.clock.now();
       const sequence = await tx.insertFollow(command.followerId, followee.id, at);

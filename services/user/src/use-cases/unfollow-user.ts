@@ -1,15 +1,12 @@
 import { createEvent } from '@chirp/common/events';
 import { UserUnfollowed } from '@chirp/common/user-events';
-import { checkFollow, parseHandle } from '../domain/user.ts';
-import { userNotFound } from '../domain/user-errors.ts';
+import { findFollowee } from './follow-user.ts';
 import type { Clock, UserStore } from './ports.ts';
 
 /** Idempotent: unfollowing someone not followed changes nothing and emits nothing. */
 export function makeUnfollowUser(deps: { users: UserStore; clock: Clock }) {
   return async function unfollowUser(command: { followerId: string; followeeHandle: string }): Promise<void> {
-    const followee = await deps.users.findByHandle(parseHandle(command.followeeHandle));
-    if (!followee) throw userNotFound();
-    checkFollow(command.followerId, followee.id);
+    const followee = await findFollowee(deps.users, command.followerId, command.followeeHandle);
     await deps.users.transaction(async (tx) => {
       const sequence = await tx.deleteFollow(command.followerId, followee.id);
       if (sequence === undefined) return;

@@ -54,20 +54,28 @@ afterAll(async () => {
   await db.drop();
   await topology.destroy();
 });
+/** Marks what earlier cases wrote as sent, so a case sees only its own outbox rows. */
 beforeEach(async () => {
   await db.pool.query('UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL');
-  await drainEvents(topology.clients.sqs, userEventsQueue);
 });
 
 const register = (handle: string) => service.registerUser({ handle, password: 'password-1' });
 const uniqueHandle = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 14 - prefix.length)}`;
-const relayWith = () =>
-  createOutboxRelay({
+/** Runs a relay until the outbox has nothing pending. */
+async function relayUntilDrained(): Promise<void> {
+  const relay = createOutboxRelay({
     pool: db.pool,
     publishers: { [USER_EVENTS_TOPIC]: createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! }) },
     log,
     idleIntervalMs: 100,
   });
+  await relay.start();
+  try {
+    await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
+  } finally {
+    await relay.stop();
+  }
+}
 const pendingEvents = async (): Promise<EventEnvelope[]> => {
   const { rows } = await db.pool.query<{ event_id: string; type: string; payload: unknown }>(
     'SELECT event_id, type, payload FROM outbox WHERE sent_at IS NULL ORDER BY position',
@@ -150,19 +158,17 @@ describe('sessions against Postgres', () => {
 });
 
 describe('events through the outbox', () => {
+  beforeEach(async () => {
+    await drainEvents(topology.clients.sqs, userEventsQueue);
+  });
+
   it('when users register, follow, update and unfollow, then each change reaches the queue once, in one event each', async () => {
     const [a, b] = await Promise.all([register(uniqueHandle('ea')), register(uniqueHandle('eb'))]);
     await service.followUser({ followerId: a.id, followeeHandle: b.handle });
     await service.updateProfile({ userId: a.id, bio: 'hello' });
     await service.unfollowUser({ followerId: a.id, followeeHandle: b.handle });
     const written = await pendingEvents();
-    const relay = relayWith();
-    await relay.start();
-    try {
-      await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
-    } finally {
-      await relay.stop();
-    }
+    await relayUntilDrained();
     const received = await drainEvents(topology.clients.sqs, userEventsQueue);
     expect(received.map((e) => e.id).sort()).toEqual(written.map((e) => e.id).sort());
     expect(received.map((e) => e.type).sort()).toEqual(['user.followed', 'user.registered', 'user.registered', 'user.unfollowed', 'user.updated']);
@@ -175,13 +181,7 @@ describe('events through the outbox', () => {
     const written = (await pendingEvents()).map((e) => e.id);
     expect(killRelayAfterPublish({ databaseUrl: db.url, topic: USER_EVENTS_TOPIC, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! })).toBe('SIGKILL');
     expect((await pendingEvents()).map((e) => e.id)).toEqual(written);
-    const relay = relayWith();
-    await relay.start();
-    try {
-      await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
-    } finally {
-      await relay.stop();
-    }
+    await relayUntilDrained();
     const received = (await drainEvents(topology.clients.sqs, userEventsQueue)).map((e) => e.id);
     // Twice each (once per relay): at least once is the guarantee, and consumers dedupe on the id.
     expect(received.sort()).toEqual([...written, ...written].sort());
