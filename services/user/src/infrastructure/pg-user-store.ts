@@ -90,6 +90,15 @@ export function createPgUserStore(pool: Pool): UserStore {
 }
 
 function transactionOn(client: PoolClient): UserTransaction {
+  /**
+   * Follows and unfollows of one pair take turns on a transaction-scoped advisory lock, so
+   * each takes its sequence number only after the one before it committed: in sequence
+   * order the changes of a pair are in the order they happened. (Without it, an INSERT
+   * draws its number, then waits on a racing DELETE that draws a later one.)
+   */
+  const lockPair = async (followerId: string, followeeId: string) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('follows:' || $1 || ':' || $2, 0))`, [followerId, followeeId]);
+  };
   return {
     async insertUser(user, passwordHash) {
       try {
@@ -122,7 +131,7 @@ function transactionOn(client: PoolClient): UserTransaction {
       await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
     },
     async insertFollow(followerId, followeeId, at) {
-      // A racing insert of the same pair waits here for the other to commit, then inserts nothing.
+      await lockPair(followerId, followeeId);
       try {
         const { rows } = await client.query<{ sequence: string }>(
           `INSERT INTO follows (follower_id, followee_id, sequence, created_at) VALUES ($1, $2, nextval('follow_changes'), $3)
@@ -137,6 +146,7 @@ function transactionOn(client: PoolClient): UserTransaction {
       }
     },
     async deleteFollow(followerId, followeeId) {
+      await lockPair(followerId, followeeId);
       const { rows } = await client.query<{ sequence: string }>(
         `DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING nextval('follow_changes')::text AS sequence`,
         [followerId, followeeId],
