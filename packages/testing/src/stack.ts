@@ -50,6 +50,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await pool.end();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // pool.end() resolves before its connections have finished closing; forcing the drop
+      // while they close would hand them a FATAL with no listener left (an uncaught error).
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0]?.n === '0') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
