@@ -1,0 +1,58 @@
+-- Tweets, likes, idempotency keys, and the authors this service learns from user events.
+
+-- Users as the user events describe them; the highest profile_version wins, so late events change nothing.
+CREATE TABLE authors (
+  id               bigint  PRIMARY KEY,
+  handle           text    NOT NULL,
+  display_name     text    NOT NULL,
+  profile_version  integer NOT NULL
+);
+
+CREATE TABLE tweets (
+  id           bigint      PRIMARY KEY,
+  author_id    bigint      NOT NULL,
+  text         text        NOT NULL,
+  created_at   timestamptz NOT NULL,
+  -- Tweets are only ever soft-deleted, so a reply's parent row always exists.
+  reply_to_id  bigint      REFERENCES tweets (id),
+  hashtags     text[]      NOT NULL DEFAULT '{}',
+  mentions     text[]      NOT NULL DEFAULT '{}',
+  like_count   bigint      NOT NULL DEFAULT 0 CHECK (like_count >= 0),
+  reply_count  bigint      NOT NULL DEFAULT 0 CHECK (reply_count >= 0),
+  deleted_at   timestamptz,
+  -- 'simple': lower-cased whole words, no stemming and no stop words, so 'the' and 'running' match only themselves.
+  words        tsvector    GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED
+);
+-- Every index leaves deleted tweets out, so no read path can return one.
+-- The user timeline, newest first: one range scan per page.
+CREATE INDEX tweets_by_author ON tweets (author_id, id DESC) WHERE deleted_at IS NULL;
+-- A tweet's replies, oldest first.
+CREATE INDEX tweets_replies ON tweets (reply_to_id, id) WHERE reply_to_id IS NOT NULL AND deleted_at IS NULL;
+-- Search: whole words and hashtags.
+CREATE INDEX tweets_words ON tweets USING gin (words) WHERE deleted_at IS NULL;
+CREATE INDEX tweets_hashtags ON tweets USING gin (hashtags) WHERE deleted_at IS NULL;
+
+CREATE TABLE likes (
+  tweet_id    bigint      NOT NULL REFERENCES tweets (id),
+  user_id     bigint      NOT NULL,
+  created_at  timestamptz NOT NULL,
+  PRIMARY KEY (tweet_id, user_id)
+);
+-- likedByMe for a page of tweets: one probe per tweet of the caller's likes.
+CREATE INDEX likes_by_user ON likes (user_id, tweet_id);
+
+-- The first tweet an Idempotency-Key created, per author; rows older than the window are pruned.
+CREATE TABLE idempotency_keys (
+  author_id   bigint      NOT NULL,
+  key         text        NOT NULL,
+  tweet_id    bigint      NOT NULL REFERENCES tweets (id),
+  created_at  timestamptz NOT NULL,
+  PRIMARY KEY (author_id, key)
+);
+CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
+
+-- Tweet events this service consumed, so a redelivered one is applied once.
+CREATE TABLE consumed_events (
+  event_id     text        PRIMARY KEY,
+  consumed_at  timestamptz NOT NULL DEFAULT now()
+);
