@@ -136,13 +136,15 @@ ENV
 case "${1:-}" in
   up)
     mkdir -p "$STACK"
-    only="${2:-postgres redis sqs cassandra}"
+    only="${*:2}"
+    only="${only:-postgres redis sqs cassandra}"
     for part in $only; do "${part}_up"; done
     print_env >"$STACK/env"
     log "connection variables: $STACK/env"
     ;;
   down)
-    for part in ${2:-cassandra sqs redis postgres}; do "${part}_down"; done
+    only="${*:2}"
+    for part in ${only:-cassandra sqs redis postgres}; do "${part}_down"; done
     ;;
   status)
     for entry in "postgres $PG_PORT" "redis $REDIS_PORT" "cassandra $CASSANDRA_PORT" "sqs $SQS_PORT"; do

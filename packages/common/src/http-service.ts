@@ -3,6 +3,8 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { installProblemHandlers, problem, sendProblem } from './errors.ts';
+import { ID_FORMAT } from './id-schema.ts';
+import { isValidId } from './ids.ts';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
 
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
@@ -138,6 +140,7 @@ function installValidators(app: FastifyInstance): void {
   const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   const strict = addFormats.default(new Ajv({ ...options, coerceTypes: false }));
   const coercing = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }));
+  for (const ajv of [strict, coercing]) ajv.addFormat(ID_FORMAT, { type: 'string', validate: isValidId });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 }
 

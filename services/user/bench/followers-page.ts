@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { USER_MIGRATIONS } from '../src/infrastructure/migrations.ts';
-import { createPgUserStore } from '../src/infrastructure/pg-user-store.ts';
+import { createPgUserStore, followListSql } from '../src/infrastructure/pg-user-store.ts';
 import { systemClock } from '../src/infrastructure/system-clock.ts';
 import { makeUserUseCases } from '../src/use-cases/user-use-cases.ts';
 
@@ -96,11 +96,12 @@ for (const [name, values] of Object.entries(timings)) {
 const ratio = quantile(timings[`page ${DEEP_PAGE}`]!, 0.5) / quantile(timings['page 1']!, 0.5);
 console.log(`  page ${DEEP_PAGE} / page 1 median ratio: ${ratio.toFixed(2)}`);
 
-const plan = await pool.query<{ 'QUERY PLAN': string }>(
-  `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT f.sequence FROM follows f JOIN users u ON u.id = f.follower_id
-   WHERE f.followee_id = $1 AND f.sequence < $2 ORDER BY f.sequence DESC LIMIT 21`,
-  [STAR, rows[0]!.sequence],
-);
+// The very statement the store runs for a followers page.
+const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${followListSql('followee_id', 'follower_id')}`, [
+  STAR,
+  rows[0]!.sequence,
+  PAGE + 1,
+]);
 console.log(`\nplan of the page ${DEEP_PAGE} query:\n${plan.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
 
 await app.close();

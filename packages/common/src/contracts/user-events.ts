@@ -1,17 +1,19 @@
 // The user service's events, as every producer and consumer checks them (topic chirp-user-events).
 import { Type } from '@sinclair/typebox';
 import { defineEvent, ISO_DATE_TIME } from '../events.ts';
+import { IdString as idString } from '../id-schema.ts';
 
 export const USER_EVENTS_TOPIC = 'chirp-user-events';
 
-export const IdString = Type.String({ pattern: '^[1-9][0-9]{0,18}$' });
+export const IdString = idString();
 export const Timestamp = Type.String({ pattern: ISO_DATE_TIME });
 
 const Profile = {
   userId: IdString,
-  handle: Type.String({ minLength: 3, maxLength: 15 }),
-  displayName: Type.String({ minLength: 1, maxLength: 50 }),
-  bio: Type.String({ maxLength: 160 }),
+  // Lengths are the producer's domain rules (counted in code points); a UTF-16 maxLength here would disagree.
+  handle: Type.String({ minLength: 3 }),
+  displayName: Type.String({ minLength: 1 }),
+  bio: Type.String(),
   /** Rises by one with every profile change; consumers keep the highest they have seen. */
   profileVersion: Type.Integer({ minimum: 1 }),
 };

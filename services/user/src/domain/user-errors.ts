@@ -9,7 +9,9 @@ export const passwordTooShort = (min: number) =>
 export const passwordTooLong = (max: number) =>
   new DomainError('invalid', 'PASSWORD_TOO_LONG', `The password must be at most ${max} characters.`);
 export const invalidDisplayName = (min: number, max: number) =>
-  new DomainError('invalid', 'INVALID_DISPLAY_NAME', `The display name must be ${min}–${max} characters.`);
+  new DomainError('invalid', 'INVALID_DISPLAY_NAME', `The display name must be ${min}–${max} characters, without control characters.`);
+export const invalidBio = () =>
+  new DomainError('invalid', 'INVALID_BIO', 'The bio has characters that cannot be stored (a NUL, or half of an emoji).');
 export const bioTooLong = (max: number) => new DomainError('invalid', 'BIO_TOO_LONG', `The bio must be at most ${max} characters.`);
 export const userNotFound = () => new DomainError('not_found', 'USER_NOT_FOUND', 'No such user.');
 export const cannotFollowSelf = () => new DomainError('invalid', 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself.');

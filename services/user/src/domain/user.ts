@@ -1,5 +1,5 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
-import { bioTooLong, cannotFollowSelf, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
+import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,15}$/;
 export const PASSWORD_MIN = 8;
@@ -21,6 +21,13 @@ export interface User {
 
 /** Characters as a person counts them: code points, so an emoji is one, not two UTF-16 units. */
 const lengthOf = (text: string): number => [...text].length;
+
+/**
+ * Text Postgres can store and JSON can carry: well-formed Unicode (no half of an emoji) and
+ * no NUL. Display names also refuse the other control characters.
+ */
+export const isStorableText = (text: string, options: { controls: boolean }): boolean =>
+  text.isWellFormed() && (options.controls ? !/\p{Cc}/u.test(text) : !text.includes('\u0000'));
 
 /** The handle as given (case kept for display); uniqueness and lookups use `handleKey`. */
 export function parseHandle(raw: string): string {
@@ -45,12 +52,15 @@ export function parseDisplayName(raw: string | undefined, handle: string): strin
   if (raw === undefined) return handle;
   const name = raw.trim();
   const length = lengthOf(name);
-  if (length < DISPLAY_NAME_MIN || length > DISPLAY_NAME_MAX) throw invalidDisplayName(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX);
+  if (length < DISPLAY_NAME_MIN || length > DISPLAY_NAME_MAX || !isStorableText(name, { controls: true })) {
+    throw invalidDisplayName(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX);
+  }
   return name;
 }
 
 export function parseBio(raw: string): string {
   const bio = raw.trim();
+  if (!isStorableText(bio, { controls: false })) throw invalidBio();
   if (lengthOf(bio) > BIO_MAX) throw bioTooLong(BIO_MAX);
   return bio;
 }

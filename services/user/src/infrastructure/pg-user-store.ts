@@ -30,22 +30,29 @@ const toUser = (row: UserRow): User => ({
   tweetCount: Number(row.tweet_count),
 });
 
-/** LIKE treats % and _ as wildcards, and _ is a handle character: escape them so a prefix means what it says. */
-const likePrefix = (text: string): string => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * LIKE treats % and _ as wildcards, and _ is a handle character: escape them so a prefix
+ * means what it says. Lower-casing is left to Postgres (lower($1)), so both sides of the
+ * comparison follow the same case rules, outside ASCII too.
+ */
+const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** One page of a follow list: $1 the user, $2 the sequence after which to start (or null), $3 the row limit. */
+export const followListSql = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id'): string =>
+  `SELECT ${USER_COLUMNS}, f.sequence FROM follows f JOIN users u ON u.id = f.${other}
+   WHERE f.${column} = $1 AND ($2::bigint IS NULL OR f.sequence < $2::bigint)
+   ORDER BY f.sequence DESC LIMIT $3`;
 
 /** The users table, the follow graph, sessions and tweet tallies in Postgres; events go through the outbox. */
 export function createPgUserStore(pool: Pool): UserStore {
-  const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') =>
-    async (userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]> => {
+  const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') => {
+    const sql = followListSql(column, other);
+    return async (userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]> => {
       // The range scan on (column, sequence DESC) reads exactly one page, however deep the cursor.
-      const { rows } = await pool.query<UserRow & { sequence: string }>(
-        `SELECT ${USER_COLUMNS}, f.sequence FROM follows f JOIN users u ON u.id = f.${other}
-         WHERE f.${column} = $1 AND ($2::bigint IS NULL OR f.sequence < $2::bigint)
-         ORDER BY f.sequence DESC LIMIT $3`,
-        [userId, after ?? null, limit],
-      );
+      const { rows } = await pool.query<UserRow & { sequence: string }>(sql, [userId, after ?? null, limit]);
       return rows.map((row) => ({ user: toUser(row), sequence: row.sequence }));
     };
+  };
 
   return {
     async findById(id) {
@@ -72,7 +79,7 @@ export function createPgUserStore(pool: Pool): UserStore {
     async searchByPrefix(prefix, after, limit) {
       const { rows } = await pool.query<UserRow>(
         `SELECT ${USER_COLUMNS} FROM users u
-         WHERE (lower(u.handle) LIKE $1 OR lower(u.display_name) LIKE $1) AND ($2::text IS NULL OR lower(u.handle) COLLATE "C" > $2)
+         WHERE (lower(u.handle) LIKE lower($1) OR lower(u.display_name) LIKE lower($1)) AND ($2::text IS NULL OR lower(u.handle) COLLATE "C" > $2)
          ORDER BY lower(u.handle) COLLATE "C" LIMIT $3`,
         [likePrefix(prefix), after ?? null, limit],
       );
@@ -107,7 +114,8 @@ function transactionOn(client: PoolClient): UserTransaction {
           [user.id, user.handle, user.displayName, user.bio, passwordHash, user.createdAt],
         );
       } catch (error) {
-        if (sqlStateOf(error) === '23505') throw handleTaken();
+        // Only the handle index means the handle is taken; a duplicate id is a bug (check WORKER_ID) and stays a 500.
+        if (sqlStateOf(error) === '23505' && (error as { constraint?: string }).constraint === 'users_handle_key') throw handleTaken();
         throw error;
       }
     },

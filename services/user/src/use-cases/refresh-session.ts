@@ -17,7 +17,8 @@ export function makeRefreshSession(deps: SessionTokenDeps & { users: UserStore; 
       const verdict = judgeRefresh(token, now);
       if (verdict === 'reused') await tx.revokeSession(token.sessionId, now, 'refresh_token_reuse');
       if (verdict !== 'rotate') return { verdict };
-      const user = await tx.lockUser(token.userId);
+      // A plain read: locking the user row would queue refreshes behind every follow of a busy account.
+      const user = await deps.users.findById(token.userId);
       if (!user) return { verdict: 'unknown' as const };
       await tx.spendRefreshToken(hash, now);
       return { verdict, signedIn: await issueSessionTokens(deps, tx, { id: token.sessionId, expiresAt: token.sessionExpiresAt }, user, now) };

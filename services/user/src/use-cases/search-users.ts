@@ -1,4 +1,4 @@
-import { HANDLE_PATTERN, handleKey } from '../domain/user.ts';
+import { HANDLE_PATTERN, handleKey, isStorableText } from '../domain/user.ts';
 import { decodeCursor, type Page, toPage } from '@chirp/common/pagination';
 import { DomainError } from '@chirp/common/errors';
 import type { UserReader } from './ports.ts';
@@ -7,14 +7,14 @@ import { type UserView, viewedBy } from './user-view.ts';
 export const SEARCH_QUERY_MAX = 100;
 
 export const invalidSearchQuery = () =>
-  new DomainError('invalid', 'INVALID_SEARCH_QUERY', `The search query must be 1–${SEARCH_QUERY_MAX} characters after trimming.`);
+  new DomainError('invalid', 'INVALID_SEARCH_QUERY', `The search query must be 1–${SEARCH_QUERY_MAX} characters after trimming, without control characters.`);
 
 /** Users whose handle or display name starts with `q`, without regard to case, ordered by handle. */
 export function makeSearchUsers(deps: { users: UserReader }) {
   return async function searchUsers(query: { q: string; limit: number; cursor?: string | undefined; viewerId?: string | undefined }): Promise<Page<UserView>> {
     const prefix = query.q.trim().replace(/^@/, '');
     const length = [...prefix].length;
-    if (length < 1 || length > SEARCH_QUERY_MAX) throw invalidSearchQuery();
+    if (length < 1 || length > SEARCH_QUERY_MAX || !isStorableText(prefix, { controls: true })) throw invalidSearchQuery();
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1, (key) => HANDLE_PATTERN.test(key))[0];
     const rows = await deps.users.searchByPrefix(prefix, after, query.limit + 1);
     const page = toPage(rows, query.limit, (user) => [handleKey(user.handle)], (user) => user);

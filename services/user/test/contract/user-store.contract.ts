@@ -74,11 +74,23 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
     });
 
-    it('when a follower is unknown, then USER_NOT_FOUND', async () => {
+    it('when the follower or the followee is unknown, then USER_NOT_FOUND', async () => {
       const [b] = await insert(aUser());
-      const error: unknown = await store.transaction((tx) => tx.insertFollow('4', b!.id, new Date())).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DomainError);
-      expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
+      for (const [follower, followee] of [['4', b!.id], [b!.id, '5']] as const) {
+        const error: unknown = await store.transaction((tx) => tx.insertFollow(follower, followee, new Date())).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DomainError);
+        expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
+      }
+    });
+
+    it('when ids repeat in a batch, then each user comes back once', async () => {
+      const [user] = await insert(aUser());
+      expect(await store.findManyByIds([user!.id, user!.id])).toEqual([user]);
+    });
+
+    it('when a display name is not ASCII, then search still matches its start without regard to case', async () => {
+      const [user] = await insert(aUser({ displayName: `Ασπασία ${Math.random()}` }));
+      expect((await store.searchByPrefix('ΑΣΠ', undefined, 50)).map((u) => u.id)).toContain(user!.id);
     });
 
     it('when counts are adjusted, then follower and followee counts move by the delta', async () => {

@@ -49,6 +49,7 @@ export function createInMemoryUserStore(): InMemoryUserStore {
 
   const tx: UserTransaction = {
     async insertUser(user, passwordHash) {
+      if (state.users.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
       if (findByHandle(user.handle)) throw handleTaken();
       state.users.set(user.id, { user: copyUser(user), passwordHash, profileVersion: 1 });
     },
@@ -65,7 +66,8 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       state.users.get(id)!.passwordHash = passwordHash;
     },
     async insertFollow(followerId, followeeId) {
-      if (!state.users.has(followerId)) throw userNotFound();
+      if (!state.users.has(followerId) || !state.users.has(followeeId)) throw userNotFound();
+      if (followerId === followeeId) throw new Error('a user cannot follow themself (the follows table refuses it)');
       if (state.follows.has(pairKey(followerId, followeeId))) return undefined;
       state.sequence += 1n;
       state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
@@ -138,7 +140,7 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       return entry && copyUser(entry.user);
     },
     async findManyByIds(ids) {
-      return ids.flatMap((id) => {
+      return [...new Set(ids)].flatMap((id) => {
         const entry = state.users.get(id);
         return entry ? [copyUser(entry.user)] : [];
       });

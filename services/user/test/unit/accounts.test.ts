@@ -79,7 +79,7 @@ describe('refresh and logout', () => {
     return { service, first: await service.logIn({ handle: 'margaret', password: 'password1' }) };
   }
 
-  it('when a refresh token is spent, then a new one comes back and the old one no longer works', async () => {
+  it('when a refresh token is spent, then a different one comes back, and that one works in turn', async () => {
     const { service, first } = await signedInService();
     const second = await service.refreshSession({ refreshToken: first.refreshToken });
     expect(second.refreshToken).not.toBe(first.refreshToken);

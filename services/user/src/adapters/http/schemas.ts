@@ -1,3 +1,4 @@
+import { IdString } from '@chirp/common/id-schema';
 import { PageQuerySchema, pageSchema } from '@chirp/common/pagination';
 import { type Static, Type } from '@sinclair/typebox';
 import type { UserView } from '../../use-cases/user-view.ts';
@@ -6,7 +7,7 @@ import type { UserView } from '../../use-cases/user-view.ts';
 // PASSWORD_TOO_LONG...); the schema bound only keeps absurd inputs out before any work is done.
 const text = () => Type.String({ maxLength: 1024 });
 
-export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,18}$' });
+export const IdParam = IdString();
 export const Strict = { additionalProperties: false } as const;
 
 export const UserSchema = Type.Object(
