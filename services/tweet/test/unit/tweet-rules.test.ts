@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../fixtures/code-of.ts';
 import { checkCanDelete, parseIdempotencyKey, parseSearchQuery } from '../../src/domain/tweet.ts';
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-};
 
 describe('who may delete a tweet', () => {
   it('when the caller is the author, then nothing is thrown; anyone else gets NOT_TWEET_AUTHOR', () => {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../fixtures/code-of.ts';
 import { extractEntities, parseTweetText } from '../../src/domain/tweet-text.ts';
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-};
 
 describe('tweet text is counted as Twitter counts it, not by .length', () => {
   it.each([
