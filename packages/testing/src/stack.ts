@@ -5,6 +5,7 @@ import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { type AppliedTopology, applyTopology, CHIRP_TOPOLOGY, type MessagingTopology } from '@chirp/common/messaging-topology';
+import { type MigrationSource, runMigrations } from '@chirp/common/pg-migrations';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -32,8 +33,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new database for one test file: empty, or with `migrations` applied. */
+export async function createTestDatabase(options: { migrations?: readonly MigrationSource[] } = {}): Promise<TestDatabase> {
   const adminUrl = stackEnv().DATABASE_URL;
   const name = uniqueName('chirp_t_');
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -43,6 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  if (options.migrations) await runMigrations(pool, options.migrations);
   return {
     url: url.toString(),
     pool,

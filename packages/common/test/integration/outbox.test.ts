@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent, createSnsEventPublisher, defineEvent, type EventEnvelope } from '../../src/events.ts';
 import { appendToOutbox, createOutboxRelay, type OutboxRelay } from '../../src/outbox.ts';
-import { OUTBOX_MIGRATIONS, runMigrations } from '../../src/pg-migrations.ts';
+import { OUTBOX_MIGRATIONS } from '../../src/pg-migrations.ts';
 
 const NoteWritten = defineEvent('note.written', 1, Type.Object({ noteId: Type.String() }));
 const log = pino({ level: 'silent' });
@@ -15,10 +15,9 @@ let db: TestDatabase;
 let topology: TestTopology;
 beforeAll(async () => {
   [db, topology] = await Promise.all([
-    createTestDatabase(),
+    createTestDatabase({ migrations: [OUTBOX_MIGRATIONS] }),
     createTestTopology({ topics: ['notes'], queues: [{ name: 'readers', subscribesTo: ['notes'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 }] }),
   ]);
-  await runMigrations(db.pool, [OUTBOX_MIGRATIONS]);
   await db.pool.query('CREATE TABLE notes (id text PRIMARY KEY)');
 });
 afterAll(async () => {

@@ -6,8 +6,7 @@ import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await runMigrations(db.pool, TWEET_MIGRATIONS);
+  db = await createTestDatabase({ migrations: TWEET_MIGRATIONS });
 });
 afterAll(async () => {
   await db.drop();

@@ -7,8 +7,7 @@ import { userStoreContract } from '../contract/user-store.contract.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await runMigrations(db.pool, USER_MIGRATIONS);
+  db = await createTestDatabase({ migrations: USER_MIGRATIONS });
 });
 afterAll(async () => {
   await db.drop();

@@ -6,7 +6,6 @@ import { createEvent, createSnsEventPublisher, createSqsConsumer, type EventEnve
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { createOutboxRelay } from '@chirp/common/outbox';
-import { runMigrations } from '@chirp/common/pg-migrations';
 import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
@@ -33,8 +32,7 @@ let app: FastifyInstance;
 let userEventsQueue: string;
 
 beforeAll(async () => {
-  [db, topology] = await Promise.all([createTestDatabase(), createTestTopology()]);
-  await runMigrations(db.pool, USER_MIGRATIONS);
+  [db, topology] = await Promise.all([createTestDatabase({ migrations: USER_MIGRATIONS }), createTestTopology()]);
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const keys = keySet([signingKey('test', privateKey)], 'test');
   service = makeUserUseCases({
@@ -122,6 +120,42 @@ describe('bad input on the real store', () => {
     const updated = await service.updateProfile({ userId: user.id, bio: '𝓐'.repeat(160) });
     expect((await service.getUser({ id: user.id })).bio).toBe(updated.bio);
     expect((await pendingEvents()).map((e) => e.type)).toEqual(['user.registered', 'user.updated']);
+  });
+});
+
+describe('reads on the real store, through the HTTP app', () => {
+  it('when a star has three followers, then profile, both lists with paging and following flags, search and batch agree', async () => {
+    const tag = uniqueHandle('rd').slice(3, 11);
+    const star = await register(`s${tag}`);
+    const fans = [];
+    for (const n of [1, 2, 3]) fans.push(await service.registerUser({ handle: `f${n}${tag}`, password: 'password-1', displayName: `Fan ${tag}` }));
+    for (const fan of fans) await service.followUser({ followerId: fan.id, followeeHandle: star.handle });
+    await service.followUser({ followerId: star.id, followeeHandle: fans[0]!.handle });
+    const get = async <T,>(url: string): Promise<T> => {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(200);
+      return response.json<T>();
+    };
+    type Page = { data: Array<{ handle: string; following?: boolean }>; nextCursor: string | null };
+
+    expect(await get(`/v1/users/by-handle/${star.handle.toUpperCase()}`)).toMatchObject({ id: star.id, followersCount: 3, followingCount: 1 });
+    const first = await get<Page>(`/v1/users/by-handle/${star.handle}/followers?limit=2&viewerId=${star.id}`);
+    const rest = await get<Page>(`/v1/users/by-handle/${star.handle}/followers?limit=2&viewerId=${star.id}&cursor=${first.nextCursor}`);
+    expect([...first.data, ...rest.data].map((u) => [u.handle, u.following])).toEqual([
+      [fans[2]!.handle, false],
+      [fans[1]!.handle, false],
+      [fans[0]!.handle, true],
+    ]);
+    expect(rest.nextCursor).toBeNull();
+    expect((await get<Page>(`/v1/users/by-handle/${star.handle}/following`)).data.map((u) => u.handle)).toEqual([fans[0]!.handle]);
+    // Handles start with f1/f2/f3, display names with "Fan <tag>": both kinds of match, ordered by handle.
+    expect((await get<Page>(`/v1/users/search?q=fan%20${tag}`)).data.map((u) => u.handle)).toEqual(fans.map((f) => f.handle));
+    expect((await get<Page>(`/v1/users/search?q=F2${tag}`)).data.map((u) => u.handle)).toEqual([fans[1]!.handle]);
+    const batch = await app.inject({ method: 'POST', url: '/v1/users/batch', payload: { ids: [fans[1]!.id, '42', star.id], viewerId: star.id } });
+    expect(batch.json<Page>().data.map((u) => [u.handle, u.following])).toEqual([
+      [fans[1]!.handle, false],
+      [star.handle, false],
+    ]);
   });
 });
 

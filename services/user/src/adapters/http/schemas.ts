@@ -1,6 +1,7 @@
 import { IdString } from '@chirp/common/id-schema';
-import { PageQuerySchema, pageSchema } from '@chirp/common/pagination';
+import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
 import { type Static, Type } from '@sinclair/typebox';
+import { MAX_BATCH_IDS } from '../../use-cases/get-users-by-ids.ts';
 import type { UserView } from '../../use-cases/user-view.ts';
 
 // Lengths are checked by the domain, which owns the rules and their codes (HANDLE_TAKEN,
@@ -29,6 +30,7 @@ export type UserJson = Static<typeof UserSchema>;
 export const toUserJson = (user: UserView): UserJson => ({ ...user, createdAt: user.createdAt.toISOString() });
 
 export const UserPageSchema = pageSchema(UserSchema);
+export const toUserPageJson = (page: Page<UserView>) => ({ data: page.data.map(toUserJson), nextCursor: page.nextCursor });
 
 export const RegisterBody = Type.Object(
   { handle: text(), password: text(), displayName: Type.Optional(text()) },
@@ -41,7 +43,7 @@ export const UpdateProfileBody = Type.Object(
   { ...Strict, minProperties: 1 },
 );
 export const BatchBody = Type.Object(
-  { ids: Type.Array(IdParam, { minItems: 1, maxItems: 100 }), viewerId: Type.Optional(IdParam) },
+  { ids: Type.Array(IdParam, { minItems: 1, maxItems: MAX_BATCH_IDS }), viewerId: Type.Optional(IdParam) },
   Strict,
 );
 

@@ -15,6 +15,7 @@ import {
   SignedInSchema,
   Strict,
   toUserJson,
+  toUserPageJson,
   UpdateProfileBody,
   UserPageSchema,
   UserSchema,
@@ -57,8 +58,7 @@ export function registerUserRoutes(parent: FastifyInstance, useCases: UserUseCas
   });
 
   app.get('/v1/users/search', { schema: { querystring: SearchQuery, response: { 200: UserPageSchema } } }, async (request) => {
-    const page = await useCases.searchUsers(request.query);
-    return { data: page.data.map(toUserJson), nextCursor: page.nextCursor };
+    return toUserPageJson(await useCases.searchUsers(request.query));
   });
   app.post('/v1/users/batch', { schema: { body: BatchBody, response: { 200: Type.Object({ data: Type.Array(UserSchema) }) } } }, async (request) => {
     const users = await useCases.getUsersByIds(request.body.ids, request.body.viewerId);
@@ -78,8 +78,7 @@ export function registerUserRoutes(parent: FastifyInstance, useCases: UserUseCas
       `/v1/users/by-handle/:handle/${direction}`,
       { schema: { params: HandleParams, querystring: ListQuery, response: { 200: UserPageSchema } } },
       async (request) => {
-        const page = await useCases.listFollows({ direction, handle: request.params.handle, ...request.query });
-        return { data: page.data.map(toUserJson), nextCursor: page.nextCursor };
+        return toUserPageJson(await useCases.listFollows({ direction, handle: request.params.handle, ...request.query }));
       },
     );
   }
