@@ -7,7 +7,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^services/[^/]+/src/domain/' },
       to: {
-        pathNot: ['^services/[^/]+/src/domain/', '^packages/common/src/(errors|ids)\\.ts$', '/node_modules/twitter-text/'],
+        pathNot: ['^services/[^/]+/src/domain/', '^packages/common/src/(errors|ids|text)\\.ts$', '/node_modules/twitter-text/'],
         dependencyTypesNot: ['type-only'],
       },
     },

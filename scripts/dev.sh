@@ -22,6 +22,9 @@ service_env() {
       export JWT_KEYS_DIR="$ROOT/.stack/jwt-keys" JWT_ACTIVE_KID=dev-1
       export USER_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_USER_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_USER" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_USER"
       ;;
+    tweet)
+      export TWEET_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_TWEET_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_TWEET" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_TWEET"
+      ;;
     gateway)
       export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
       export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}"

@@ -1,4 +1,5 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
+import { MAX_WORKER_ID } from './ids.ts';
 import { Value } from '@sinclair/typebox/value';
 
 /** Thrown at start-up when the environment does not satisfy a service's schema. */
@@ -56,3 +57,27 @@ export const HttpServerConfig = {
 /** A URL-shaped string; checked at start-up rather than at first use. */
 export const UrlString = (options: { default?: string } = {}) =>
   Type.String({ pattern: '^[a-z][a-z0-9+.-]*://[^\\s]+$', ...options });
+
+/** A service that owns a Postgres database. */
+export const PostgresConfig = {
+  DATABASE_URL: UrlString(),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 20 }),
+  /** Applies pending migrations before listening (the `migrate` command does the same on its own). */
+  RUN_MIGRATIONS: Type.Boolean({ default: true }),
+};
+
+/** A service that issues Snowflake ids. */
+export const IdIssuerConfig = {
+  /** This replica's Snowflake worker: unique among the replicas issuing ids at one time. */
+  WORKER_ID: Type.Integer({ minimum: 0, maximum: MAX_WORKER_ID, default: 0 }),
+};
+
+/** A service that publishes events (through its outbox) and consumes its own SQS queue. */
+export const MessagingConfig = {
+  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  /** Set for the SNS/SQS emulator; unset in AWS. */
+  AWS_ENDPOINT_URL: Type.Optional(UrlString()),
+  /** The queue of events this service consumes, and its dead-letter queue. */
+  EVENTS_QUEUE_URL: UrlString(),
+  EVENTS_DLQ_URL: UrlString(),
+};

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import type { Logger } from 'pino';
+import { createLogger } from './logging.ts';
 
 /** A folder of numbered SQL files (`001_init.sql`, `002_...sql`), applied in order under its own name. */
 export interface MigrationSource {
@@ -79,4 +80,28 @@ export async function runMigrations(pool: Pool, sources: readonly MigrationSourc
 
 function versionOf(file: string): number {
   return Number(FILE_PATTERN.exec(file)?.[1]);
+}
+
+/**
+ * The body of a service's `migrate` command (a Kubernetes Job or compose one-shot): applies
+ * pending migrations to DATABASE_URL and exits non-zero when they fail.
+ */
+export async function runMigrationCommand(service: string, sources: readonly MigrationSource[]): Promise<void> {
+  const log = createLogger(`${service}-migrate`, process.env.LOG_LEVEL ?? 'info');
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) {
+    log.fatal(`DATABASE_URL is not set; it names the ${service} service database to migrate`);
+    process.exitCode = 2;
+    return;
+  }
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  try {
+    const applied = await runMigrations(pool, sources, log);
+    log.info({ applied: applied.length }, applied.length > 0 ? 'migrations applied' : 'schema already up to date');
+  } catch (error) {
+    log.fatal({ err: error }, 'migration failed; the schema is unchanged from the last file that succeeded');
+    process.exitCode = 1;
+  } finally {
+    await pool.end();
+  }
 }

@@ -1,6 +1,8 @@
 -- Tweets, likes, idempotency keys, and the authors this service learns from user events.
 
 -- Users as the user events describe them; the highest profile_version wins, so late events change nothing.
+-- A tweet posted before its author's user.registered arrived adds a stand-in (version 0: the handle
+-- from the caller's token as display name too), which the first event replaces.
 CREATE TABLE authors (
   id               bigint  PRIMARY KEY,
   handle           text    NOT NULL,
@@ -20,6 +22,8 @@ CREATE TABLE tweets (
   like_count   bigint      NOT NULL DEFAULT 0 CHECK (like_count >= 0),
   reply_count  bigint      NOT NULL DEFAULT 0 CHECK (reply_count >= 0),
   deleted_at   timestamptz,
+  -- Rises with every change to the row (counts, deletion), so a cache entry is only ever replaced by a newer one.
+  version      bigint      NOT NULL DEFAULT 1,
   -- 'simple': lower-cased whole words, no stemming and no stop words, so 'the' and 'running' match only themselves.
   words        tsvector    GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED
 );
@@ -45,14 +49,10 @@ CREATE INDEX likes_by_user ON likes (user_id, tweet_id);
 CREATE TABLE idempotency_keys (
   author_id   bigint      NOT NULL,
   key         text        NOT NULL,
-  tweet_id    bigint      NOT NULL REFERENCES tweets (id),
+  -- Deferred: the key is claimed first (a racing request waits on it), then the tweet is inserted.
+  tweet_id    bigint      NOT NULL REFERENCES tweets (id) DEFERRABLE INITIALLY DEFERRED,
   created_at  timestamptz NOT NULL,
   PRIMARY KEY (author_id, key)
 );
 CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
 
--- Tweet events this service consumed, so a redelivered one is applied once.
-CREATE TABLE consumed_events (
-  event_id     text        PRIMARY KEY,
-  consumed_at  timestamptz NOT NULL DEFAULT now()
-);

@@ -1,16 +1,75 @@
-// Composition root: config → clients → app → listen.
+// Composition root: config → clients → adapters → use cases → app → listen.
+import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createSnsEventPublisher, createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
+import { createIdGenerator } from '@chirp/common/ids';
+import { createLogger } from '@chirp/common/logging';
+import { createOutboxRelay } from '@chirp/common/outbox';
+import { runMigrations } from '@chirp/common/pg-migrations';
+import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { userEventHandlers } from './adapters/messaging/user-event-handlers.ts';
 import { buildApp } from './app.ts';
 import { loadTweetConfig } from './infrastructure/config.ts';
+import { TWEET_MIGRATIONS } from './infrastructure/migrations.ts';
+import { createPgTweetStore } from './infrastructure/pg-tweet-store.ts';
+import { createRedisTweetCache } from './infrastructure/redis-tweet-cache.ts';
+import { makeTweetUseCases } from './use-cases/tweet-use-cases.ts';
 
 const config = loadTweetConfig(process.env);
-const dependencies = [
-  postgresDependency(new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE })),
-  redisDependency(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 })),
-];
-const app = buildApp({ config, readiness: readinessOf(dependencies) });
+// The relay, the consumer and the cache log as their own components, beside the HTTP server's request log.
+const log = createLogger('tweet', config.LOG_LEVEL);
+const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+// A short command timeout: a slow cache must not slow reads that Postgres can answer.
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
+redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error; tweets are served from Postgres meanwhile (check REDIS_URL)'));
 
-await runHttpService(app, { host: config.HOST, port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, resources: dependencies });
+const useCases = makeTweetUseCases({
+  tweets: createPgTweetStore(pool),
+  cache: createRedisTweetCache(redis, { ttlSeconds: config.TWEET_CACHE_TTL_SECONDS, log }),
+  ids: createIdGenerator({ workerId: config.WORKER_ID }),
+  clock: { now: () => new Date() },
+});
+
+const postgres = postgresDependency(pool);
+const app = buildApp({ config, readiness: readinessOf([postgres]), useCases });
+
+const { sns, sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
+const relay = createOutboxRelay({
+  pool,
+  publishers: { [TWEET_EVENTS_TOPIC]: createSnsEventPublisher({ sns, topicArn: config.TWEET_EVENTS_TOPIC_ARN }) },
+  log,
+});
+const consumer = createSqsConsumer({
+  sqs,
+  queueUrl: config.EVENTS_QUEUE_URL,
+  deadLetterQueueUrl: config.EVENTS_DLQ_URL,
+  handlers: userEventHandlers(useCases.learnAuthor),
+  log,
+});
+if (config.RUN_MIGRATIONS) await runMigrations(pool, TWEET_MIGRATIONS, log);
+await relay.start();
+consumer.start();
+
+const pruning = setInterval(() => {
+  useCases
+    .pruneIdempotencyKeys()
+    .then((pruned) => pruned > 0 && log.info({ pruned }, 'expired idempotency keys pruned'))
+    .catch((err: unknown) => log.warn({ err }, 'pruning idempotency keys failed; it is retried next interval (check Postgres)'));
+}, config.IDEMPOTENCY_PRUNE_INTERVAL_SECONDS * 1000);
+pruning.unref();
+
+await runHttpService(app, {
+  host: config.HOST,
+  port: config.PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  resources: [
+    { name: 'idempotency key pruning', close: async () => clearInterval(pruning) },
+    { name: 'user event consumer', close: () => consumer.stop() },
+    { name: 'outbox relay', close: () => relay.stop() },
+    redisDependency(redis),
+    postgres,
+  ],
+});

@@ -2,7 +2,8 @@
 // weighted length (most CJK and emoji count 2, every URL 23, after NFC normalization) and
 // its hashtag and mention extraction.
 import twitterText from 'twitter-text';
-import { tweetEmpty, tweetTooLong } from './tweet-errors.ts';
+import { isStorableText } from '@chirp/common/text';
+import { invalidTweetText, tweetEmpty, tweetTooLong } from './tweet-errors.ts';
 
 export const MAX_WEIGHTED_LENGTH = 280;
 const HANDLE = /^[A-Za-z0-9_]{3,15}$/;
@@ -12,10 +13,11 @@ export interface TweetText {
   weightedLength: number;
 }
 
-/** Trims the text and checks its weighted length: 1–280. */
+/** Trims the text and checks its weighted length: 1–280; NUL and half an emoji are refused. */
 export function parseTweetText(raw: string): TweetText {
   const text = raw.trim();
   if (text === '') throw tweetEmpty();
+  if (!isStorableText(text, { controls: false })) throw invalidTweetText();
   const { weightedLength } = twitterText.parseTweet(text);
   if (weightedLength > MAX_WEIGHTED_LENGTH) throw tweetTooLong(weightedLength, MAX_WEIGHTED_LENGTH);
   return { text, weightedLength };

@@ -42,6 +42,12 @@ describe('tweet text is counted as Twitter counts it, not by .length', () => {
     expect(codeOf(() => parseTweetText(' \n\t '))).toBe('TWEET_EMPTY');
     expect(parseTweetText('  hi  ')).toEqual({ text: 'hi', weightedLength: 2 });
   });
+
+  it('when the text holds a NUL or half an emoji, then INVALID_TWEET_TEXT; newlines and tabs are kept', () => {
+    expect(codeOf(() => parseTweetText('a\u0000b'))).toBe('INVALID_TWEET_TEXT');
+    expect(codeOf(() => parseTweetText('half \ud83d emoji'))).toBe('INVALID_TWEET_TEXT');
+    expect(parseTweetText('line one\n\tline two').text).toBe('line one\n\tline two');
+  });
 });
 
 describe('hashtags and mentions', () => {

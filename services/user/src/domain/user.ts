@@ -1,4 +1,5 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
+import { isStorableText } from '@chirp/common/text';
 import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,15}$/;
@@ -21,13 +22,6 @@ export interface User {
 
 /** Characters as a person counts them: code points, so an emoji is one, not two UTF-16 units. */
 const lengthOf = (text: string): number => [...text].length;
-
-/**
- * Text Postgres can store and JSON can carry: well-formed Unicode (no half of an emoji) and
- * no NUL. Display names also refuse the other control characters.
- */
-export const isStorableText = (text: string, options: { controls: boolean }): boolean =>
-  text.isWellFormed() && (options.controls ? !/\p{Cc}/u.test(text) : !text.includes('\u0000'));
 
 /** The handle as given (case kept for display); uniqueness and lookups use `handleKey`. */
 export function parseHandle(raw: string): string {

@@ -1,32 +1,9 @@
 // Fakes of the user service's ports other than the store, and one builder for the lot.
-import type { AccessTokenIssuer, Clock, IdSource, PasswordHasher, TokenSecrets } from '../../src/use-cases/ports.ts';
+import { aClock, type SettableClock, sequentialIds } from '@chirp/testing/fakes';
+import type { AccessTokenIssuer, PasswordHasher, TokenSecrets } from '../../src/use-cases/ports.ts';
 import { buildApp } from '../../src/app.ts';
 import { makeUserUseCases, type UserPorts } from '../../src/use-cases/user-use-cases.ts';
 import { createInMemoryUserStore, type InMemoryUserStore } from './in-memory-user-store.ts';
-
-export interface SettableClock extends Clock {
-  set(time: Date): void;
-  advance(seconds: number): void;
-}
-
-export function aClock(start = new Date('2026-03-01T12:00:00.000Z')): SettableClock {
-  let now = start.getTime();
-  return {
-    now: () => new Date(now),
-    set: (time) => {
-      now = time.getTime();
-    },
-    advance: (seconds) => {
-      now += seconds * 1000;
-    },
-  };
-}
-
-/** Counts from a large base, so ids look like real ones (decimal, 1–19 digits). */
-export function sequentialIds(start = 7_000_000_000_000_000_000n): IdSource {
-  let next = start;
-  return { next: () => String((next += 1n)) };
-}
 
 /** Not a hash at all, only a marker: the use cases' behaviour is under test, not the cryptography. */
 export function plainTextHasher(options: { cost?: number; minimumCost?: number } = {}): PasswordHasher & { burned: number } {

@@ -2,14 +2,14 @@
 // relay and the SNS/SQS emulator. Each case names the guarantee it checks.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent, createSnsEventPublisher, createSqsConsumer, type EventEnvelope, type SqsConsumer } from '@chirp/common/events';
+import { createEvent, createSnsEventPublisher, createSqsConsumer, type SqsConsumer } from '@chirp/common/events';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
-import { createOutboxRelay } from '@chirp/common/outbox';
 import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
+import { markOutboxSent, pendingEvents as pendingEventsOf, relayUntilDrained as relayUntilDrainedTo } from '@chirp/testing/outbox';
 import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -53,33 +53,13 @@ afterAll(async () => {
   await topology.destroy();
 });
 /** Marks what earlier cases wrote as sent, so a case sees only its own outbox rows. */
-beforeEach(async () => {
-  await db.pool.query('UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL');
-});
+beforeEach(() => markOutboxSent(db.pool));
 
 const register = (handle: string) => service.registerUser({ handle, password: 'password-1' });
 const uniqueHandle = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 14 - prefix.length)}`;
-/** Runs a relay until the outbox has nothing pending. */
-async function relayUntilDrained(): Promise<void> {
-  const relay = createOutboxRelay({
-    pool: db.pool,
-    publishers: { [USER_EVENTS_TOPIC]: createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! }) },
-    log,
-    idleIntervalMs: 100,
-  });
-  await relay.start();
-  try {
-    await eventually(async () => (await relay.pending()) === 0, 'outbox drained');
-  } finally {
-    await relay.stop();
-  }
-}
-const pendingEvents = async (): Promise<EventEnvelope[]> => {
-  const { rows } = await db.pool.query<{ event_id: string; type: string; payload: unknown }>(
-    'SELECT event_id, type, payload FROM outbox WHERE sent_at IS NULL ORDER BY position',
-  );
-  return rows.map((row) => ({ id: row.event_id, type: row.type, payload: row.payload, version: 1, occurredAt: '' }));
-};
+const relayUntilDrained = () =>
+  relayUntilDrainedTo({ pool: db.pool, sns: topology.clients.sns, topic: USER_EVENTS_TOPIC, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! });
+const pendingEvents = () => pendingEventsOf(db.pool);
 
 describe('registration against Postgres', () => {
   it('when two registrations of one handle race (in different case), then one 201 and one 409 HANDLE_TAKEN, and one event', async () => {

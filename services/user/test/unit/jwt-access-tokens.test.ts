@@ -3,7 +3,7 @@ import { createAccessTokenVerifier, createJwksKeyResolver } from '@chirp/common/
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { createJwtAccessTokenIssuer, keySet, publicJwks, signingKey } from '../../src/infrastructure/jwt-access-tokens.ts';
-import { aClock } from '../fakes/fake-ports.ts';
+import { aClock } from '@chirp/testing/fakes';
 
 const pem = (bits = 2048) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const oldKey = signingKey('2026-01', pem());

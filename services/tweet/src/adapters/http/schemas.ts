@@ -1,0 +1,66 @@
+import { IdString } from '@chirp/common/id-schema';
+import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
+import { type Static, Type } from '@sinclair/typebox';
+import { MAX_BATCH_IDS } from '../../use-cases/read-tweets.ts';
+import type { TweetView } from '../../use-cases/tweet-view.ts';
+
+export const IdParam = IdString();
+export const Strict = { additionalProperties: false } as const;
+
+export const AuthorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() });
+
+export const TweetSchema = Type.Object(
+  {
+    id: Type.String(),
+    text: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    author: AuthorSchema,
+    replyToId: Type.Union([Type.String(), Type.Null()]),
+    likeCount: Type.Integer(),
+    replyCount: Type.Integer(),
+    likedByMe: Type.Optional(Type.Boolean()),
+    hashtags: Type.Array(Type.String()),
+    mentions: Type.Array(Type.String()),
+  },
+  { $id: 'Tweet' },
+);
+export type TweetJson = Static<typeof TweetSchema>;
+
+export const toTweetJson = (tweet: TweetView): TweetJson => {
+  const json: TweetJson = {
+    id: tweet.id,
+    text: tweet.text,
+    createdAt: tweet.createdAt.toISOString(),
+    author: tweet.author,
+    replyToId: tweet.replyToId,
+    likeCount: tweet.likeCount,
+    replyCount: tweet.replyCount,
+    hashtags: tweet.hashtags,
+    mentions: tweet.mentions,
+  };
+  if (tweet.likedByMe !== undefined) json.likedByMe = tweet.likedByMe;
+  return json;
+};
+
+export const TweetPageSchema = pageSchema(TweetSchema);
+export const toTweetPageJson = (page: Page<TweetView>) => ({ data: page.data.map(toTweetJson), nextCursor: page.nextCursor });
+
+/** The text's length is the domain's rule (TWEET_TOO_LONG, in twitter-text weighting); the body limit bounds the rest. */
+export const CreateTweetBody = Type.Object(
+  {
+    text: Type.String(),
+    replyToId: Type.Optional(IdParam),
+    /** From the caller's access token (the gateway sets it); names the author until user events do. */
+    authorHandle: Type.String({ pattern: '^[A-Za-z0-9_]{3,15}$' }),
+  },
+  Strict,
+);
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 512 })) });
+
+export const BatchBody = Type.Object(
+  { ids: Type.Array(IdParam, { minItems: 1, maxItems: MAX_BATCH_IDS }), viewerId: Type.Optional(IdParam) },
+  Strict,
+);
+export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Strict);
+export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);
+export const SearchQuery = Type.Object({ ...ListQuery.properties, q: Type.String({ minLength: 1, maxLength: 400 }) }, Strict);

@@ -1,0 +1,203 @@
+import { appendToOutbox } from '@chirp/common/outbox';
+import { withTransaction } from '@chirp/common/pg-transaction';
+import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
+import type { Pool, PoolClient } from 'pg';
+import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';
+
+const TWEET_COLUMNS = 't.id, t.author_id, t.text, t.created_at, t.reply_to_id, t.hashtags, t.mentions, t.like_count, t.reply_count, t.deleted_at, t.version';
+const AUTHOR_COLUMNS = 'a.id, a.handle, a.display_name, a.profile_version';
+
+interface TweetRow {
+  id: string;
+  author_id: string;
+  text: string;
+  created_at: Date;
+  reply_to_id: string | null;
+  hashtags: string[];
+  mentions: string[];
+  like_count: string;
+  reply_count: string;
+  deleted_at: Date | null;
+  version: string;
+}
+
+interface AuthorRow {
+  id: string;
+  handle: string;
+  display_name: string;
+  profile_version: number;
+}
+
+const toTweet = (row: TweetRow): StoredTweet => ({
+  id: row.id,
+  authorId: row.author_id,
+  text: row.text,
+  createdAt: row.created_at,
+  replyToId: row.reply_to_id,
+  hashtags: row.hashtags,
+  mentions: row.mentions,
+  likeCount: Number(row.like_count),
+  replyCount: Number(row.reply_count),
+  deleted: row.deleted_at !== null,
+  version: Number(row.version),
+});
+
+const toAuthor = (row: AuthorRow): StoredAuthor => ({
+  id: row.id,
+  handle: row.handle,
+  displayName: row.display_name,
+  profileVersion: row.profile_version,
+});
+
+/** `words` must hold every word as a phrase of the 'simple' parser ('foo_bar' is 'foo' followed by 'bar'). */
+const wordsCondition = (count: number, firstParam: number): string =>
+  count === 0
+    ? 'true'
+    : `t.words @@ (${Array.from({ length: count }, (_, i) => `phraseto_tsquery('simple', $${firstParam + i})`).join(' && ')})`;
+
+/** Tweets, likes, idempotency keys and authors in Postgres; events go through the outbox. */
+export function createPgTweetStore(pool: Pool): TweetStore {
+  const ids = async (sql: string, params: unknown[]): Promise<string[]> => {
+    const { rows } = await pool.query<{ id: string }>(sql, params);
+    return rows.map((row) => row.id);
+  };
+  return {
+    async findTweets(wanted) {
+      // One statement for tweets and their authors: the cold path of a batch get is one round trip.
+      const { rows } = await pool.query<TweetRow & { a_handle: string | null; a_display_name: string; a_profile_version: number }>(
+        `SELECT ${TWEET_COLUMNS}, a.handle AS a_handle, a.display_name AS a_display_name, a.profile_version AS a_profile_version
+         FROM tweets t LEFT JOIN authors a ON a.id = t.author_id WHERE t.id = ANY($1::bigint[])`,
+        [wanted],
+      );
+      const authors = new Map<string, StoredAuthor>();
+      for (const row of rows) {
+        if (row.a_handle !== null) {
+          authors.set(row.author_id, { id: row.author_id, handle: row.a_handle, displayName: row.a_display_name, profileVersion: row.a_profile_version });
+        }
+      }
+      return { tweets: rows.map(toTweet), authors: [...authors.values()] };
+    },
+    async findAuthors(wanted) {
+      const { rows } = await pool.query<AuthorRow>(`SELECT ${AUTHOR_COLUMNS} FROM authors a WHERE a.id = ANY($1::bigint[])`, [wanted]);
+      return rows.map(toAuthor);
+    },
+    async likedAmong(userId, tweetIds) {
+      const { rows } = await pool.query<{ tweet_id: string }>('SELECT tweet_id FROM likes WHERE user_id = $1 AND tweet_id = ANY($2::bigint[])', [
+        userId,
+        tweetIds,
+      ]);
+      return new Set(rows.map((row) => row.tweet_id));
+    },
+    // Each list reads ids only, from a partial index that already leaves deleted tweets out.
+    listByAuthor: (authorId, before, limit) =>
+      ids(
+        `SELECT id FROM tweets WHERE author_id = $1 AND deleted_at IS NULL AND ($2::bigint IS NULL OR id < $2::bigint)
+         ORDER BY id DESC LIMIT $3`,
+        [authorId, before ?? null, limit],
+      ),
+    listReplies: (tweetId, after, limit) =>
+      ids(
+        `SELECT id FROM tweets WHERE reply_to_id = $1 AND deleted_at IS NULL AND ($2::bigint IS NULL OR id > $2::bigint)
+         ORDER BY id LIMIT $3`,
+        [tweetId, after ?? null, limit],
+      ),
+    search: (query, before, limit) =>
+      ids(
+        `SELECT t.id FROM tweets t
+         WHERE t.deleted_at IS NULL AND t.hashtags @> $1::text[] AND ($2::bigint IS NULL OR t.id < $2::bigint)
+           AND ${wordsCondition(query.words.length, 4)}
+         ORDER BY t.id DESC LIMIT $3`,
+        [query.hashtags, before ?? null, limit, ...query.words],
+      ),
+    async saveAuthor(author) {
+      const { rows } = await pool.query<AuthorRow>(
+        `INSERT INTO authors AS a (id, handle, display_name, profile_version) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name, profile_version = EXCLUDED.profile_version
+         WHERE a.profile_version < EXCLUDED.profile_version
+         RETURNING ${AUTHOR_COLUMNS}`,
+        [author.id, author.handle, author.displayName, author.profileVersion],
+      );
+      return rows[0] && toAuthor(rows[0]);
+    },
+    async pruneIdempotencyKeys(before) {
+      let total = 0;
+      // In batches, so a large backlog never holds locks or bloats one transaction.
+      for (;;) {
+        const { rowCount } = await pool.query(
+          `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT 5000))`,
+          [before],
+        );
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < 5000) return total;
+      }
+    },
+    transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
+  };
+}
+
+function transactionOn(client: PoolClient): TweetTransaction {
+  const returningTweet = async (sql: string, params: unknown[]): Promise<StoredTweet | undefined> => {
+    const { rows } = await client.query<TweetRow>(sql, params);
+    return rows[0] && toTweet(rows[0]);
+  };
+  return {
+    async claimIdempotencyKey(claim) {
+      // A racing claim of the same key blocks on the primary key until this transaction ends,
+      // then sees the committed row; an expired claim is taken over.
+      const { rows } = await client.query(
+        `INSERT INTO idempotency_keys AS k (author_id, key, tweet_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (author_id, key) DO UPDATE SET tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
+         WHERE k.created_at < $5
+         RETURNING 1`,
+        [claim.authorId, claim.key, claim.tweetId, claim.at, claim.notBefore],
+      );
+      if (rows.length > 0) return undefined;
+      const existing = await client.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [
+        claim.authorId,
+        claim.key,
+      ]);
+      return existing.rows[0]?.tweet_id;
+    },
+    async ensureAuthor(author) {
+      await client.query('INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($1, $2, $3, 0) ON CONFLICT (id) DO NOTHING', [
+        author.id,
+        author.handle,
+        author.displayName,
+      ]);
+    },
+    async insertTweet(tweet) {
+      await client.query(
+        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions],
+      );
+    },
+    lockTweet: (id) => returningTweet(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = $1 FOR NO KEY UPDATE`, [id]),
+    async markDeleted(id, at) {
+      const tweet = await returningTweet(
+        `UPDATE tweets t SET deleted_at = $2, version = version + 1 WHERE t.id = $1 AND t.deleted_at IS NULL RETURNING ${TWEET_COLUMNS}`,
+        [id, at],
+      );
+      if (!tweet) throw new Error(`tweet ${id} was not live when marked deleted; lock it first`);
+      return tweet;
+    },
+    adjustCount: (id, count, delta) =>
+      returningTweet(
+        `UPDATE tweets t SET ${count === 'likeCount' ? 'like_count = like_count' : 'reply_count = reply_count'} + $2, version = version + 1
+         WHERE t.id = $1 AND t.deleted_at IS NULL RETURNING ${TWEET_COLUMNS}`,
+        [id, delta],
+      ),
+    async insertLike(tweetId, userId, at) {
+      const { rowCount } = await client.query('INSERT INTO likes (tweet_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        tweetId,
+        userId,
+        at,
+      ]);
+      return rowCount === 1;
+    },
+    async deleteLike(tweetId, userId) {
+      const { rowCount } = await client.query('DELETE FROM likes WHERE tweet_id = $1 AND user_id = $2', [tweetId, userId]);
+      return rowCount === 1;
+    },
+    emit: (events) => appendToOutbox(client, TWEET_EVENTS_TOPIC, events),
+  };
+}

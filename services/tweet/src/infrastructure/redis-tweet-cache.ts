@@ -1,0 +1,96 @@
+import type { Logger } from '@chirp/common/logging';
+import type { Redis } from 'ioredis';
+import type { StoredAuthor, StoredTweet, TweetCache } from '../use-cases/ports.ts';
+
+/**
+ * Sets KEYS[1] to "ARGV[1]|ARGV[2]" for ARGV[3] ms unless it holds a version at least
+ * ARGV[1]: a reader that loaded a row before a writer changed it cannot put it back.
+ */
+const SET_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local version = tonumber(string.match(current, '^(%d+)|'))
+  if version and version >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+type VersionedRedis = Redis & { setIfNewer(key: string, version: number, value: string, ttlMs: number): Promise<number> };
+
+interface Codec<T extends { id: string }> {
+  key(id: string): string;
+  version(value: T): number;
+  encode(value: T): string;
+  decode(id: string, version: number, json: string): T;
+}
+
+const tweetCodec: Codec<StoredTweet> = {
+  key: (id) => `tweet:${id}`,
+  version: (tweet) => tweet.version,
+  encode: ({ id: _id, version: _version, createdAt, ...rest }) => JSON.stringify({ ...rest, createdAt: createdAt.toISOString() }),
+  decode: (id, version, json) => {
+    const fields = JSON.parse(json) as Omit<StoredTweet, 'id' | 'version' | 'createdAt'> & { createdAt: string };
+    return { ...fields, id, version, createdAt: new Date(fields.createdAt) };
+  },
+};
+
+const authorCodec: Codec<StoredAuthor> = {
+  key: (id) => `author:${id}`,
+  version: (author) => author.profileVersion,
+  encode: ({ handle, displayName }) => JSON.stringify({ handle, displayName }),
+  decode: (id, profileVersion, json) => ({ id, profileVersion, ...(JSON.parse(json) as { handle: string; displayName: string }) }),
+};
+
+const ENTRY = /^(\d+)\|(.*)$/s;
+
+/**
+ * Tweets (deleted ones as tombstones) and authors in Redis, each entry "version|json" with a
+ * TTL, so only hot ones stay. Reads are one MGET; writes one pipelined script per entry
+ * (single-key, so a Redis cluster is fine). Failures are logged and read as misses.
+ */
+export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: number; log: Logger }): TweetCache {
+  redis.defineCommand('setIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+  const client = redis as VersionedRedis;
+  const ttlMs = options.ttlSeconds * 1000;
+
+  const get = async <T extends { id: string }>(codec: Codec<T>, ids: readonly string[]): Promise<Map<string, T>> => {
+    const found = new Map<string, T>();
+    if (ids.length === 0) return found;
+    let values: (string | null)[];
+    try {
+      values = await client.mget(ids.map((id) => codec.key(id)));
+    } catch (err) {
+      options.log.warn({ err, keys: ids.length }, 'tweet cache read failed; serving from Postgres (check Redis at REDIS_URL)');
+      return found;
+    }
+    values.forEach((value, index) => {
+      const match = value === null ? null : ENTRY.exec(value);
+      if (match) found.set(ids[index]!, codec.decode(ids[index]!, Number(match[1]), match[2]!));
+    });
+    return found;
+  };
+
+  const put = async <T extends { id: string }>(codec: Codec<T>, entries: readonly T[], what: string): Promise<void> => {
+    if (entries.length === 0) return;
+    const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
+      setIfNewer(key: string, version: number, value: string, ttlMs: number): unknown;
+    };
+    for (const entry of entries) pipeline.setIfNewer(codec.key(entry.id), codec.version(entry), codec.encode(entry), ttlMs);
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error !== null);
+      if (failed) throw failed[0] ?? new Error('a cache write failed');
+    } catch (err) {
+      // The entry may now be older than Postgres until its TTL runs out (at most TWEET_CACHE_TTL_SECONDS).
+      options.log.error({ err, entries: entries.length, what }, 'tweet cache write failed; cached entries may be stale until their TTL (check Redis at REDIS_URL)');
+    }
+  };
+
+  return {
+    getTweets: (ids) => get(tweetCodec, ids),
+    putTweets: (tweets) => put(tweetCodec, tweets, 'tweets'),
+    getAuthors: (ids) => get(authorCodec, ids),
+    putAuthors: (authors) => put(authorCodec, authors, 'authors'),
+  };
+}

@@ -1,0 +1,66 @@
+import { createEvent } from '@chirp/common/events';
+import { TweetCreated } from '@chirp/common/tweet-events';
+import { IDEMPOTENCY_WINDOW_HOURS, parseIdempotencyKey, type Tweet } from '../domain/tweet.ts';
+import { replyTargetNotFound, tweetNotFound } from '../domain/tweet-errors.ts';
+import { extractEntities, parseTweetText } from '../domain/tweet-text.ts';
+import type { Clock, IdSource, StoredTweet, TweetCache, TweetStore } from './ports.ts';
+import type { Hydrate, TweetView } from './tweet-view.ts';
+
+export interface CreateTweetCommand {
+  authorId: string;
+  /** The author's handle from their access token: a stand-in until the user events describe them. */
+  authorHandle: string;
+  text: string;
+  replyToId?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+type Outcome = { created: StoredTweet; parent: StoredTweet | undefined } | { replayOf: string };
+
+/**
+ * Posts a tweet or a reply. With an idempotency key already used by the author within the
+ * window, it creates nothing and answers the first tweet (`replayed`), also when the two
+ * requests race: the second waits on the first's claim of the key.
+ */
+export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; ids: IdSource; clock: Clock; hydrate: Hydrate }) {
+  return async function createTweet(command: CreateTweetCommand): Promise<{ tweet: TweetView; replayed: boolean }> {
+    const { text } = parseTweetText(command.text);
+    const key = command.idempotencyKey === undefined ? undefined : parseIdempotencyKey(command.idempotencyKey);
+    const { hashtags, mentions } = extractEntities(text);
+    const outcome = await deps.tweets.transaction(async (tx): Promise<Outcome> => {
+      const now = deps.clock.now();
+      const id = deps.ids.next();
+      if (key !== undefined) {
+        const notBefore = new Date(now.getTime() - IDEMPOTENCY_WINDOW_HOURS * 3600_000);
+        const replayOf = await tx.claimIdempotencyKey({ authorId: command.authorId, key, tweetId: id, at: now, notBefore });
+        if (replayOf !== undefined) return { replayOf };
+      }
+      const replyToId = command.replyToId ?? null;
+      // The parent's row lock also orders this reply against the parent's deletion.
+      const parent = replyToId === null ? undefined : await tx.adjustCount(replyToId, 'replyCount', 1);
+      if (replyToId !== null && !parent) throw replyTargetNotFound();
+      await tx.ensureAuthor({ id: command.authorId, handle: command.authorHandle, displayName: command.authorHandle });
+      const tweet: Tweet = { id, authorId: command.authorId, text, createdAt: now, replyToId, hashtags, mentions, likeCount: 0, replyCount: 0 };
+      await tx.insertTweet(tweet);
+      await tx.emit([
+        createEvent(
+          TweetCreated,
+          { tweetId: id, authorId: tweet.authorId, createdAt: now.toISOString(), replyToId, mentions, hashtags },
+          { occurredAt: now },
+        ),
+      ]);
+      return { created: { ...tweet, deleted: false, version: 1 }, parent };
+    });
+
+    if ('replayOf' in outcome) {
+      const [first] = await deps.hydrate([outcome.replayOf]);
+      // The key's first tweet has since been deleted: it is 404 everywhere, here too.
+      if (!first) throw tweetNotFound();
+      return { tweet: first, replayed: true };
+    }
+    await deps.cache.putTweets(outcome.parent ? [outcome.created, outcome.parent] : [outcome.created]);
+    const [view] = await deps.hydrate([outcome.created.id]);
+    if (!view) throw new Error(`tweet ${outcome.created.id} was committed but cannot be read back`);
+    return { tweet: { ...view, likedByMe: false }, replayed: false };
+  };
+}

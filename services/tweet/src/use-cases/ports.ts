@@ -1,0 +1,86 @@
+// What the tweet use cases need from the outside world, named for the role each plays.
+import type { EventEnvelope } from '@chirp/common/events';
+import type { Author, Tweet } from '../domain/tweet.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  /** A new time-ordered 64-bit id, as a decimal string. */
+  next(): string;
+}
+
+/**
+ * A tweet row as stored, deleted ones included (a cache keeps them as tombstones).
+ * `version` rises with every change to the row, so of two copies the higher is the newer.
+ */
+export interface StoredTweet extends Tweet {
+  deleted: boolean;
+  version: number;
+}
+
+/** An author and the profile version it was learnt at (0 for a stand-in made from a tweet's token). */
+export interface StoredAuthor extends Author {
+  profileVersion: number;
+}
+
+export interface TweetReader {
+  /** The tweets among `ids`, deleted ones included, each with its author when known; in no particular order. */
+  findTweets(ids: readonly string[]): Promise<{ tweets: StoredTweet[]; authors: StoredAuthor[] }>;
+  findAuthors(ids: readonly string[]): Promise<StoredAuthor[]>;
+  /** The ids among `tweetIds` that `userId` likes. */
+  likedAmong(userId: string, tweetIds: readonly string[]): Promise<Set<string>>;
+  /** Ids of `authorId`'s live tweets, newest first, below the id `before`; an index range scan. */
+  listByAuthor(authorId: string, before: string | undefined, limit: number): Promise<string[]>;
+  /** Ids of the live replies to `tweetId`, oldest first, above the id `after`. */
+  listReplies(tweetId: string, after: string | undefined, limit: number): Promise<string[]>;
+  /** Ids of live tweets with every word and every hashtag, newest first, below the id `before`. */
+  search(query: { words: readonly string[]; hashtags: readonly string[] }, before: string | undefined, limit: number): Promise<string[]>;
+}
+
+/** Writes inside one transaction: all of them, and the events they emit, commit together or not at all. */
+export interface TweetTransaction {
+  /**
+   * Claims `key` for `tweetId`. Resolves undefined when the claim is new (or replaces one
+   * older than `notBefore`); otherwise the id of the tweet the key first created. A racing
+   * claim of the same key waits until this transaction ends.
+   */
+  claimIdempotencyKey(claim: { authorId: string; key: string; tweetId: string; at: Date; notBefore: Date }): Promise<string | undefined>;
+  /** Adds a stand-in for an author no user event has described yet; an existing author is left alone. */
+  ensureAuthor(author: Author): Promise<void>;
+  insertTweet(tweet: Tweet): Promise<void>;
+  /** The tweet, live or deleted, locked until the transaction ends. */
+  lockTweet(id: string): Promise<StoredTweet | undefined>;
+  /** Soft-deletes a live tweet; the row after the change. */
+  markDeleted(id: string, at: Date): Promise<StoredTweet>;
+  /** Adds `delta` to a tweet's reply or like count; the row after the change, or undefined when the tweet is not live. */
+  adjustCount(id: string, count: 'replyCount' | 'likeCount', delta: 1 | -1): Promise<StoredTweet | undefined>;
+  /** True when the like is new. */
+  insertLike(tweetId: string, userId: string, at: Date): Promise<boolean>;
+  /** True when there was a like to remove. */
+  deleteLike(tweetId: string, userId: string): Promise<boolean>;
+  /** Events written with the change (the transactional outbox). */
+  emit(events: readonly EventEnvelope[]): Promise<void>;
+}
+
+export interface TweetStore extends TweetReader {
+  /** Runs `work` in one transaction; it may run again from the start after a deadlock. */
+  transaction<T>(work: (tx: TweetTransaction) => Promise<T>): Promise<T>;
+  /** Saves an author from a user event unless a version at least as high is stored; the saved author, or undefined. */
+  saveAuthor(author: StoredAuthor): Promise<StoredAuthor | undefined>;
+  /** Forgets idempotency keys claimed before `before`; how many went. */
+  pruneIdempotencyKeys(before: Date): Promise<number>;
+}
+
+/**
+ * A read-through cache of tweets and authors. Every write carries the row's version and
+ * replaces only an older one, so a slow reader can never put back what a writer changed.
+ * It is only a cache: when it fails, reads go to the store and writes are logged, not thrown.
+ */
+export interface TweetCache {
+  getTweets(ids: readonly string[]): Promise<Map<string, StoredTweet>>;
+  putTweets(tweets: readonly StoredTweet[]): Promise<void>;
+  getAuthors(ids: readonly string[]): Promise<Map<string, StoredAuthor>>;
+  putAuthors(authors: readonly StoredAuthor[]): Promise<void>;
+}

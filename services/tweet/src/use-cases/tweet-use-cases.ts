@@ -1,0 +1,29 @@
+import { makeCreateTweet } from './create-tweet.ts';
+import { makeDeleteTweet } from './delete-tweet.ts';
+import { makeLearnAuthor } from './learn-authors.ts';
+import { makeLikeTweet } from './like-tweet.ts';
+import type { Clock, IdSource, TweetCache, TweetStore } from './ports.ts';
+import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
+import { makeReadTweets } from './read-tweets.ts';
+import { makeHydrate } from './tweet-view.ts';
+
+export interface TweetPorts {
+  tweets: TweetStore;
+  cache: TweetCache;
+  ids: IdSource;
+  clock: Clock;
+}
+
+/** Every use case of the tweet service, made from one set of ports (real in main.ts, fakes in tests). */
+export function makeTweetUseCases(ports: TweetPorts) {
+  const hydrate = makeHydrate(ports);
+  return {
+    createTweet: makeCreateTweet({ ...ports, hydrate }),
+    deleteTweet: makeDeleteTweet(ports),
+    ...makeLikeTweet(ports),
+    ...makeReadTweets({ tweets: ports.tweets, hydrate }),
+    learnAuthor: makeLearnAuthor(ports),
+    pruneIdempotencyKeys: makePruneIdempotencyKeys(ports),
+  };
+}
+export type TweetUseCases = ReturnType<typeof makeTweetUseCases>;

@@ -1,0 +1,63 @@
+// Tweets as callers see them: live only, with their author and, for a viewer, likedByMe.
+// Every read goes through `hydrate`, so the cache rules live in one place.
+import type { Author, Tweet } from '../domain/tweet.ts';
+import type { StoredAuthor, StoredTweet, TweetCache, TweetReader } from './ports.ts';
+
+export interface TweetView extends Tweet {
+  author: Author;
+  /** Present when the request named a viewer. */
+  likedByMe?: boolean;
+}
+
+const viewOf = (tweet: StoredTweet, author: StoredAuthor, likedByMe: boolean | undefined): TweetView => {
+  const { deleted: _deleted, version: _version, ...fields } = tweet;
+  const view: TweetView = { ...fields, author: { id: author.id, handle: author.handle, displayName: author.displayName } };
+  if (likedByMe !== undefined) view.likedByMe = likedByMe;
+  return view;
+};
+
+export type Hydrate = (ids: readonly string[], viewerId?: string) => Promise<TweetView[]>;
+
+/**
+ * The live tweets among `ids`, in the order asked, each once. Cached tweets and authors come
+ * from the cache; the misses from one store query (tweets with their authors), which then
+ * fills the cache. Deleted and unknown ids are left out.
+ */
+export function makeHydrate(deps: { tweets: TweetReader; cache: TweetCache }): Hydrate {
+  return async function hydrate(ids, viewerId) {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const found = await deps.cache.getTweets(wanted);
+    const authors = new Map<string, StoredAuthor>();
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const loaded = await deps.tweets.findTweets(missing);
+      for (const tweet of loaded.tweets) found.set(tweet.id, tweet);
+      for (const author of loaded.authors) authors.set(author.id, author);
+      await Promise.all([deps.cache.putTweets(loaded.tweets), deps.cache.putAuthors(loaded.authors)]);
+    }
+    const live = wanted.flatMap((id) => {
+      const tweet = found.get(id);
+      return tweet && !tweet.deleted ? [tweet] : [];
+    });
+    await loadAuthors(deps, authors, [...new Set(live.map((tweet) => tweet.authorId))]);
+    const liked = viewerId !== undefined && live.length > 0 ? await deps.tweets.likedAmong(viewerId, live.map((tweet) => tweet.id)) : undefined;
+    return live.map((tweet) => {
+      const author = authors.get(tweet.authorId);
+      // Every tweet's transaction writes its author (a stand-in at worst), so this is a broken invariant.
+      if (!author) throw new Error(`tweet ${tweet.id} has no author row for ${tweet.authorId}; check the authors table`);
+      return viewOf(tweet, author, liked?.has(tweet.id));
+    });
+  };
+}
+
+async function loadAuthors(deps: { tweets: TweetReader; cache: TweetCache }, authors: Map<string, StoredAuthor>, ids: string[]): Promise<void> {
+  const unknown = ids.filter((id) => !authors.has(id));
+  if (unknown.length === 0) return;
+  for (const [id, author] of await deps.cache.getAuthors(unknown)) authors.set(id, author);
+  const missing = unknown.filter((id) => !authors.has(id));
+  if (missing.length === 0) return;
+  const loaded = await deps.tweets.findAuthors(missing);
+  for (const author of loaded) authors.set(author.id, author);
+  await deps.cache.putAuthors(loaded);
+}

@@ -1,0 +1,152 @@
+// One suite for every TweetStore: the in-memory fake (unit) and Postgres (integration) must
+// behave alike, so the unit tests that trust the fake are trusting the real thing.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Tweet } from '../../src/domain/tweet.ts';
+import type { TweetStore } from '../../src/use-cases/ports.ts';
+
+let serial = 0;
+const nextId = () => {
+  serial += 1;
+  return String(7_100_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1_000_000n + BigInt(serial));
+};
+
+/** A tweet with a fresh id, later than every tweet made before it. */
+export function aTweet(overrides: Partial<Tweet> = {}): Tweet {
+  return {
+    id: nextId(),
+    authorId: '42',
+    text: 'hello world',
+    createdAt: new Date('2026-03-01T12:00:00.000Z'),
+    replyToId: null,
+    hashtags: [],
+    mentions: [],
+    likeCount: 0,
+    replyCount: 0,
+    ...overrides,
+  };
+}
+
+export function tweetStoreContract(name: string, makeStore: () => Promise<TweetStore>): void {
+  describe(`TweetStore contract: ${name}`, () => {
+    let store: TweetStore;
+    let authorId: string;
+    beforeEach(async () => {
+      store = await makeStore();
+      authorId = nextId();
+    });
+    const post = async (overrides: Partial<Tweet> = {}) => {
+      const tweet = aTweet({ authorId, ...overrides });
+      await store.transaction(async (tx) => {
+        await tx.ensureAuthor({ id: tweet.authorId, handle: 'stand_in', displayName: 'stand_in' });
+        if (tweet.replyToId) await tx.adjustCount(tweet.replyToId, 'replyCount', 1);
+        await tx.insertTweet(tweet);
+      });
+      return tweet;
+    };
+    const remove = (id: string) => store.transaction((tx) => tx.markDeleted(id, new Date('2026-03-02T00:00:00.000Z')));
+
+    it('when a tweet is inserted, then it is found with its author at version 1; unknown ids are left out', async () => {
+      const tweet = await post({ hashtags: ['a', 'b'], mentions: ['Bob'] });
+      const found = await store.findTweets([tweet.id, '1']);
+      expect(found.tweets).toEqual([{ ...tweet, deleted: false, version: 1 }]);
+      expect(found.authors).toEqual([{ id: authorId, handle: 'stand_in', displayName: 'stand_in', profileVersion: 0 }]);
+      expect(await store.findAuthors([authorId, '2'])).toEqual(found.authors);
+    });
+
+    it('when authors are saved, then a higher profile version wins over the stand-in, and a lower or equal one changes nothing', async () => {
+      await post();
+      const v2 = { id: authorId, handle: 'Real', displayName: 'Real Name', profileVersion: 2 };
+      expect(await store.saveAuthor(v2)).toEqual(v2);
+      expect(await store.saveAuthor({ ...v2, displayName: 'Old', profileVersion: 1 })).toBeUndefined();
+      expect(await store.saveAuthor({ ...v2, displayName: 'Same', profileVersion: 2 })).toBeUndefined();
+      await store.transaction((tx) => tx.ensureAuthor({ id: authorId, handle: 'other', displayName: 'other' }));
+      expect(await store.findAuthors([authorId])).toEqual([v2]);
+    });
+
+    it('when a transaction throws, then nothing of it stays', async () => {
+      const ghost = aTweet({ authorId });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertTweet(ghost);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await store.findTweets([ghost.id])).tweets).toEqual([]);
+    });
+
+    it('when an idempotency key is claimed, then a second claim gets the first tweet, another author or an expired claim a fresh one', async () => {
+      const first = await post();
+      const at = new Date('2026-03-01T12:00:00.000Z');
+      const claim = (tweetId: string, overrides: { authorId?: string; at?: Date; notBefore?: Date } = {}) =>
+        store.transaction(async (tx) => {
+          const result = await tx.claimIdempotencyKey({ authorId, key: 'k-1', tweetId, at, notBefore: new Date(at.getTime() - 1000), ...overrides });
+          return result;
+        });
+      expect(await claim(first.id)).toBeUndefined();
+      expect(await claim((await post()).id)).toBe(first.id);
+      expect(await claim(first.id, { authorId: nextId() })).toBeUndefined();
+      const later = new Date(at.getTime() + 25 * 3600_000);
+      const third = await post();
+      expect(await claim(third.id, { at: later, notBefore: new Date(later.getTime() - 24 * 3600_000) })).toBeUndefined();
+      expect(await claim((await post()).id, { at: later, notBefore: new Date(later.getTime() - 24 * 3600_000) })).toBe(third.id);
+      expect(await store.pruneIdempotencyKeys(new Date(later.getTime() + 1))).toBe(2);
+      expect(await store.pruneIdempotencyKeys(new Date(later.getTime() + 1))).toBe(0);
+    });
+
+    it('when counts change, then each change raises the version; a deleted tweet takes none and stays findable as deleted', async () => {
+      const tweet = await post();
+      const liked = await store.transaction((tx) => tx.adjustCount(tweet.id, 'likeCount', 1));
+      expect(liked).toMatchObject({ likeCount: 1, replyCount: 0, version: 2 });
+      const unliked = await store.transaction((tx) => tx.adjustCount(tweet.id, 'likeCount', -1));
+      expect(unliked).toMatchObject({ likeCount: 0, version: 3 });
+      expect(await remove(tweet.id)).toMatchObject({ deleted: true, version: 4 });
+      expect(await store.transaction((tx) => tx.adjustCount(tweet.id, 'replyCount', 1))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.lockTweet(tweet.id))).toMatchObject({ deleted: true });
+      expect((await store.findTweets([tweet.id])).tweets[0]).toMatchObject({ deleted: true, version: 4 });
+    });
+
+    it('when likes are added and removed, then each once, and likedAmong names the liked ones', async () => {
+      const [a, b] = [await post(), await post()];
+      const at = new Date();
+      expect(await store.transaction((tx) => tx.insertLike(a.id, '7', at))).toBe(true);
+      expect(await store.transaction((tx) => tx.insertLike(a.id, '7', at))).toBe(false);
+      expect(await store.likedAmong('7', [a.id, b.id])).toEqual(new Set([a.id]));
+      expect(await store.transaction((tx) => tx.deleteLike(a.id, '7'))).toBe(true);
+      expect(await store.transaction((tx) => tx.deleteLike(a.id, '7'))).toBe(false);
+      expect(await store.likedAmong('7', [a.id, b.id])).toEqual(new Set());
+    });
+
+    it('when listing an author, then newest first in keyset pages, deleted tweets left out', async () => {
+      const tweets = [await post(), await post(), await post(), await post()];
+      await remove(tweets[2]!.id);
+      const first = await store.listByAuthor(authorId, undefined, 2);
+      expect(first).toEqual([tweets[3]!.id, tweets[1]!.id]);
+      expect(await store.listByAuthor(authorId, first[1], 2)).toEqual([tweets[0]!.id]);
+      expect(await store.listByAuthor(nextId(), undefined, 2)).toEqual([]);
+    });
+
+    it('when listing replies, then oldest first in keyset pages, deleted replies left out', async () => {
+      const parent = await post();
+      const replies = [await post({ replyToId: parent.id }), await post({ replyToId: parent.id }), await post({ replyToId: parent.id })];
+      await remove(replies[1]!.id);
+      expect(await store.listReplies(parent.id, undefined, 1)).toEqual([replies[0]!.id]);
+      expect(await store.listReplies(parent.id, replies[0]!.id, 5)).toEqual([replies[2]!.id]);
+    });
+
+    it('when searching, then whole words in any case and every hashtag, newest first, deleted tweets never', async () => {
+      const tag = `t${nextId()}`;
+      const word = `w${nextId()}`;
+      const a = await post({ text: `Running with ${word.toUpperCase()}!`, hashtags: [tag] });
+      const b = await post({ text: `${word}house and ${word}` });
+      const c = await post({ text: `deleted ${word}`, hashtags: [tag] });
+      const d = await post({ text: `snake ${word}_case here`, hashtags: [tag, 'other'] });
+      await remove(c.id);
+      expect(await store.search({ words: [word], hashtags: [] }, undefined, 10)).toEqual([d.id, b.id, a.id]);
+      expect(await store.search({ words: [], hashtags: [tag] }, undefined, 10)).toEqual([d.id, a.id]);
+      expect(await store.search({ words: [word, 'running'], hashtags: [tag] }, undefined, 10)).toEqual([a.id]);
+      expect(await store.search({ words: [`${word}_case`], hashtags: [] }, undefined, 10)).toEqual([d.id]);
+      expect(await store.search({ words: [word], hashtags: [] }, d.id, 1)).toEqual([b.id]);
+      expect(await store.search({ words: [`${word}hous`], hashtags: [] }, undefined, 10)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,35 @@
+// The tweet service over in-memory fakes, for unit and HTTP tests.
+import { aClock, type SettableClock, sequentialIds } from '@chirp/testing/fakes';
+import { buildApp } from '../../src/app.ts';
+import { makeTweetUseCases, type TweetPorts } from '../../src/use-cases/tweet-use-cases.ts';
+import { createInMemoryTweetCache, type InMemoryTweetCache } from './in-memory-tweet-cache.ts';
+import { createInMemoryTweetStore, type InMemoryTweetStore } from './in-memory-tweet-store.ts';
+
+export interface TestTweetPorts extends TweetPorts {
+  tweets: InMemoryTweetStore;
+  cache: InMemoryTweetCache;
+  clock: SettableClock;
+}
+
+/** Use cases over fresh fakes, with the fakes for arranging and asserting. */
+export function aTweetService(overrides: Partial<TestTweetPorts> = {}) {
+  const ports: TestTweetPorts = {
+    tweets: createInMemoryTweetStore(),
+    cache: createInMemoryTweetCache(),
+    ids: sequentialIds(),
+    clock: aClock(),
+    ...overrides,
+  };
+  return { ports, ...makeTweetUseCases(ports) };
+}
+
+/** The HTTP app over fakes, for `inject` tests. */
+export function aTweetApp(options: { readiness?: { postgres: () => Promise<unknown> } } = {}) {
+  const service = aTweetService();
+  const app = buildApp({
+    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8192 },
+    readiness: options.readiness ?? { postgres: async () => 'ok' },
+    useCases: service,
+  });
+  return { app, service };
+}

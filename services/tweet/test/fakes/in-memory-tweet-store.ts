@@ -1,0 +1,160 @@
+// The tweet store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
+import type { EventEnvelope } from '@chirp/common/events';
+import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
+
+interface State {
+  tweets: Map<string, StoredTweet & { deletedAt: Date | null }>;
+  authors: Map<string, StoredAuthor>;
+  likes: Set<string>;
+  keys: Map<string, { tweetId: string; createdAt: Date }>;
+  events: EventEnvelope[];
+}
+
+const byIdDesc = (a: string, b: string) => (BigInt(a) > BigInt(b) ? -1 : BigInt(a) < BigInt(b) ? 1 : 0);
+const copy = <T>(value: T): T => structuredClone(value);
+const stored = (tweet: StoredTweet & { deletedAt: Date | null }): StoredTweet => {
+  const { deletedAt: _deletedAt, ...rest } = copy(tweet);
+  return rest;
+};
+/** The 'simple' text search config in little: lower-cased runs of letters, digits and underscores split on '_'. */
+const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const hasPhrase = (words: string[], phrase: string[]): boolean =>
+  phrase.length > 0 && words.some((_, start) => phrase.every((word, i) => words[start + i] === word));
+
+export interface InMemoryTweetStore extends TweetStore {
+  /** Events committed so far, oldest first (what the outbox would hold). */
+  readonly events: readonly EventEnvelope[];
+}
+
+export function createInMemoryTweetStore(): InMemoryTweetStore {
+  let state: State = { tweets: new Map(), authors: new Map(), likes: new Set(), keys: new Map(), events: [] };
+  // Transactions run one at a time, as if each held every lock; a throw restores the state before it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const live = () => [...state.tweets.values()].filter((tweet) => tweet.deletedAt === null);
+  const page = (ids: string[], limit: number) => ids.slice(0, limit);
+
+  const tx: TweetTransaction = {
+    async claimIdempotencyKey(claim) {
+      const key = `${claim.authorId}:${claim.key}`;
+      const existing = state.keys.get(key);
+      if (existing && existing.createdAt >= claim.notBefore) return existing.tweetId;
+      state.keys.set(key, { tweetId: claim.tweetId, createdAt: claim.at });
+      return undefined;
+    },
+    async ensureAuthor(author) {
+      if (!state.authors.has(author.id)) state.authors.set(author.id, { ...author, profileVersion: 0 });
+    },
+    async insertTweet(tweet) {
+      if (state.tweets.has(tweet.id)) throw new Error(`duplicate tweet id ${tweet.id}`);
+      if (tweet.replyToId !== null && !state.tweets.has(tweet.replyToId)) throw new Error(`reply target ${tweet.replyToId} does not exist`);
+      state.tweets.set(tweet.id, { ...copy(tweet), deleted: false, version: 1, deletedAt: null });
+    },
+    async lockTweet(id) {
+      const tweet = state.tweets.get(id);
+      return tweet && stored(tweet);
+    },
+    async markDeleted(id, at) {
+      const tweet = state.tweets.get(id);
+      if (!tweet || tweet.deletedAt !== null) throw new Error(`tweet ${id} was not live when marked deleted; lock it first`);
+      Object.assign(tweet, { deleted: true, deletedAt: at, version: tweet.version + 1 });
+      return stored(tweet);
+    },
+    async adjustCount(id, count, delta) {
+      const tweet = state.tweets.get(id);
+      if (!tweet || tweet.deletedAt !== null) return undefined;
+      if (tweet[count] + delta < 0) throw new Error(`${count} of ${id} would fall below zero`);
+      tweet[count] += delta;
+      tweet.version += 1;
+      return stored(tweet);
+    },
+    async insertLike(tweetId, userId) {
+      const key = `${tweetId}:${userId}`;
+      if (state.likes.has(key)) return false;
+      state.likes.add(key);
+      return true;
+    },
+    async deleteLike(tweetId, userId) {
+      return state.likes.delete(`${tweetId}:${userId}`);
+    },
+    async emit(events) {
+      state.events.push(...copy(events));
+    },
+  };
+
+  return {
+    get events() {
+      return state.events;
+    },
+    async findTweets(ids) {
+      const tweets = ids.flatMap((id) => {
+        const tweet = state.tweets.get(id);
+        return tweet ? [stored(tweet)] : [];
+      });
+      const authors = [...new Set(tweets.map((tweet) => tweet.authorId))].flatMap((id) => {
+        const author = state.authors.get(id);
+        return author ? [copy(author)] : [];
+      });
+      return { tweets, authors };
+    },
+    async findAuthors(ids) {
+      return ids.flatMap((id) => {
+        const author = state.authors.get(id);
+        return author ? [copy(author)] : [];
+      });
+    },
+    async likedAmong(userId, tweetIds) {
+      return new Set(tweetIds.filter((id) => state.likes.has(`${id}:${userId}`)));
+    },
+    async listByAuthor(authorId, before, limit) {
+      const ids = live()
+        .filter((tweet) => tweet.authorId === authorId && (before === undefined || BigInt(tweet.id) < BigInt(before)))
+        .map((tweet) => tweet.id);
+      return page(ids.sort(byIdDesc), limit);
+    },
+    async listReplies(tweetId, after, limit) {
+      const ids = live()
+        .filter((tweet) => tweet.replyToId === tweetId && (after === undefined || BigInt(tweet.id) > BigInt(after)))
+        .map((tweet) => tweet.id);
+      return page(ids.sort(byIdDesc).reverse(), limit);
+    },
+    async search(query, before, limit) {
+      const ids = live()
+        .filter((tweet) => {
+          if (before !== undefined && BigInt(tweet.id) >= BigInt(before)) return false;
+          const words = wordsOf(tweet.text);
+          return query.hashtags.every((tag) => tweet.hashtags.includes(tag)) && query.words.every((word) => hasPhrase(words, wordsOf(word)));
+        })
+        .map((tweet) => tweet.id);
+      return page(ids.sort(byIdDesc), limit);
+    },
+    async saveAuthor(author) {
+      const current = state.authors.get(author.id);
+      if (current && current.profileVersion >= author.profileVersion) return undefined;
+      state.authors.set(author.id, copy(author));
+      return copy(author);
+    },
+    async pruneIdempotencyKeys(before) {
+      let pruned = 0;
+      for (const [key, claim] of state.keys) {
+        if (claim.createdAt < before) {
+          state.keys.delete(key);
+          pruned += 1;
+        }
+      }
+      return pruned;
+    },
+    transaction<T>(work: (transaction: TweetTransaction) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        const before = copy(state);
+        try {
+          return await work(tx);
+        } catch (error) {
+          state = before;
+          throw error;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

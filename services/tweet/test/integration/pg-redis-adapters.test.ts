@@ -1,0 +1,35 @@
+import { createLogger } from '@chirp/common/logging';
+import { createTestDatabase, createTestRedis, type TestDatabase } from '@chirp/testing/stack';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
+import { createPgTweetStore } from '../../src/infrastructure/pg-tweet-store.ts';
+import { createRedisTweetCache } from '../../src/infrastructure/redis-tweet-cache.ts';
+import { tweetCacheContract } from '../contract/tweet-cache.contract.ts';
+import { tweetStoreContract } from '../contract/tweet-store.contract.ts';
+
+let db: TestDatabase;
+const redis = createTestRedis();
+// A fresh key prefix per test, so fixed ids in the suite never meet an earlier test's entries.
+const perTest: ReturnType<typeof createTestRedis>[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase({ migrations: TWEET_MIGRATIONS });
+});
+afterAll(async () => {
+  await db.drop();
+  await Promise.all([redis, ...perTest].map((r) => r.cleanup()));
+});
+
+tweetStoreContract('Postgres', async () => createPgTweetStore(db.pool));
+tweetCacheContract('Redis', async () => {
+  const fresh = createTestRedis();
+  perTest.push(fresh);
+  return createRedisTweetCache(fresh.redis, { ttlSeconds: 60, log: createLogger('test', 'silent') });
+});
+
+it('when an entry is cached, then it carries the TTL', async () => {
+  const cache = createRedisTweetCache(redis.redis, { ttlSeconds: 60, log: createLogger('test', 'silent') });
+  await cache.putAuthors([{ id: '77', handle: 'ttl', displayName: 'ttl', profileVersion: 1 }]);
+  const ttl = await redis.redis.pttl('author:77');
+  expect(ttl).toBeGreaterThan(50_000);
+  expect(ttl).toBeLessThanOrEqual(60_000);
+});
