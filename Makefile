@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-PHONY_BENCH := bench-user-followers
+PHONY_BENCH := bench-user-followers bench-tweet
 .PHONY: dev down test setup $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
@@ -21,6 +21,10 @@ test: setup
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
 bench-user-followers: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up postgres >/dev/null && source .stack/env && node services/user/bench/followers-page.ts
+
+## make bench-tweet: batch get of 20 tweets cold vs cached, and tweet creation rate with the outbox (~1 min)
+bench-tweet: setup
+	@$(TOOLCHAIN) && scripts/stack.sh up postgres redis >/dev/null && source .stack/env && node services/tweet/bench/tweets.ts
 
 setup: system-deps install
 

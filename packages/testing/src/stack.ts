@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
+import { createSnsEventPublisher, createSqsConsumer, type EventHandlerRegistry, type EventPublisher, type SqsConsumer } from '@chirp/common/events';
+import { createLogger } from '@chirp/common/logging';
 import { type AppliedTopology, applyTopology, CHIRP_TOPOLOGY, type MessagingTopology } from '@chirp/common/messaging-topology';
 import { type MigrationSource, runMigrations } from '@chirp/common/pg-migrations';
 import cassandra from 'cassandra-driver';
@@ -68,6 +70,10 @@ export async function createTestDatabase(options: { migrations?: readonly Migrat
 export interface TestTopology extends AppliedTopology {
   prefix: string;
   clients: ReturnType<typeof createAwsMessagingClients>;
+  /** A publisher to one of the topics, by its unprefixed name. */
+  publisher(topic: string): EventPublisher;
+  /** A started consumer of one of the queues (unprefixed name) with its DLQ, polling every second; stop it when done. */
+  consume(queue: string, handlers: EventHandlerRegistry): SqsConsumer;
   destroy(): Promise<void>;
 }
 
@@ -77,10 +83,28 @@ export async function createTestTopology(topology: MessagingTopology = CHIRP_TOP
   const clients = createAwsMessagingClients({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL });
   const prefix = uniqueName('t') + '-';
   const applied = await applyTopology(clients, topology, prefix);
+  const named = (map: Record<string, string>, name: string) => {
+    const value = map[name];
+    if (value === undefined) throw new Error(`the test topology has no ${name}`);
+    return value;
+  };
   return {
     ...applied,
     prefix,
     clients,
+    publisher: (topic) => createSnsEventPublisher({ sns: clients.sns, topicArn: named(applied.topicArns, topic) }),
+    consume(queue, handlers) {
+      const consumer = createSqsConsumer({
+        sqs: clients.sqs,
+        queueUrl: named(applied.queueUrls, queue),
+        deadLetterQueueUrl: named(applied.deadLetterQueueUrls, queue),
+        handlers,
+        log: createLogger('test-consumer', 'silent'),
+        waitTimeSeconds: 1,
+      });
+      consumer.start();
+      return consumer;
+    },
     async destroy() {
       for (const url of [...Object.values(applied.queueUrls), ...Object.values(applied.deadLetterQueueUrls)]) {
         await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));

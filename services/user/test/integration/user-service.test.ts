@@ -2,9 +2,8 @@
 // relay and the SNS/SQS emulator. Each case names the guarantee it checks.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent, createSnsEventPublisher, createSqsConsumer, type SqsConsumer } from '@chirp/common/events';
+import { createEvent, type SqsConsumer } from '@chirp/common/events';
 import { createIdGenerator } from '@chirp/common/ids';
-import { createLogger } from '@chirp/common/logging';
 import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
@@ -23,7 +22,6 @@ import { createRandomTokenSecrets } from '../../src/infrastructure/random-token-
 import { systemClock } from '../../src/infrastructure/system-clock.ts';
 import { makeUserUseCases, type UserUseCases } from '../../src/use-cases/user-use-cases.ts';
 
-const log = createLogger('user-test', 'silent');
 let db: TestDatabase;
 let topology: TestTopology;
 let service: UserUseCases;
@@ -240,16 +238,8 @@ describe('tweet counts from the tweet event queue', () => {
 
   it('when tweet events arrive twice and a delete before its create, then each author count is exact; a malformed message goes to the DLQ', async () => {
     const author = await register(uniqueHandle('tc'));
-    consumer = createSqsConsumer({
-      sqs: topology.clients.sqs,
-      queueUrl: topology.queueUrls['chirp-user']!,
-      deadLetterQueueUrl: topology.deadLetterQueueUrls['chirp-user']!,
-      handlers: tweetEventHandlers(service.recordTweetFact),
-      log,
-      waitTimeSeconds: 1,
-    });
-    consumer.start();
-    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns[TWEET_EVENTS_TOPIC]! });
+    consumer = topology.consume('chirp-user', tweetEventHandlers(service.recordTweetFact));
+    const publisher = topology.publisher(TWEET_EVENTS_TOPIC);
     const now = new Date().toISOString();
     const created = (tweetId: string) => createEvent(TweetCreated, { tweetId, authorId: author.id, createdAt: now, replyToId: null, mentions: [], hashtags: [] });
     const deleted = (tweetId: string) => createEvent(TweetDeleted, { tweetId, authorId: author.id, deletedAt: now });
