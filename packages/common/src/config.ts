@@ -62,6 +62,10 @@ export const UrlString = (options: { default?: string } = {}) =>
 export const PostgresConfig = {
   DATABASE_URL: UrlString(),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 20 }),
+  /** How long a request waits for a pooled connection before it answers 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /** Statements running longer are cancelled (503), so a slow query cannot hold a connection for good. */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   /** Applies pending migrations before listening (the `migrate` command does the same on its own). */
   RUN_MIGRATIONS: Type.Boolean({ default: true }),
 };

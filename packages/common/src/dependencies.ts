@@ -1,6 +1,6 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from './http-service.ts';
 
@@ -15,6 +15,20 @@ export interface Dependency<N extends string = string> {
   watch?(log: Logger): void;
   close(): Promise<unknown>;
 }
+
+/** A pool with the timeouts of `PostgresConfig`: a saturated pool or a stuck statement fails fast (503), never hangs. */
+export const createPostgresPool = (config: {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+}): Pool =>
+  new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
 
 export const postgresDependency = (pool: Pool): Dependency<'postgres'> => ({
   name: 'postgres',

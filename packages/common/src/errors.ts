@@ -98,9 +98,31 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; deta
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
 };
 
+/** SQLSTATEs that mean the database cannot serve now, not that the request is wrong. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '53400']);
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+/** node-postgres reports a dropped connection and a pool wait that timed out only in the message. */
+const POOL_FAILURE = /^(timeout exceeded when trying to connect|Connection terminated)/;
+
+/**
+ * A store that is down, unreachable or timing out: clients get 503 with Retry-After, not a
+ * 500, and the log keeps the original error. Undefined for anything else.
+ */
+export function unavailableStoreError(error: unknown): DependencyUnavailableError | undefined {
+  if (!(error instanceof Error) || error instanceof DomainError) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const failing =
+    (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_ERRNOS.has(code))) ||
+    POOL_FAILURE.test(error.message);
+  // The detail names no host: clients learn that a store failed, operators read the log.
+  return failing ? new DependencyUnavailableError('a data store', 'it did not answer in time; retry shortly', { retryAfterSeconds: 2, cause: error }) : undefined;
+}
+
 /** Maps any thrown error to an RFC 9457 answer; the only place statuses are chosen. */
 export function toProblem(error: FastifyError | Error): ProblemDetails {
   if (error instanceof DomainError) return problem(STATUS_BY_KIND[error.kind], error.code, error.message);
+  const unavailable = unavailableStoreError(error);
+  if (unavailable) return toProblem(unavailable);
 
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
@@ -136,12 +158,13 @@ export function sendProblem(reply: FastifyReply, details: ProblemDetails, retryA
 
 /** Installs the one error handler and a problem+json 404 for unknown routes. */
 export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((raised: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const error = unavailableStoreError(raised) ?? raised;
     const details = { ...toProblem(error), instance: request.url.split('?')[0] };
     if (details.status >= 500 && !(error instanceof DomainError)) {
       request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error while serving request');
     } else if (details.status >= 500) {
-      request.log.warn({ err: error, code: details.code }, 'dependency unavailable while serving request');
+      request.log.warn({ err: raised, code: details.code, route: request.routeOptions.url }, 'dependency unavailable while serving request');
     }
     const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
     return sendProblem(reply, details, retryAfter);

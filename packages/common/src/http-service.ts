@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { installProblemHandlers, problem, sendProblem } from './errors.ts';
+import { installProblemHandlers, problem, sendProblem, toProblem } from './errors.ts';
 import { ID_FORMAT } from './id-schema.ts';
 import { isValidId } from './ids.ts';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
@@ -50,6 +50,10 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL) skip the error handler; answer them alike.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(reply, { ...toProblem(error), instance: request.url.split('?')[0] });
+    },
   });
   installProblemHandlers(app);
   installValidators(app);

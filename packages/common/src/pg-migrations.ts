@@ -55,6 +55,8 @@ export async function runMigrations(pool: Pool, sources: readonly MigrationSourc
         }
         await client.query('BEGIN');
         try {
+          // A migration may build an index for minutes; the pool's statement timeout is for requests.
+          await client.query('SET LOCAL statement_timeout = 0');
           await client.query(sql);
           await client.query('INSERT INTO schema_migrations (source, version, name, checksum) VALUES ($1, $2, $3, $4)', [
             source.name,

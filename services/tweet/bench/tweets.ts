@@ -111,6 +111,7 @@ for (const [name, samples] of Object.entries(timings)) {
 console.log(`  cold / cached median ratio: ${(quantile(timings.cold, 0.5) / quantile(timings.cached, 0.5)).toFixed(2)}`);
 
 // Creation: `concurrency` clients posting back to back, each answer after its commit.
+await pool.query('TRUNCATE outbox');
 const latencies: number[] = [];
 let next = 0;
 const started = performance.now();

@@ -24,8 +24,10 @@ CREATE TABLE tweets (
   deleted_at   timestamptz,
   -- Rises with every change to the row (counts, deletion), so a cache entry is only ever replaced by a newer one.
   version      bigint      NOT NULL DEFAULT 1,
-  -- 'simple': lower-cased whole words, no stemming and no stop words, so 'the' and 'running' match only themselves.
-  words        tsvector    GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED
+  -- The words search finds the tweet by, as lexemes exactly as the service splits them (searchTermsOf:
+  -- whole words, lower-cased, no stemming, no stop words). The service writes it, rather than
+  -- Postgres's parser, so tweets and queries are split by one rule ('node.js', 'नमस्ते', NFD text).
+  words        tsvector    NOT NULL DEFAULT ''
 );
 -- Every index leaves deleted tweets out, so no read path can return one.
 -- The user timeline, newest first: one range scan per page.

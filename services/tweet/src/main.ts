@@ -1,6 +1,6 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
-import { postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
 import { createSnsEventPublisher, createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
@@ -9,7 +9,6 @@ import { createOutboxRelay } from '@chirp/common/outbox';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { userEventHandlers } from './adapters/messaging/user-event-handlers.ts';
 import { buildApp } from './app.ts';
 import { loadTweetConfig } from './infrastructure/config.ts';
@@ -21,10 +20,9 @@ import { makeTweetUseCases } from './use-cases/tweet-use-cases.ts';
 const config = loadTweetConfig(process.env);
 // The relay, the consumer and the cache log as their own components, beside the HTTP server's request log.
 const log = createLogger('tweet', config.LOG_LEVEL);
-const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+const pool = createPostgresPool(config);
 // A short command timeout: a slow cache must not slow reads that Postgres can answer.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
-redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error; tweets are served from Postgres meanwhile (check REDIS_URL)'));
 
 const useCases = makeTweetUseCases({
   tweets: createPgTweetStore(pool),

@@ -1,6 +1,6 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
-import { postgresDependency, readinessOf } from '@chirp/common/dependencies';
+import { createPostgresPool, postgresDependency, readinessOf } from '@chirp/common/dependencies';
 import { createSnsEventPublisher, createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
@@ -8,7 +8,6 @@ import { createLogger } from '@chirp/common/logging';
 import { createOutboxRelay } from '@chirp/common/outbox';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
-import pg from 'pg';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
 import { buildApp } from './app.ts';
 import { createArgon2PasswordHasher } from './infrastructure/argon2-password-hasher.ts';
@@ -21,7 +20,7 @@ import { systemClock } from './infrastructure/system-clock.ts';
 import { makeUserUseCases } from './use-cases/user-use-cases.ts';
 
 const config = loadUserConfig(process.env);
-const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+const pool = createPostgresPool(config);
 const keys = await loadSigningKeys(config.JWT_KEYS_DIR, config.JWT_ACTIVE_KID);
 const jwks = publicJwks(keys);
 const useCases = makeUserUseCases({

@@ -13,10 +13,13 @@ export const TweetCreated = defineEvent(
     authorId: IdString,
     createdAt: Timestamp,
     replyToId: Type.Union([IdString, Type.Null()]),
+    // No tighter bounds than the text allows: 280 weighted characters hold ~90 tags or ~56
+    // mentions, and a tag's length in UTF-16 is not bounded by its weight. The producer's
+    // domain rules decide what a tweet may hold; a bound here would turn a valid tweet into a 500.
     /** Handles as written, without the @. */
-    mentions: Type.Array(Type.String({ maxLength: 15 }), { maxItems: 50 }),
+    mentions: Type.Array(Type.String({ minLength: 1, maxLength: 15 }), { maxItems: 280 }),
     /** Lower-cased, without the #. */
-    hashtags: Type.Array(Type.String({ maxLength: 140 }), { maxItems: 50 }),
+    hashtags: Type.Array(Type.String({ minLength: 1 }), { maxItems: 280 }),
   }),
 );
 

@@ -22,6 +22,10 @@ function anApp(readiness: Record<string, () => Promise<unknown>> = {}): FastifyI
     if (id === 'missing') throw new DomainError('not_found', 'THING_NOT_FOUND', `No thing ${id}.`);
     if (id === 'down') throw new DependencyUnavailableError('tweet', 'connection refused', { retryAfterSeconds: 7 });
     if (id === 'bug') throw new Error('connection to 10.0.3.7:5432 lost at pg/lib/client.js:123');
+    if (id === 'refused') throw Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:5432'), { code: 'ECONNREFUSED' });
+    if (id === 'timeout') throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    if (id === 'pool') throw new Error('timeout exceeded when trying to connect');
+    if (id === 'conflict') throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
     return { id };
   });
   return app;
@@ -99,6 +103,29 @@ describe('problem+json errors', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('7');
     expect(response.json().code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it.each(['refused', 'timeout', 'pool'])('when the store is %s, then 503 DEPENDENCY_UNAVAILABLE with Retry-After and no host in it', async (id) => {
+    app = anApp();
+    const response = await app.inject({ method: 'GET', url: `/things/${id}` });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.json().code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(response.body).not.toMatch(/10\.0\.3\.7|5432|statement/);
+  });
+
+  it('when a store error means a bug (a constraint the code should have handled), then still 500, not 503', async () => {
+    app = anApp();
+    const response = await app.inject({ method: 'GET', url: '/things/conflict' });
+    expect(response.statusCode).toBe(500);
+  });
+
+  it('when the URL is malformed, then a problem+json 400 BAD_URL', async () => {
+    app = anApp();
+    const response = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().code).toBe('BAD_URL');
   });
 
   it('when an unexpected error is thrown, then 500 with no internals', async () => {

@@ -13,11 +13,15 @@ export interface TweetText {
   weightedLength: number;
 }
 
-/** Trims the text and checks its weighted length: 1–280; NUL and half an emoji are refused. */
+/**
+ * Trims the text and checks its weighted length: 1–280; NUL and half an emoji are refused.
+ * The text is kept in NFC, the form twitter-text counts, so 'é' typed as e + accent is stored,
+ * searched and shown like the precomposed one.
+ */
 export function parseTweetText(raw: string): TweetText {
-  const text = raw.trim();
+  if (!isStorableText(raw, { controls: false })) throw invalidTweetText();
+  const text = raw.normalize('NFC').trim();
   if (text === '') throw tweetEmpty();
-  if (!isStorableText(text, { controls: false })) throw invalidTweetText();
   const { weightedLength } = twitterText.parseTweet(text);
   if (weightedLength > MAX_WEIGHTED_LENGTH) throw tweetTooLong(weightedLength, MAX_WEIGHTED_LENGTH);
   return { text, weightedLength };
@@ -30,8 +34,29 @@ export interface TweetEntities {
   mentions: string[];
 }
 
+/** The longest word search looks for: a query is at most 100 characters, so no longer word can ever be asked. */
+export const SEARCH_TERM_MAX = 100;
+const TERM = /[\p{L}\p{M}\p{N}_]+/gu;
+
+/**
+ * The words search finds a text by, each once: NFC, lower-cased runs of letters (with their
+ * combining marks, so Devanagari or decomposed Latin stays whole), digits and underscores.
+ * 'node.js' is 'node' and 'js'; 'snake_case' one word. Tweets are indexed and queries parsed
+ * with this one function, so both sides always agree on what a word is.
+ */
+export function searchTermsOf(text: string): string[] {
+  const terms = new Set<string>();
+  for (const term of text.normalize('NFC').toLowerCase().match(TERM) ?? []) {
+    if ([...term].length <= SEARCH_TERM_MAX) terms.add(term);
+  }
+  return [...terms];
+}
+
+/** Hashtags as twitter-text finds them, lower-cased, each once; on tweets and in queries alike. */
+export const hashtagsOf = (text: string): string[] => [...new Set(twitterText.extractHashtags(text.normalize('NFC')).map((tag) => tag.toLowerCase()))];
+
 export function extractEntities(text: string): TweetEntities {
-  const hashtags = [...new Set(twitterText.extractHashtags(text).map((tag) => tag.toLowerCase()))];
+  const hashtags = hashtagsOf(text);
   const seen = new Set<string>();
   const mentions: string[] = [];
   for (const mention of twitterText.extractMentions(text)) {

@@ -2,6 +2,7 @@
 // what an idempotency key may be.
 import { DomainError } from '@chirp/common/errors';
 import { notTweetAuthor } from './tweet-errors.ts';
+import { hashtagsOf, searchTermsOf } from './tweet-text.ts';
 
 export interface Tweet {
   id: string;
@@ -39,8 +40,9 @@ export interface SearchQuery {
 }
 
 /**
- * Splits `q` into words and #hashtags. Words keep letters, digits and underscores of any
- * script (so 'coffee!' searches 'coffee'); a query with nothing searchable is refused.
+ * Splits `q` into words and #hashtags, by the same rules tweets are indexed with
+ * (`searchTermsOf`, `hashtagsOf`), so 'coffee!' searches 'coffee' and '#नमस्ते' the tag.
+ * A query with nothing searchable is refused.
  */
 export function parseSearchQuery(q: string): SearchQuery {
   const trimmed = q.trim();
@@ -49,12 +51,9 @@ export function parseSearchQuery(q: string): SearchQuery {
   const words = new Set<string>();
   const hashtags = new Set<string>();
   for (const token of trimmed.split(/\s+/)) {
-    const tag = /^#([\p{L}\p{N}_]+)$/u.exec(token);
-    if (tag) {
-      hashtags.add(tag[1]!.toLowerCase());
-      continue;
-    }
-    for (const word of token.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []) words.add(word);
+    const tags = /^[#＃]/.test(token) ? hashtagsOf(token) : [];
+    for (const tag of tags) hashtags.add(tag);
+    if (tags.length === 0) for (const word of searchTermsOf(token)) words.add(word);
   }
   if (words.size + hashtags.size === 0) throw invalidSearchQuery('has no words or hashtags to look for');
   if (words.size + hashtags.size > MAX_TERMS) throw invalidSearchQuery(`has more than ${MAX_TERMS} words and hashtags`);

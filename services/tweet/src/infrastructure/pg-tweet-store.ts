@@ -2,6 +2,7 @@ import { appendToOutbox } from '@chirp/common/outbox';
 import { withTransaction } from '@chirp/common/pg-transaction';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import type { Pool, PoolClient } from 'pg';
+import { searchTermsOf } from '../domain/tweet-text.ts';
 import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';
 
 const TWEET_COLUMNS = 't.id, t.author_id, t.text, t.created_at, t.reply_to_id, t.hashtags, t.mentions, t.like_count, t.reply_count, t.deleted_at, t.version';
@@ -49,11 +50,12 @@ const toAuthor = (row: AuthorRow): StoredAuthor => ({
   profileVersion: row.profile_version,
 });
 
-/** `words` must hold every word as a phrase of the 'simple' parser ('foo_bar' is 'foo' followed by 'bar'). */
-const wordsCondition = (count: number, firstParam: number): string =>
-  count === 0
-    ? 'true'
-    : `t.words @@ (${Array.from({ length: count }, (_, i) => `phraseto_tsquery('simple', $${firstParam + i})`).join(' && ')})`;
+/**
+ * Every word of the query as a quoted lexeme, ANDed: no parser runs on either side, so a word
+ * matches exactly the lexemes searchTermsOf wrote. (Terms hold only letters, marks, digits and
+ * underscores, so quote_literal's quoting is the tsquery's.)
+ */
+const WORDS_QUERY = `array_to_string(array(SELECT quote_literal(w) FROM unnest($4::text[]) AS w), ' & ')::tsquery`;
 
 /** Tweets, likes, idempotency keys and authors in Postgres; events go through the outbox. */
 export function createPgTweetStore(pool: Pool): TweetStore {
@@ -105,9 +107,9 @@ export function createPgTweetStore(pool: Pool): TweetStore {
       ids(
         `SELECT t.id FROM tweets t
          WHERE t.deleted_at IS NULL AND t.hashtags @> $1::text[] AND ($2::bigint IS NULL OR t.id < $2::bigint)
-           AND ${wordsCondition(query.words.length, 4)}
+           AND ${query.words.length === 0 ? 'true' : `t.words @@ ${WORDS_QUERY}`}
          ORDER BY t.id DESC LIMIT $3`,
-        [query.hashtags, before ?? null, limit, ...query.words],
+        query.words.length === 0 ? [query.hashtags, before ?? null, limit] : [query.hashtags, before ?? null, limit, query.words],
       ),
     async saveAuthor(author) {
       const { rows } = await pool.query<AuthorRow>(
@@ -167,8 +169,9 @@ function transactionOn(client: PoolClient): TweetTransaction {
     },
     async insertTweet(tweet) {
       await client.query(
-        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions],
+        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]))`,
+        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions, searchTermsOf(tweet.text)],
       );
     },
     lockTweet: (id) => returningTweet(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = $1 FOR NO KEY UPDATE`, [id]),

@@ -16,7 +16,6 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
 return 1
 `;
 
-type VersionedRedis = Redis & { setIfNewer(key: string, version: number, value: string, ttlMs: number): Promise<number> };
 
 interface Codec<T extends { id: string }> {
   key(id: string): string;
@@ -43,15 +42,17 @@ const authorCodec: Codec<StoredAuthor> = {
 };
 
 const ENTRY = /^(\d+)\|(.*)$/s;
+const WRITE_ATTEMPTS = 3;
 
 /**
  * Tweets (deleted ones as tombstones) and authors in Redis, each entry "version|json" with a
- * TTL, so only hot ones stay. Reads are one MGET; writes one pipelined script per entry
- * (single-key, so a Redis cluster is fine). Failures are logged and read as misses.
+ * TTL, so only hot ones stay. Reads are one MGET; writes one pipelined single-key script per
+ * entry. (For Redis in cluster mode the MGET would need splitting by slot; ElastiCache's
+ * non-cluster mode, with replicas, is what the deployment assumes.) Failures are logged and
+ * read as misses.
  */
 export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: number; log: Logger }): TweetCache {
   redis.defineCommand('setIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
-  const client = redis as VersionedRedis;
   const ttlMs = options.ttlSeconds * 1000;
 
   const get = async <T extends { id: string }>(codec: Codec<T>, ids: readonly string[]): Promise<Map<string, T>> => {
@@ -59,31 +60,51 @@ export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: numbe
     if (ids.length === 0) return found;
     let values: (string | null)[];
     try {
-      values = await client.mget(ids.map((id) => codec.key(id)));
+      values = await redis.mget(ids.map((id) => codec.key(id)));
     } catch (err) {
       options.log.warn({ err, keys: ids.length }, 'tweet cache read failed; serving from Postgres (check Redis at REDIS_URL)');
       return found;
     }
     values.forEach((value, index) => {
+      const id = ids[index]!;
       const match = value === null ? null : ENTRY.exec(value);
-      if (match) found.set(ids[index]!, codec.decode(ids[index]!, Number(match[1]), match[2]!));
+      if (!match) return;
+      try {
+        found.set(id, codec.decode(id, Number(match[1]), match[2]!));
+      } catch (err) {
+        // An entry this code cannot read (corrupt, or written by another version) is a miss, not a failed request.
+        options.log.warn({ err, key: codec.key(id) }, 'unreadable tweet cache entry; reading Postgres instead');
+      }
     });
     return found;
   };
 
   const put = async <T extends { id: string }>(codec: Codec<T>, entries: readonly T[], what: string): Promise<void> => {
     if (entries.length === 0) return;
-    const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
-      setIfNewer(key: string, version: number, value: string, ttlMs: number): unknown;
-    };
-    for (const entry of entries) pipeline.setIfNewer(codec.key(entry.id), codec.version(entry), codec.encode(entry), ttlMs);
-    try {
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error !== null);
-      if (failed) throw failed[0] ?? new Error('a cache write failed');
-    } catch (err) {
-      // The entry may now be older than Postgres until its TTL runs out (at most TWEET_CACHE_TTL_SECONDS).
-      options.log.error({ err, entries: entries.length, what }, 'tweet cache write failed; cached entries may be stale until their TTL (check Redis at REDIS_URL)');
+    const writes = entries.map((entry) => [codec.key(entry.id), codec.version(entry), codec.encode(entry)] as const);
+    // A failed write can leave an entry older than Postgres (a deleted tweet still served) until
+    // its TTL, so it is retried before giving up. Retrying is safe: the script only ever moves forward.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & {
+          setIfNewer(key: string, version: number, value: string, ttlMs: number): unknown;
+        };
+        for (const [key, version, value] of writes) pipeline.setIfNewer(key, version, value, ttlMs);
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([error]) => error !== null);
+        if (failed) throw failed[0] ?? new Error('a cache write failed');
+        return;
+      } catch (err) {
+        if (attempt < WRITE_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          continue;
+        }
+        options.log.error(
+          { err, entries: entries.length, what, attempts: attempt },
+          `tweet cache write failed; cached ${what} may be stale for up to TWEET_CACHE_TTL_SECONDS (check Redis at REDIS_URL)`,
+        );
+        return;
+      }
     }
   };
 

@@ -53,7 +53,8 @@ export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; i
     });
 
     if ('replayOf' in outcome) {
-      const [first] = await deps.hydrate([outcome.replayOf]);
+      // Seen by its author, so a replay has the same shape as the first answer (likedByMe included).
+      const [first] = await deps.hydrate([outcome.replayOf], command.authorId);
       // The key's first tweet has since been deleted: it is 404 everywhere, here too.
       if (!first) throw tweetNotFound();
       return { tweet: first, replayed: true };

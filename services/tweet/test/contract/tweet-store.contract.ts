@@ -1,7 +1,8 @@
 // One suite for every TweetStore: the in-memory fake (unit) and Postgres (integration) must
 // behave alike, so the unit tests that trust the fake are trusting the real thing.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Tweet } from '../../src/domain/tweet.ts';
+import { parseSearchQuery, type Tweet } from '../../src/domain/tweet.ts';
+import { extractEntities } from '../../src/domain/tweet-text.ts';
 import type { TweetStore } from '../../src/use-cases/ports.ts';
 
 let serial = 0;
@@ -25,6 +26,12 @@ export function aTweet(overrides: Partial<Tweet> = {}): Tweet {
     ...overrides,
   };
 }
+
+/** A tweet's text and entities as the create use case makes them (NFC, hashtags and mentions extracted). */
+const withEntities = (raw: string): Partial<Tweet> => {
+  const text = raw.normalize('NFC');
+  return { text, ...extractEntities(text) };
+};
 
 export function tweetStoreContract(name: string, makeStore: () => Promise<TweetStore>): void {
   describe(`TweetStore contract: ${name}`, () => {
@@ -136,17 +143,40 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
     it('when searching, then whole words in any case and every hashtag, newest first, deleted tweets never', async () => {
       const tag = `t${nextId()}`;
       const word = `w${nextId()}`;
-      const a = await post({ text: `Running with ${word.toUpperCase()}!`, hashtags: [tag] });
-      const b = await post({ text: `${word}house and ${word}` });
-      const c = await post({ text: `deleted ${word}`, hashtags: [tag] });
-      const d = await post({ text: `snake ${word}_case here`, hashtags: [tag, 'other'] });
+      const a = await post(withEntities(`Running with ${word.toUpperCase()}! #${tag}`));
+      const b = await post(withEntities(`${word}house and ${word}`));
+      const c = await post(withEntities(`deleted ${word} #${tag}`));
+      const d = await post(withEntities(`snake ${word}_case here #${tag} #other`));
       await remove(c.id);
-      expect(await store.search({ words: [word], hashtags: [] }, undefined, 10)).toEqual([d.id, b.id, a.id]);
-      expect(await store.search({ words: [], hashtags: [tag] }, undefined, 10)).toEqual([d.id, a.id]);
-      expect(await store.search({ words: [word, 'running'], hashtags: [tag] }, undefined, 10)).toEqual([a.id]);
-      expect(await store.search({ words: [`${word}_case`], hashtags: [] }, undefined, 10)).toEqual([d.id]);
-      expect(await store.search({ words: [word], hashtags: [] }, d.id, 1)).toEqual([b.id]);
-      expect(await store.search({ words: [`${word}hous`], hashtags: [] }, undefined, 10)).toEqual([]);
+      const search = (q: string, before?: string, limit = 10) => store.search(parseSearchQuery(q), before, limit);
+      expect(await search(word)).toEqual([b.id, a.id]);
+      expect(await search(`#${tag}`)).toEqual([d.id, a.id]);
+      expect(await search(`${word} running #${tag.toUpperCase()}`)).toEqual([a.id]);
+      expect(await search(`${word}_case`)).toEqual([d.id]);
+      expect(await search(word, b.id, 1)).toEqual([a.id]);
+      expect(await search(`${word}hous`)).toEqual([]);
+    });
+
+    it('when tweets are in other scripts, decomposed, or dotted, then a query written either way finds them by the same words', async () => {
+      const marker = `m${nextId()}`;
+      const hindi = await post(withEntities(`${marker} नमस्ते दुनिया #नमस्ते`));
+      const nfd = await post(withEntities(`${marker} cafe\u0301 au lait`));
+      const dotted = await post(withEntities(`${marker} learning node.js and covid-19 facts`));
+      const search = (q: string) => store.search(parseSearchQuery(`${marker} ${q}`), undefined, 10);
+      expect(await search('नमस्ते')).toEqual([hindi.id]);
+      expect(await search('#नमस्ते')).toEqual([hindi.id]);
+      expect(await search('café')).toEqual([nfd.id]);
+      expect(await search('CAFE\u0301')).toEqual([nfd.id]);
+      expect(await search('node')).toEqual([dotted.id]);
+      expect(await search('node.js')).toEqual([dotted.id]);
+      expect(await search('covid-19')).toEqual([dotted.id]);
+      expect(await search('js')).toEqual([dotted.id]);
+    });
+
+    it('when a word is longer than any query could be, then it is not indexed, and the tweet is still stored and found by its other words', async () => {
+      const marker = `m${nextId()}`;
+      const tweet = await post(withEntities(`${marker} ${'x'.repeat(3000)} 🇺🇳`));
+      expect(await store.search(parseSearchQuery(marker), undefined, 10)).toEqual([tweet.id]);
     });
   });
 }

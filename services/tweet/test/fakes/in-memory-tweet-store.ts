@@ -1,5 +1,6 @@
 // The tweet store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
 import type { EventEnvelope } from '@chirp/common/events';
+import { searchTermsOf } from '../../src/domain/tweet-text.ts';
 import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
 
 interface State {
@@ -16,10 +17,6 @@ const stored = (tweet: StoredTweet & { deletedAt: Date | null }): StoredTweet =>
   const { deletedAt: _deletedAt, ...rest } = copy(tweet);
   return rest;
 };
-/** The 'simple' text search config in little: lower-cased runs of letters, digits and underscores split on '_'. */
-const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-const hasPhrase = (words: string[], phrase: string[]): boolean =>
-  phrase.length > 0 && words.some((_, start) => phrase.every((word, i) => words[start + i] === word));
 
 export interface InMemoryTweetStore extends TweetStore {
   /** Events committed so far, oldest first (what the outbox would hold). */
@@ -121,8 +118,8 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       const ids = live()
         .filter((tweet) => {
           if (before !== undefined && BigInt(tweet.id) >= BigInt(before)) return false;
-          const words = wordsOf(tweet.text);
-          return query.hashtags.every((tag) => tweet.hashtags.includes(tag)) && query.words.every((word) => hasPhrase(words, wordsOf(word)));
+          const words = searchTermsOf(tweet.text);
+          return query.hashtags.every((tag) => tweet.hashtags.includes(tag)) && query.words.every((word) => words.includes(word));
         })
         .map((tweet) => tweet.id);
       return page(ids.sort(byIdDesc), limit);
@@ -147,7 +144,12 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       const run = queue.then(async () => {
         const before = copy(state);
         try {
-          return await work(tx);
+          const result = await work(tx);
+          // As Postgres's deferred foreign key does at COMMIT: a claim must name a tweet that exists.
+          for (const [key, claim] of state.keys) {
+            if (!state.tweets.has(claim.tweetId)) throw new Error(`idempotency key ${key} names tweet ${claim.tweetId}, which does not exist`);
+          }
+          return result;
         } catch (error) {
           state = before;
           throw error;

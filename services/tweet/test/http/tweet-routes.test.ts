@@ -51,6 +51,7 @@ describe('tweet routes', () => {
     ['a text that is not a string', { text: 5, authorHandle: 'alice' }, {}, 400, 'VALIDATION_FAILED'],
     ['a malformed Idempotency-Key', { text: 'x', authorHandle: 'alice' }, { 'idempotency-key': 'bad key!' }, 400, 'INVALID_IDEMPOTENCY_KEY'],
     ['no author handle', { text: 'x' }, {}, 400, 'VALIDATION_FAILED'],
+    ['a 600-character Idempotency-Key', { text: 'x', authorHandle: 'alice' }, { 'idempotency-key': 'k'.repeat(600) }, 400, 'INVALID_IDEMPOTENCY_KEY'],
   ])('when the body has %s, then %i %s', async (_what, body, headers, status, code) => {
     const { app } = aTweetApp();
     const response = await post(app, body, headers);
@@ -77,7 +78,8 @@ describe('tweet routes', () => {
     ['GET', '/v1/tweets/123/replies?limit=101', 'VALIDATION_FAILED'],
     ['GET', '/v1/users/1001/tweets?cursor=WyJ4Il0', 'INVALID_CURSOR'],
     ['GET', '/v1/users/1001/tweets?viewer=1', 'VALIDATION_FAILED'],
-    ['GET', '/v1/tweets/search?q=', 'VALIDATION_FAILED'],
+    ['GET', '/v1/tweets/search?q=', 'INVALID_SEARCH_QUERY'],
+    ['GET', `/v1/tweets/search?q=${'a'.repeat(2000)}`, 'INVALID_SEARCH_QUERY'],
     ['GET', '/v1/tweets/search?q=%21%21', 'INVALID_SEARCH_QUERY'],
     ['PUT', '/v1/users/1001/likes/x1', 'VALIDATION_FAILED'],
   ])('when %s %s, then 400 %s', async (method, url, code) => {
@@ -85,6 +87,14 @@ describe('tweet routes', () => {
     const response = await app.inject({ method: method as 'GET', url });
     expect(response.statusCode).toBe(400);
     expect(response.json<Problem>().code).toBe(code);
+    await app.close();
+  });
+
+  it('when the URL is malformed, then a problem+json 400 BAD_URL', async () => {
+    const { app } = aTweetApp();
+    const response = await app.inject({ method: 'GET', url: '/v1/tweets/%E0%A4%A' });
+    expect([response.statusCode, response.headers['content-type']]).toEqual([400, expect.stringContaining('application/problem+json')]);
+    expect(response.json<Problem>().code).toBe('BAD_URL');
     await app.close();
   });
 

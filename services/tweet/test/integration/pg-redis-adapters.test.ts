@@ -33,3 +33,11 @@ it('when an entry is cached, then it carries the TTL', async () => {
   expect(ttl).toBeGreaterThan(50_000);
   expect(ttl).toBeLessThanOrEqual(60_000);
 });
+
+it('when an entry cannot be read (corrupt, or another version wrote it), then it is a miss, not an error', async () => {
+  const cache = createRedisTweetCache(redis.redis, { ttlSeconds: 60, log: createLogger('test', 'silent') });
+  await redis.redis.set('tweet:88', '3|{not json');
+  await redis.redis.set('author:88', 'no version at all');
+  expect(await cache.getTweets(['88'])).toEqual(new Map());
+  expect(await cache.getAuthors(['88'])).toEqual(new Map());
+});

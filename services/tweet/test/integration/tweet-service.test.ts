@@ -1,6 +1,7 @@
 // The tweet service's use cases over the real adapters: Postgres, Redis, the outbox relay and
 // the SNS/SQS emulator. Each case names the guarantee it checks.
 import { createEvent, type EventEnvelope } from '@chirp/common/events';
+import { createPostgresPool } from '@chirp/common/dependencies';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
@@ -163,6 +164,37 @@ describe('the cache', () => {
     expect(without[0]).toMatchObject({ likeCount: 1, likedByMe: true });
     expect((await replica.searchTweets({ q: '#here', limit: 5 })).data.map((t) => t.id)).toContain(tweet.id);
     down.disconnect();
+  });
+});
+
+describe('a store outage', () => {
+  it('when Postgres cannot be reached, then reads and writes answer 503 DEPENDENCY_UNAVAILABLE with Retry-After, fast, naming no host', async () => {
+    const unreachable = createPostgresPool({
+      DATABASE_URL: 'postgres://chirp@127.0.0.1:1/chirp_tweet',
+      DATABASE_POOL_SIZE: 2,
+      DATABASE_CONNECT_TIMEOUT_MS: 500,
+      DATABASE_STATEMENT_TIMEOUT_MS: 1000,
+    });
+    const down = buildApp({
+      config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 },
+      readiness: { postgres: () => unreachable.query('SELECT 1') },
+      useCases: serviceOver(createPgTweetStore(unreachable), cache, 5),
+    });
+    const started = performance.now();
+    const answers = [
+      await down.inject({ method: 'GET', url: '/v1/tweets/123' }),
+      await down.inject({ method: 'POST', url: '/v1/users/1/tweets', payload: { text: 'hi', authorHandle: 'someone' } }),
+      await down.inject({ method: 'GET', url: '/v1/tweets/search?q=anything' }),
+    ];
+    expect(performance.now() - started).toBeLessThan(5000);
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers['retry-after']).toBe('2');
+      expect(answer.json<{ code: string }>().code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(answer.body).not.toContain('127.0.0.1');
+    }
+    await down.close();
+    await unreachable.end();
   });
 });
 
