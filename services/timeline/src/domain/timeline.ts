@@ -1,0 +1,43 @@
+// The timeline's rules that need no I/O: how deep a timeline is, when it is trimmed, who is
+// fanned out to, and how several newest-first streams of tweet ids become one page.
+
+/** A home timeline keeps its newest 800 entries (Twitter's and Mastodon's depth), in every store. */
+export const TIMELINE_DEPTH = 800;
+/** After a follow, this many of the followee's newest tweets join the follower's timeline. */
+export const FOLLOW_BACKFILL = 200;
+/** An author's recent tweets kept for follows and read-time merges. */
+export const AUTHOR_TWEETS_DEPTH = 800;
+/**
+ * A timeline is trimmed when a tweet whose id is a multiple of this lands in it: decided by
+ * the id, so a redelivered event trims exactly when the first delivery did, and partitions
+ * stay within a few dozen entries of the depth.
+ */
+export const TRIM_EVERY = 32n;
+
+export const shouldTrim = (tweetId: string): boolean => BigInt(tweetId) % TRIM_EVERY === 0n;
+
+/** Newest first: ids are time-ordered 64-bit integers, compared as such (not as strings or doubles). */
+export const byIdDesc = (a: string, b: string): number => {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x > y ? -1 : x < y ? 1 : 0;
+};
+
+/** Whether `id` comes after the cursor position `before` (older), when there is one. */
+export const isBefore = (id: string, before: string | undefined): boolean => before === undefined || BigInt(id) < BigInt(before);
+
+/** The newest `limit` ids of several newest-first streams, each id once. */
+export function mergeNewest(streams: readonly (readonly string[])[], limit: number): string[] {
+  return [...new Set(streams.flat())].sort(byIdDesc).slice(0, limit);
+}
+
+/** How an author's tweets reach followers: written into each timeline, or merged when timelines are read. */
+export type Distribution = 'fan_out' | 'merge_on_read';
+
+/**
+ * Authors with at least `threshold` followers are merged on read: their tweet costs one write
+ * however many follow them. Once an author is, they stay so (a tweet merged on read must stay
+ * reachable that way; an account that loses followers is rare and costs only merge work).
+ */
+export const distributionFor = (followersSeen: number, threshold: number): Distribution =>
+  followersSeen >= threshold ? 'merge_on_read' : 'fan_out';

@@ -1,0 +1,114 @@
+// Fakes of the timeline's ports other than the store, and one builder for the lot.
+import { aClock } from '@chirp/testing/fakes';
+import { byIdDesc, isBefore, TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import type { FanoutChunk, HighFollowerAuthors, HydratedTweet, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
+import { makeTimelineUseCases, type TimelinePorts } from '../../src/use-cases/timeline-use-cases.ts';
+import { createInMemoryTimelineStore, type InMemoryTimelineStore } from './in-memory-timeline-store.ts';
+
+export interface InMemoryTimelineCache extends TimelineCache {
+  down: boolean;
+  /** The cached ids of a reader, newest first, or undefined when absent. */
+  peek(readerId: string): string[] | undefined;
+  clear(): void;
+}
+
+/** Whole-or-absent entries, as the Redis adapter keeps them. */
+export function createInMemoryTimelineCache(): InMemoryTimelineCache {
+  const entries = new Map<string, Set<string>>();
+  const cache: InMemoryTimelineCache = {
+    down: false,
+    peek: (readerId) => (entries.has(readerId) ? [...entries.get(readerId)!].sort(byIdDesc) : undefined),
+    clear: () => entries.clear(),
+    async add(readerIds, tweetId) {
+      if (cache.down) return;
+      for (const readerId of readerIds) {
+        const set = entries.get(readerId);
+        if (!set) continue;
+        set.add(tweetId);
+        for (const id of [...set].sort(byIdDesc).slice(TIMELINE_DEPTH)) set.delete(id);
+      }
+    },
+    async remove(readerIds, tweetId) {
+      if (cache.down) return;
+      for (const readerId of readerIds) entries.get(readerId)?.delete(tweetId);
+    },
+    async forget(readerId) {
+      if (!cache.down) entries.delete(readerId);
+    },
+    async read(readerId, before, limit) {
+      if (cache.down || !entries.has(readerId)) return undefined;
+      return [...entries.get(readerId)!].sort(byIdDesc).filter((id) => isBefore(id, before)).slice(0, limit);
+    },
+    async rebuild(readerId, load) {
+      if (cache.down) return false;
+      entries.set(readerId, new Set((await load()).slice(0, TIMELINE_DEPTH)));
+      return true;
+    },
+  };
+  return cache;
+}
+
+export function aHighFollowerSet(): HighFollowerAuthors & { ids: Set<string> } {
+  const ids = new Set<string>();
+  return {
+    ids,
+    has: async (authorId) => ids.has(authorId),
+    among: async (authorIds) => authorIds.filter((id) => ids.has(id)),
+    add: async (authorId) => {
+      ids.add(authorId);
+    },
+  };
+}
+
+/** A queue that holds chunks until the test hands them to a worker. */
+export function aChunkQueue() {
+  const pending: FanoutChunk[] = [];
+  return { pending, enqueue: async (chunks: readonly FanoutChunk[]) => void pending.push(...chunks) };
+}
+
+/** The tweet service, as far as the timeline sees it: known ids come back in order, others are left out. */
+export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: string[][] } {
+  const known = new Set<string>();
+  const calls: string[][] = [];
+  return {
+    known,
+    calls,
+    hydrate: async (ids, viewerId) => {
+      calls.push([...ids]);
+      return ids.filter((id) => known.has(id)).map((id): HydratedTweet => ({ id, text: `tweet ${id}`, viewer: viewerId }));
+    },
+  };
+}
+
+export interface TestTimelinePorts extends TimelinePorts {
+  store: InMemoryTimelineStore;
+  graph: InMemoryTimelineStore;
+  cache: InMemoryTimelineCache;
+  highFollowers: ReturnType<typeof aHighFollowerSet>;
+  queue: ReturnType<typeof aChunkQueue>;
+  tweets: ReturnType<typeof aTweetDirectory>;
+  written: { entries: number; lags: number[] };
+}
+
+export function aTimelineService(settings: Partial<TimelinePorts['settings']> = {}) {
+  const store = createInMemoryTimelineStore();
+  const written = { entries: 0, lags: [] as number[] };
+  const ports: TestTimelinePorts = {
+    store,
+    graph: store,
+    cache: createInMemoryTimelineCache(),
+    highFollowers: aHighFollowerSet(),
+    queue: aChunkQueue(),
+    tweets: aTweetDirectory(),
+    metrics: { entriesWritten: (n) => void (written.entries += n), lag: (s) => void written.lags.push(s) },
+    clock: aClock(new Date('2026-03-01T12:00:01.000Z')),
+    settings: { highFollowerThreshold: 10, chunkSize: 3, ...settings },
+    written,
+  };
+  const useCases = makeTimelineUseCases(ports);
+  /** Runs every queued chunk, as workers would (in any order; here, as queued). */
+  const drain = async () => {
+    while (ports.queue.pending.length > 0) await useCases.deliverChunk(ports.queue.pending.shift()!);
+  };
+  return { ports, ...useCases, drain };
+}

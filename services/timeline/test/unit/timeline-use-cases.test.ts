@@ -1,0 +1,171 @@
+import { sequentialIds } from '@chirp/testing/fakes';
+import { describe, expect, it } from 'vitest';
+import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import { aTimelineService } from '../fakes/fake-ports.ts';
+
+const ids = sequentialIds(7_000_000_000_000_000_000n);
+const at = '2026-03-01T12:00:00.000Z';
+let sequence = 0;
+/** Follows with rising sequences, as the user service numbers them. */
+const follow = (service: ReturnType<typeof aTimelineService>, followerId: string, followeeId: string, following = true) =>
+  service.followChanged({ followerId, followeeId, sequence: String((sequence += 1)), following });
+const post = async (service: ReturnType<typeof aTimelineService>, authorId: string) => {
+  const tweetId = ids.next();
+  service.ports.tweets.known.add(tweetId);
+  await service.tweetCreated({ tweetId, authorId, createdAt: at });
+  return tweetId;
+};
+const homeIds = async (service: ReturnType<typeof aTimelineService>, readerId: string, limit = 100) =>
+  (await service.readHomeTimeline({ readerId, limit })).data.map((tweet) => tweet.id);
+
+describe('fan-out on write', () => {
+  it('when an author with 3 followers tweets, then the tweet is in the author’s and each follower’s timeline, and no one else’s', async () => {
+    const service = aTimelineService();
+    for (const follower of ['11', '12', '13']) await follow(service, follower, '1');
+    const tweetId = await post(service, '1');
+    for (const reader of ['1', '11', '12', '13']) expect(await homeIds(service, reader)).toEqual([tweetId]);
+    expect(await homeIds(service, '14')).toEqual([]);
+    expect(service.ports.written.entries).toBe(4);
+    expect(service.ports.written.lags).toEqual([1, 1]);
+  });
+
+  it('when the followers outnumber a chunk, then the fan-out is queued in chunks; any order, any repeat, the same timelines', async () => {
+    const service = aTimelineService({ chunkSize: 2 });
+    const followers = ['21', '22', '23', '24', '25'];
+    for (const follower of followers) await follow(service, follower, '2');
+    const tweetId = await post(service, '2');
+    expect(service.ports.queue.pending.map((chunk) => chunk.readerIds)).toEqual([['21', '22'], ['23', '24'], ['25']]);
+    const chunks = [...service.ports.queue.pending];
+    service.ports.queue.pending.push(chunks[1]!, chunks[0]!);
+    await service.drain();
+    for (const reader of followers) expect(await homeIds(service, reader)).toEqual([tweetId]);
+    expect(service.ports.store.entriesOf('21')).toEqual([{ tweetId, authorId: '2' }]);
+  });
+
+  it('when the same tweet.created is handled twice, then every timeline holds it once', async () => {
+    const service = aTimelineService();
+    await follow(service, '31', '3');
+    const tweetId = ids.next();
+    service.ports.tweets.known.add(tweetId);
+    await service.tweetCreated({ tweetId, authorId: '3', createdAt: at });
+    await service.tweetCreated({ tweetId, authorId: '3', createdAt: at });
+    expect(service.ports.store.entriesOf('31')).toEqual([{ tweetId, authorId: '3' }]);
+  });
+});
+
+describe('high-follower authors', () => {
+  it('when an author reaches the threshold, then they are merged on read: later tweets cost one timeline write and still reach every follower', async () => {
+    const service = aTimelineService({ highFollowerThreshold: 4, chunkSize: 2 });
+    const followers = ['41', '42', '43', '44', '45', '46'];
+    for (const follower of followers) await follow(service, follower, '4');
+    const first = await post(service, '4');
+    await service.drain();
+    expect(service.ports.highFollowers.ids.has('4')).toBe(true);
+    const writtenBefore = service.ports.written.entries;
+    const second = await post(service, '4');
+    expect(service.ports.queue.pending).toEqual([]);
+    expect(service.ports.written.entries - writtenBefore).toBe(1); // the author's own timeline
+    for (const reader of followers) expect(await homeIds(service, reader)).toEqual([second, first]);
+    expect(await homeIds(service, '47')).toEqual([]);
+  });
+
+  it('when a reader follows several high-follower authors and others, then one page merges them all newest first, paged without repeats', async () => {
+    const service = aTimelineService({ highFollowerThreshold: 1 });
+    for (const author of ['51', '52', '53']) service.ports.highFollowers.ids.add(author);
+    for (const author of ['51', '52', '53', '54']) await follow(service, '50', author);
+    const posted: string[] = [];
+    for (let round = 0; round < 3; round += 1) for (const author of ['51', '52', '53', '54', '50']) posted.push(await post(service, author));
+    const first = await service.readHomeTimeline({ readerId: '50', limit: 6 });
+    const second = await service.readHomeTimeline({ readerId: '50', limit: 6, cursor: first.nextCursor! });
+    const third = await service.readHomeTimeline({ readerId: '50', limit: 6, cursor: second.nextCursor! });
+    expect([...first.data, ...second.data, ...third.data].map((t) => t.id)).toEqual([...posted].reverse());
+    expect(third.nextCursor).toBeNull();
+    expect(service.ports.tweets.calls.at(-1)).toHaveLength(3);
+  });
+});
+
+describe('follow, unfollow, delete', () => {
+  it('when a reader follows someone, then their recent tweets join the timeline; after an unfollow they leave it', async () => {
+    const service = aTimelineService();
+    const older = [await post(service, '6'), await post(service, '6')];
+    await follow(service, '61', '6');
+    expect(await homeIds(service, '61')).toEqual([...older].reverse());
+    await follow(service, '61', '6', false);
+    expect(await homeIds(service, '61')).toEqual([]);
+    expect(service.ports.store.entriesOf('61')).toEqual([]);
+  });
+
+  it('when an unfollow arrives before the follow it follows, then the pair stays unfollowed and the timeline empty', async () => {
+    const service = aTimelineService();
+    await post(service, '7');
+    await service.followChanged({ followerId: '71', followeeId: '7', sequence: '1002', following: false });
+    await service.followChanged({ followerId: '71', followeeId: '7', sequence: '1001', following: true });
+    expect(await service.ports.graph.isFollowing('71', '7')).toBe(false);
+    expect(await homeIds(service, '71')).toEqual([]);
+  });
+
+  it('when a tweet is deleted, then it leaves every timeline; a delete before its create makes the create change nothing', async () => {
+    const service = aTimelineService({ chunkSize: 1 });
+    for (const follower of ['81', '82']) await follow(service, follower, '8');
+    const kept = await post(service, '8');
+    const gone = await post(service, '8');
+    await service.drain();
+    await service.tweetDeleted({ tweetId: gone, authorId: '8', deletedAt: at });
+    await service.drain();
+    for (const reader of ['8', '81', '82']) expect(service.ports.store.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
+    const early = ids.next();
+    await service.tweetDeleted({ tweetId: early, authorId: '8', deletedAt: at });
+    await service.drain();
+    await service.tweetCreated({ tweetId: early, authorId: '8', createdAt: at });
+    await service.drain();
+    for (const reader of ['8', '81', '82']) expect(service.ports.store.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
+  });
+
+  it('when a queued chunk runs after the tweet was deleted, then it writes nothing', async () => {
+    const service = aTimelineService({ chunkSize: 1 });
+    for (const follower of ['91', '92']) await follow(service, follower, '9');
+    const tweetId = await post(service, '9');
+    await service.tweetDeleted({ tweetId, authorId: '9', deletedAt: at });
+    await service.drain();
+    for (const reader of ['9', '91', '92']) expect(service.ports.store.entriesOf(reader)).toEqual([]);
+  });
+});
+
+describe('reads and the cache', () => {
+  it('when the cache is flushed between two reads, or down, then the page is the same; a flushed reader is rebuilt on read', async () => {
+    const service = aTimelineService();
+    await follow(service, '101', '10');
+    for (let i = 0; i < 5; i += 1) await post(service, '10');
+    const first = await service.readHomeTimeline({ readerId: '101', limit: 3 });
+    expect(service.ports.cache.peek('101')).toHaveLength(5);
+    service.ports.cache.clear();
+    expect(await service.readHomeTimeline({ readerId: '101', limit: 3 })).toEqual(first);
+    service.ports.cache.down = true;
+    expect(await service.readHomeTimeline({ readerId: '101', limit: 3 })).toEqual(first);
+  });
+
+  it('when a tweet the timeline holds has been deleted at the tweet service, then the page leaves it out but the cursor still moves past it', async () => {
+    const service = aTimelineService();
+    const [a, b, c] = [await post(service, '11'), await post(service, '11'), await post(service, '11')];
+    service.ports.tweets.known.delete(b);
+    const page = await service.readHomeTimeline({ readerId: '11', limit: 2 });
+    expect(page.data.map((t) => t.id)).toEqual([c]);
+    const next = await service.readHomeTimeline({ readerId: '11', limit: 2, cursor: page.nextCursor! });
+    expect(next.data.map((t) => t.id)).toEqual([a]);
+  });
+
+  it('when more than 800 tweets reach a timeline, then it keeps the newest 800 in the store and the cache', async () => {
+    const service = aTimelineService();
+    await service.readHomeTimeline({ readerId: '12', limit: 1 }); // builds an empty cache entry
+    const posted: string[] = [];
+    for (let i = 0; i < TIMELINE_DEPTH + 100; i += 1) posted.push(await post(service, '12'));
+    await service.ports.store.trimTimelines(['12']);
+    expect(service.ports.store.entriesOf('12')).toHaveLength(TIMELINE_DEPTH);
+    expect(service.ports.cache.peek('12')).toEqual(posted.slice(-TIMELINE_DEPTH).reverse());
+  });
+
+  it('when the cursor is malformed, then INVALID_CURSOR', async () => {
+    const service = aTimelineService();
+    await expect(service.readHomeTimeline({ readerId: '1', limit: 5, cursor: 'bad' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+});
