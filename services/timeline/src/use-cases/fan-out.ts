@@ -71,31 +71,29 @@ export function makeFanout(deps: FanoutDeps) {
     else if (chunks.length > 1) await deps.queue.enqueue(chunks);
   }
 
-  return {
-    deliver,
+  /** A new tweet: the author's recent tweets, the author's own timeline, then every follower's unless merged on read. */
+  async function tweetCreated(tweet: TimelineEntry & { createdAt: string }): Promise<void> {
+    if (await store.isDeleted(tweet.tweetId)) return;
+    const mergedOnRead = await deps.highFollowers.has(tweet.authorId);
+    await store.addAuthorTweet(tweet, !mergedOnRead);
+    if (shouldTrim(tweet.tweetId)) await store.trimAuthorTweets(tweet.authorId);
+    await deliver({ action: 'add', ...tweet, readerIds: [tweet.authorId] });
+    if (!mergedOnRead) await spread('add', tweet, tweet.createdAt);
+  }
 
-    /** A new tweet: the author's recent tweets, the author's own timeline, then every follower's unless merged on read. */
-    async tweetCreated(tweet: TimelineEntry & { createdAt: string }): Promise<void> {
-      if (await store.isDeleted(tweet.tweetId)) return;
-      const mergedOnRead = await deps.highFollowers.has(tweet.authorId);
-      await store.addAuthorTweet(tweet, !mergedOnRead);
-      if (shouldTrim(tweet.tweetId)) await store.trimAuthorTweets(tweet.authorId);
-      await deliver({ action: 'add', ...tweet, readerIds: [tweet.authorId] });
-      if (!mergedOnRead) await spread('add', tweet, tweet.createdAt);
-    },
+  /**
+   * A deleted tweet leaves every timeline. The marker comes first, so a create that arrives
+   * later (or is being fanned out now) finds it and writes nothing, or takes its rows back.
+   */
+  async function tweetDeleted(tweet: TimelineEntry & { deletedAt: string }): Promise<void> {
+    await store.markDeleted(tweet.tweetId);
+    const fannedOut = await store.removeAuthorTweet(tweet);
+    await deliver({ action: 'remove', ...tweet, readerIds: [tweet.authorId], createdAt: tweet.deletedAt });
+    // Unknown (deleted before created, or trimmed away): walk the followers unless the author is merged on read.
+    const walk = fannedOut ?? !(await deps.highFollowers.has(tweet.authorId));
+    if (walk) await spread('remove', tweet, tweet.deletedAt);
+  }
 
-    /**
-     * A deleted tweet leaves every timeline. The marker comes first, so a create that arrives
-     * later (or is being fanned out now) finds it and writes nothing, or takes its rows back.
-     */
-    async tweetDeleted(tweet: TimelineEntry & { deletedAt: string }): Promise<void> {
-      await store.markDeleted(tweet.tweetId);
-      const fannedOut = await store.removeAuthorTweet(tweet);
-      await deliver({ action: 'remove', ...tweet, readerIds: [tweet.authorId], createdAt: tweet.deletedAt });
-      // Unknown (deleted before created, or trimmed away): walk the followers unless the author is merged on read.
-      const walk = fannedOut ?? !(await deps.highFollowers.has(tweet.authorId));
-      if (walk) await spread('remove', tweet, tweet.deletedAt);
-    },
-  };
+  return { deliver, tweetCreated, tweetDeleted };
 }
 export type Fanout = ReturnType<typeof makeFanout>;

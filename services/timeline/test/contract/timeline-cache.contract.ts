@@ -1,0 +1,49 @@
+// One suite for the home timeline cache: the in-memory fake (unit) and Redis (integration).
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import type { TimelineCache } from '../../src/use-cases/ports.ts';
+
+/** Real Snowflake-sized ids that differ by 1, so a cache keyed by a double would confuse them. */
+const base = 382_547_511_639_801_856n;
+const id = (n: number) => String(base + BigInt(n));
+
+export function timelineCacheContract(name: string, makeCache: () => Promise<TimelineCache>): void {
+  describe(`TimelineCache contract: ${name}`, () => {
+    let cache: TimelineCache;
+    beforeEach(async () => {
+      cache = await makeCache();
+    });
+
+    it('when a reader has no entry, then reads miss and writes do not make a partial one', async () => {
+      expect(await cache.read('1', undefined, 10)).toBeUndefined();
+      await cache.add(['1'], id(1));
+      expect(await cache.read('1', undefined, 10)).toBeUndefined();
+    });
+
+    it('when an entry is built, then it reads newest first, takes new tweets once, loses removed ones, and pages by id exactly', async () => {
+      expect(await cache.rebuild('2', async () => [id(3), id(2), id(1)])).toBe(true);
+      await cache.add(['2', '3'], id(4));
+      await cache.add(['2'], id(4));
+      await cache.remove(['2'], id(2));
+      expect(await cache.read('2', undefined, 10)).toEqual([id(4), id(3), id(1)]);
+      expect(await cache.read('2', id(4), 1)).toEqual([id(3)]);
+      expect(await cache.read('2', id(3), 10)).toEqual([id(1)]);
+      expect(await cache.read('3', undefined, 10)).toBeUndefined();
+      await cache.forget('2');
+      expect(await cache.read('2', undefined, 10)).toBeUndefined();
+    });
+
+    it('when an empty timeline is built, then it reads as empty, not as a miss', async () => {
+      await cache.rebuild('4', async () => []);
+      expect(await cache.read('4', undefined, 10)).toEqual([]);
+    });
+
+    it('when tweets pass the depth, then the entry keeps the newest', async () => {
+      await cache.rebuild('5', async () => Array.from({ length: TIMELINE_DEPTH }, (_, i) => id(TIMELINE_DEPTH - i)));
+      await cache.add(['5'], id(TIMELINE_DEPTH + 1));
+      const read = await cache.read('5', undefined, TIMELINE_DEPTH + 10);
+      expect(read).toHaveLength(TIMELINE_DEPTH);
+      expect([read?.[0], read?.at(-1)]).toEqual([id(TIMELINE_DEPTH + 1), id(2)]);
+    });
+  });
+}

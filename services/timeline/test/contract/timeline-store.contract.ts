@@ -1,0 +1,96 @@
+// One suite for the timeline store and follow graph: the in-memory fake (unit) and Cassandra
+// (integration) must behave alike.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import type { FollowGraph, TimelineStore } from '../../src/use-cases/ports.ts';
+
+let serial = 0n;
+/** Snowflake-sized ids, rising, unique across the suite. */
+const nextId = () => String(380_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 10_000n + (serial += 1n));
+
+export function timelineStoreContract(name: string, makeStore: () => Promise<TimelineStore & FollowGraph>): void {
+  describe(`TimelineStore contract: ${name}`, () => {
+    let store: TimelineStore & FollowGraph;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    it('when follow changes arrive out of order, then the one with the highest sequence stands, both ways', async () => {
+      const [a, b] = [nextId(), nextId()];
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '20', following: false });
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '10', following: true });
+      expect(await store.isFollowing(a, b)).toBe(false);
+      expect(await store.following(a)).toEqual([]);
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '30', following: true });
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '30', following: true });
+      expect(await store.isFollowing(a, b)).toBe(true);
+      expect(await store.following(a)).toEqual([b]);
+      expect((await store.followersPage(b, undefined, 10)).followerIds).toEqual([a]);
+    });
+
+    it('when an author has more followers than a page, then paging gives each exactly once', async () => {
+      const author = nextId();
+      const followers = Array.from({ length: 7 }, () => nextId());
+      for (const [i, follower] of followers.entries()) await store.saveFollow({ followerId: follower, followeeId: author, sequence: String(i + 1), following: true });
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.followersPage(author, after, 3);
+        seen.push(...page.followerIds);
+        after = page.next;
+        pages += 1;
+      } while (after !== undefined && pages < 10);
+      expect(seen.sort()).toEqual([...followers].sort());
+    });
+
+    it('when entries are written, removed and read, then newest first, keyset by id, each once', async () => {
+      const [reader, author, other] = [nextId(), nextId(), nextId()];
+      const tweets = Array.from({ length: 5 }, () => nextId());
+      for (const tweetId of tweets) await store.addToTimelines([reader], { tweetId, authorId: tweetId === tweets[2] ? other : author });
+      await store.addToTimelines([reader], { tweetId: tweets[0]!, authorId: author });
+      expect(await store.readTimeline(reader, undefined, 3)).toEqual([tweets[4], tweets[3], tweets[2]]);
+      expect(await store.readTimeline(reader, tweets[2], 10)).toEqual([tweets[1], tweets[0]]);
+      await store.removeFromTimelines([reader], tweets[4]!);
+      await store.removeAuthor(reader, author);
+      expect(await store.readTimeline(reader, undefined, 10)).toEqual([tweets[2]]);
+      await store.addEntries(reader, [{ tweetId: tweets[1]!, authorId: author }]);
+      expect(await store.readTimeline(reader, undefined, 10)).toEqual([tweets[2], tweets[1]]);
+    });
+
+    it('when a timeline passes the depth, then reads never go deeper and a trim keeps the newest entries', async () => {
+      const reader = nextId();
+      const tweets = Array.from({ length: TIMELINE_DEPTH + 5 }, () => nextId());
+      await store.addEntries(reader, tweets.map((tweetId) => ({ tweetId, authorId: '1' })));
+      const newest = [...tweets].reverse().slice(0, TIMELINE_DEPTH);
+      expect(await store.readTimeline(reader, undefined, TIMELINE_DEPTH + 5)).toEqual(newest);
+      expect(await store.readTimeline(reader, newest.at(-2), 10)).toEqual([newest.at(-1)]);
+      await store.trimTimelines([reader]);
+      expect(await store.readTimeline(reader, undefined, TIMELINE_DEPTH + 5)).toEqual(newest);
+      await store.addEntries(reader, [{ tweetId: tweets[0]!, authorId: '1' }]);
+      await store.trimTimelines([reader]);
+      expect(await store.readTimeline(reader, undefined, TIMELINE_DEPTH + 5)).toEqual(newest);
+    });
+
+    it('when an author’s tweets are recorded and removed, then they list newest first and removal says whether each was fanned out', async () => {
+      const author = nextId();
+      const [a, b, c] = [nextId(), nextId(), nextId()];
+      await store.addAuthorTweet({ tweetId: a, authorId: author }, true);
+      await store.addAuthorTweet({ tweetId: b, authorId: author }, false);
+      await store.addAuthorTweet({ tweetId: c, authorId: author }, true);
+      expect(await store.authorTweets(author, undefined, 2)).toEqual([c, b]);
+      expect(await store.authorTweets(author, c, 5)).toEqual([b, a]);
+      expect(await store.removeAuthorTweet({ tweetId: b, authorId: author })).toBe(false);
+      expect(await store.removeAuthorTweet({ tweetId: a, authorId: author })).toBe(true);
+      expect(await store.removeAuthorTweet({ tweetId: a, authorId: author })).toBeUndefined();
+      expect(await store.authorTweets(author, undefined, 5)).toEqual([c]);
+    });
+
+    it('when a tweet is marked deleted, then it stays so; others are not', async () => {
+      const [gone, kept] = [nextId(), nextId()];
+      await store.markDeleted(gone);
+      await store.markDeleted(gone);
+      expect([await store.isDeleted(gone), await store.isDeleted(kept)]).toEqual([true, false]);
+    });
+  });
+}
