@@ -25,6 +25,10 @@ service_env() {
     tweet)
       export TWEET_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_TWEET_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_TWEET" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_TWEET"
       ;;
+    timeline)
+      export CASSANDRA_KEYSPACE=chirp_timeline TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
+      export EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_TIMELINE" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_TIMELINE"
+      ;;
     gateway)
       export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
       export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}"

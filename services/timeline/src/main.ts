@@ -1,16 +1,80 @@
-// Composition root: config → clients → app → listen.
+// Composition root: config → clients → adapters → use cases → the roles this process runs.
+import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { cassandraDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
+import { createLogger } from '@chirp/common/logging';
+import { createServiceClient } from '@chirp/common/service-client';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { createSqsFanoutQueue } from './adapters/messaging/fanout-chunks.ts';
+import { timelineEventHandlers } from './adapters/messaging/timeline-event-handlers.ts';
 import { buildApp } from './app.ts';
+import { applyCassandraSchema } from './infrastructure/cassandra-schema.ts';
+import { createCassandraTimelineStore, createHighFollowerAuthors } from './infrastructure/cassandra-timeline-store.ts';
 import { loadTimelineConfig } from './infrastructure/config.ts';
+import { createTimelineMetrics } from './infrastructure/metrics.ts';
+import { createRedisTimelineCache } from './infrastructure/redis-timeline-cache.ts';
+import { createTweetServiceHydrator } from './infrastructure/tweet-service-hydrator.ts';
+import { makeTimelineUseCases } from './use-cases/timeline-use-cases.ts';
 
 const config = loadTimelineConfig(process.env);
-const dependencies = [
-  cassandraDependency(new cassandra.Client({ contactPoints: config.CASSANDRA_CONTACT_POINTS.split(','), localDataCenter: config.CASSANDRA_LOCAL_DC })),
-  redisDependency(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 })),
-];
-const app = buildApp({ config, readiness: readinessOf(dependencies) });
+const log = createLogger('timeline', config.LOG_LEVEL).child({ role: config.TIMELINE_ROLE });
+const contactPoints = config.CASSANDRA_CONTACT_POINTS.split(',');
+if (config.RUN_MIGRATIONS) {
+  const admin = new cassandra.Client({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC });
+  await applyCassandraSchema(admin, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION);
+  await admin.shutdown();
+}
+const client = new cassandra.Client({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC, keyspace: config.CASSANDRA_KEYSPACE });
+// A short command timeout: a slow cache must not slow reads that Cassandra can answer.
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
+const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
+const registry = new Registry();
+const metrics = createTimelineMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL });
+const tweetService = createServiceClient({ name: 'tweet', baseUrl: config.TWEET_SERVICE_URL, timeoutMs: 1500, retries: 1 });
 
-await runHttpService(app, { host: config.HOST, port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, resources: dependencies });
+const store = createCassandraTimelineStore(client);
+const useCases = makeTimelineUseCases({
+  graph: store,
+  store,
+  cache: createRedisTimelineCache(redis, { ttlSeconds: config.TIMELINE_CACHE_TTL_SECONDS, log }),
+  highFollowers: createHighFollowerAuthors(client, { refreshMs: config.HIGH_FOLLOWER_REFRESH_MS }),
+  queue: createSqsFanoutQueue({ sqs, queueUrl: config.EVENTS_QUEUE_URL }),
+  metrics: metrics.fanout,
+  tweets: createTweetServiceHydrator(tweetService),
+  clock: { now: () => new Date() },
+  settings: { highFollowerThreshold: config.HIGH_FOLLOWER_THRESHOLD, chunkSize: config.FANOUT_CHUNK_SIZE },
+});
+
+const serveApi = config.TIMELINE_ROLE !== 'consumer';
+const consume = config.TIMELINE_ROLE !== 'api';
+const cassandraDep = cassandraDependency(client);
+// Redis is a cache: reads fall back to Cassandra, so it never decides readiness.
+const app = buildApp({ config, readiness: readinessOf([cassandraDep]), metrics: registry, ...(serveApi ? { useCases } : {}) });
+
+const consumer = consume
+  ? createSqsConsumer({
+      sqs,
+      queueUrl: config.EVENTS_QUEUE_URL,
+      deadLetterQueueUrl: config.EVENTS_DLQ_URL,
+      handlers: timelineEventHandlers(useCases),
+      log,
+      concurrency: config.CONSUMER_CONCURRENCY,
+      onProcessed: metrics.onProcessed,
+    })
+  : undefined;
+consumer?.start();
+
+await runHttpService(app, {
+  host: config.HOST,
+  port: config.PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  resources: [
+    ...(consumer ? [{ name: 'timeline event consumer', close: () => consumer.stop() }] : []),
+    { name: 'tweet service client', close: () => tweetService.close() },
+    redisDependency(redis),
+    cassandraDep,
+  ],
+});

@@ -1,0 +1,22 @@
+import { EventHandlerRegistry } from '@chirp/common/events';
+import { TweetCreated, TweetDeleted } from '@chirp/common/tweet-events';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/common/user-events';
+import type { TimelineUseCases } from '../../use-cases/timeline-use-cases.ts';
+import { FanoutChunkEvent } from './fanout-chunks.ts';
+
+/**
+ * Everything on the timeline's queue: the follow graph and tweets from the user and tweet
+ * topics, and the fan-out chunks the service hands itself. Profile events are acknowledged
+ * and dropped; any other type goes to the dead-letter queue with a log line naming it.
+ */
+export function timelineEventHandlers(useCases: TimelineUseCases): EventHandlerRegistry {
+  const ignore = async () => {};
+  return new EventHandlerRegistry()
+    .on(TweetCreated, ({ payload }) => useCases.tweetCreated({ tweetId: payload.tweetId, authorId: payload.authorId, createdAt: payload.createdAt }))
+    .on(TweetDeleted, ({ payload }) => useCases.tweetDeleted({ tweetId: payload.tweetId, authorId: payload.authorId, deletedAt: payload.deletedAt }))
+    .on(UserFollowed, ({ payload }) => useCases.followChanged({ ...payload, following: true }))
+    .on(UserUnfollowed, ({ payload }) => useCases.followChanged({ ...payload, following: false }))
+    .on(FanoutChunkEvent, ({ payload }) => useCases.deliverChunk(payload))
+    .on(UserRegistered, ignore)
+    .on(UserUpdated, ignore);
+}
