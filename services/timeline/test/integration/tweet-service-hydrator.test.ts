@@ -1,0 +1,37 @@
+// The hydrator against an HTTP server that answers as the tweet service's batch route does.
+import { createServiceClient } from '@chirp/common/service-client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTweetServiceHydrator } from '../../src/infrastructure/tweet-service-hydrator.ts';
+
+let server: FastifyInstance;
+let baseUrl: string;
+const received: unknown[] = [];
+beforeAll(async () => {
+  server = Fastify();
+  server.post('/v1/tweets/batch', async (request) => {
+    received.push(request.body);
+    const { ids } = request.body as { ids: string[] };
+    return { data: ids.filter((id) => id !== '2').map((id) => ({ id, text: `tweet ${id}` })) };
+  });
+  baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+it('when a page is hydrated, then one batch call carries the ids and the viewer, and the answer comes back as given', async () => {
+  const client = createServiceClient({ name: 'tweet', baseUrl });
+  const tweets = await createTweetServiceHydrator(client).hydrate(['3', '2', '1'], '42');
+  expect(tweets).toEqual([{ id: '3', text: 'tweet 3' }, { id: '1', text: 'tweet 1' }]);
+  expect(received).toEqual([{ ids: ['3', '2', '1'], viewerId: '42' }]);
+  await client.close();
+});
+
+it('when the tweet service cannot be reached, then DEPENDENCY_UNAVAILABLE (a 503 with Retry-After), not a hang', async () => {
+  const client = createServiceClient({ name: 'tweet', baseUrl: 'http://127.0.0.1:1', timeoutMs: 500, retries: 0 });
+  const started = performance.now();
+  await expect(createTweetServiceHydrator(client).hydrate(['1'], '42')).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+  expect(performance.now() - started).toBeLessThan(2000);
+  await client.close();
+});
