@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-PHONY_BENCH := bench-user-followers bench-tweet
+PHONY_BENCH := bench-user-followers bench-tweet bench-timeline
 .PHONY: dev down test setup $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
@@ -25,6 +25,10 @@ bench-user-followers: setup
 ## make bench-tweet: batch get of 20 tweets cold vs cached, and tweet creation rate with the outbox (~1 min)
 bench-tweet: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up postgres redis >/dev/null && source .stack/env && node services/tweet/bench/tweets.ts
+
+## make bench-timeline: one tweet to 10,000 and 100,000 followers, sustained fan-out, home reads warm and cold (~1 min)
+bench-timeline: setup
+	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source .stack/env && node services/timeline/bench/fanout.ts
 
 setup: system-deps install
 

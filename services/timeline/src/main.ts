@@ -35,7 +35,7 @@ const registry = new Registry();
 const metrics = createTimelineMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL });
 const tweetService = createServiceClient({ name: 'tweet', baseUrl: config.TWEET_SERVICE_URL, timeoutMs: 1500, retries: 1 });
 
-const store = createCassandraTimelineStore(client);
+const store = createCassandraTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH });
 const useCases = makeTimelineUseCases({
   graph: store,
   store,

@@ -30,6 +30,12 @@ export const TimelineConfigSchema = Type.Object({
   HIGH_FOLLOWER_THRESHOLD: Type.Integer({ minimum: 1, default: 10_000 }),
   /** Followers per fan-out chunk: one chunk runs inline, more are shared through the queue. */
   FANOUT_CHUNK_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
+  /**
+   * Timeline rows per unlogged batch when fanning out (1: one statement per row). Batches of
+   * rows in many partitions cost the coordinator; 50 suits one node or a small cluster, 1–10
+   * a large one (scale consumers instead).
+   */
+  FANOUT_WRITE_BATCH: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   /** Events handled at once by one consumer process. */
   CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   /** How long a cached home timeline lives after its build; bounds how far a failed cache write can leave it behind. */

@@ -49,14 +49,15 @@ export function makeFanout(deps: FanoutDeps) {
   }
 
   /**
-   * Walks the author's followers a page at a time. A fan-out that fits one chunk runs here; a
-   * larger one goes to the queue as chunks that every worker shares. Adding stops at the
-   * high-follower threshold: the author is marked, and from then on merged on read.
+   * Walks the author's followers a page at a time. A fan-out that fits one page runs here; a
+   * larger one sends each page to the queue as soon as it is read, so workers start on the
+   * first chunks while later pages are still being read. Adding stops at the high-follower
+   * threshold: the author is marked, and from then on merged on read.
    */
   async function spread(action: FanoutChunk['action'], entry: TimelineEntry, createdAt: string): Promise<void> {
-    const chunks: FanoutChunk[] = [];
     let after: string | undefined;
     let seen = 0;
+    let held: FanoutChunk | undefined;
     do {
       const page = await deps.graph.followersPage(entry.authorId, after, deps.settings.chunkSize);
       seen += page.followerIds.length;
@@ -64,11 +65,18 @@ export function makeFanout(deps: FanoutDeps) {
         await deps.highFollowers.add(entry.authorId);
         break;
       }
-      if (page.followerIds.length > 0) chunks.push({ action, ...entry, readerIds: page.followerIds, createdAt });
       after = page.next;
+      if (page.followerIds.length === 0) continue;
+      const chunk: FanoutChunk = { action, ...entry, readerIds: page.followerIds, createdAt };
+      // The first chunk waits to see whether it is the only one (then it runs inline).
+      if (held === undefined && seen === page.followerIds.length) held = chunk;
+      else {
+        if (held) await deps.queue.enqueue([held]);
+        held = undefined;
+        await deps.queue.enqueue([chunk]);
+      }
     } while (after !== undefined);
-    if (chunks.length === 1) await deliver(chunks[0]!);
-    else if (chunks.length > 1) await deps.queue.enqueue(chunks);
+    if (held) await deliver(held);
   }
 
   /** A new tweet: the author's recent tweets, the author's own timeline, then every follower's unless merged on read. */
