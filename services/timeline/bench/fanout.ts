@@ -74,7 +74,7 @@ const makeService = (threshold: number) =>
     cache: createRedisTimelineCache(redis, { ttlSeconds: 3600, log }),
     highFollowers: createHighFollowerAuthors(client, { refreshMs: 1000 }),
     queue: createSqsFanoutQueue({ sqs: clients.sqs, queueUrl }),
-    metrics: { entriesWritten: (n) => ((written += n), metrics.fanout.entriesWritten(n)), lag: metrics.fanout.lag },
+    metrics: { entriesWritten: (n) => ((written += n), metrics.fanout.entriesWritten(n)), lag: (seconds) => metrics.fanout.lag(seconds) },
     tweets: { hydrate: async (page) => page.map((id) => ({ id })) },
     clock: { now: () => new Date() },
     settings: { highFollowerThreshold: threshold, chunkSize: 1000 },
