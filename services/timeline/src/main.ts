@@ -27,7 +27,13 @@ if (config.RUN_MIGRATIONS) {
   await applyCassandraSchema(admin, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION);
   await admin.shutdown();
 }
-const client = new cassandra.Client({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC, keyspace: config.CASSANDRA_KEYSPACE });
+// LOCAL_QUORUM both ways: the re-checks after writing (deleted? still following?) must see writes made by other processes.
+const client = new cassandra.Client({
+  contactPoints,
+  localDataCenter: config.CASSANDRA_LOCAL_DC,
+  keyspace: config.CASSANDRA_KEYSPACE,
+  queryOptions: { consistency: cassandra.types.consistencies.localQuorum },
+});
 // A short command timeout: a slow cache must not slow reads that Cassandra can answer.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
 const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });

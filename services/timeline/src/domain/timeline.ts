@@ -8,13 +8,15 @@ export const FOLLOW_BACKFILL = 200;
 /** An author's recent tweets kept for follows and read-time merges. */
 export const AUTHOR_TWEETS_DEPTH = 800;
 /**
- * A timeline is trimmed when a tweet whose id is a multiple of this lands in it: decided by
- * the id, so a redelivered event trims exactly when the first delivery did, and partitions
- * stay within a few dozen entries of the depth.
+ * A timeline is trimmed when about one tweet in TRIM_EVERY lands in it, chosen by a hash of the
+ * tweet id (so a redelivered event trims exactly when the first delivery did) and partitions
+ * stay within a few dozen entries of the depth. Hashed, because an id's low bits are a
+ * per-millisecond counter that is 0 for most tweets.
  */
 export const TRIM_EVERY = 32n;
+const GOLDEN = 0x9e3779b97f4a7c15n;
 
-export const shouldTrim = (tweetId: string): boolean => BigInt(tweetId) % TRIM_EVERY === 0n;
+export const shouldTrim = (tweetId: string): boolean => (BigInt.asUintN(64, BigInt(tweetId) * GOLDEN) >> 59n) % TRIM_EVERY === 0n;
 
 /** Newest first: ids are time-ordered 64-bit integers, compared as such (not as strings or doubles). */
 export const byIdDesc = (a: string, b: string): number => {

@@ -73,6 +73,15 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
       const next = result.pageState ?? undefined;
       return { followerIds: ids(result.rows, 'follower_id'), next: next === null ? undefined : next };
     },
+    async followersAmong(authorId, readerIds) {
+      if (readerIds.length === 0) return new Set();
+      // One partition, its clustering keys listed: a single read however many readers.
+      const result = await client.execute('SELECT follower_id FROM followers WHERE followee_id = ? AND follower_id IN ?', [authorId, readerIds], {
+        ...prepared,
+        fetchSize: readerIds.length + 1,
+      });
+      return new Set(ids(result.rows, 'follower_id'));
+    },
     async following(readerId) {
       const followees: string[] = [];
       const result = await client.execute('SELECT followee_id FROM following WHERE follower_id = ?', [readerId], { ...prepared, fetchSize: 5000 });
@@ -126,13 +135,18 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
     },
 
     async addAuthorTweet(entry, fannedOut) {
-      await client.execute('INSERT INTO author_tweets (author_id, tweet_id, fanned_out) VALUES (?, ?, ?)', [entry.authorId, entry.tweetId, fannedOut], prepared);
+      // Without fan-out the flag is not written at all, so a repeat can never clear a true.
+      await (fannedOut
+        ? client.execute('INSERT INTO author_tweets (author_id, tweet_id, fanned_out) VALUES (?, ?, true)', [entry.authorId, entry.tweetId], prepared)
+        : client.execute('INSERT INTO author_tweets (author_id, tweet_id) VALUES (?, ?)', [entry.authorId, entry.tweetId], prepared));
+    },
+    async authorTweetFannedOut(entry) {
+      const result = await client.execute('SELECT fanned_out FROM author_tweets WHERE author_id = ? AND tweet_id = ?', [entry.authorId, entry.tweetId], prepared);
+      const row = result.rows[0];
+      return row === undefined ? undefined : row.get('fanned_out') === true;
     },
     async removeAuthorTweet(entry) {
-      const result = await client.execute('SELECT fanned_out FROM author_tweets WHERE author_id = ? AND tweet_id = ?', [entry.authorId, entry.tweetId], prepared);
       await client.execute('DELETE FROM author_tweets WHERE author_id = ? AND tweet_id = ?', [entry.authorId, entry.tweetId], prepared);
-      const row = result.rows[0];
-      return row === undefined ? undefined : Boolean(row.get('fanned_out'));
     },
     async authorTweets(authorId, before, limit) {
       const result =

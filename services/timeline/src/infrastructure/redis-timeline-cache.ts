@@ -6,18 +6,18 @@ import type { TimelineCache } from '../use-cases/ports.ts';
 
 /**
  * Each reader's timeline is a sorted set `home:<reader>`: members are tweet ids padded to 20
- * digits, scored by the id (a double: ids closer than ~64 may share a score, and then sort by
- * member, which is the id again), so adding a tweet twice changes nothing. Two markers below
- * every id say what state the entry is in: BUILDING while a rebuild loads it (writes already
- * land in it) and READY once it is whole (only then is it read).
+ * digits, scored by the id (a double: ids close together may share a score, and then sort by
+ * member, which is the id again), so adding a tweet twice changes nothing. Markers below every
+ * id say what state the entry is in: `~building:<token>` while one rebuild loads it (writes
+ * already land in it) and `~ready` once it is whole (only then is it read).
  */
 const READY = '~ready';
-const BUILDING = '~building';
+const BUILDING = '~building:';
 const pad = (id: string) => id.padStart(20, '0');
 const unpad = (member: string) => member.replace(/^0+(?=\d)/, '');
 const keyOf = (readerId: string) => `home:${readerId}`;
-/** Ids sharing the cursor's double score, at most, to read past when paging. */
-const SCORE_TIES = 64;
+/** Members read per step when paging; more steps only when many ids share the cursor's double score. */
+const PAGE_STEP = 64;
 
 /** Adds ARGV[2] (score ARGV[1]) to an existing entry, then keeps its newest ARGV[3] ids. */
 const ADD = `
@@ -27,11 +27,33 @@ local markers = redis.call('ZCOUNT', KEYS[1], '-inf', -1)
 redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[3]) + 1))
 return 1
 `;
+/**
+ * Ends a rebuild: only if the entry still carries this build's marker (nothing forgot or
+ * restarted it meanwhile) are the loaded ids added, the entry marked ready, trimmed and timed.
+ * KEYS[1] the entry; ARGV: marker, ttl ms, depth, then score/member pairs.
+ */
+const FINISH = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+for i = 4, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], -1, '${READY}')
+local markers = redis.call('ZCOUNT', KEYS[1], '-inf', -1)
+redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[3]) + 1))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+/** Removes a tweet; an entry still being built is dropped instead, so the build cannot put the tweet back. */
+const REMOVE = `
+if #redis.call('ZRANGEBYSCORE', KEYS[1], -2, -2, 'LIMIT', 0, 1) > 0 then return redis.call('DEL', KEYS[1]) end
+return redis.call('ZREM', KEYS[1], ARGV[1])
+`;
 /** Releases the rebuild lock only if this process still holds it. */
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 type Scripted = {
   timelineAdd(key: string, score: number, member: string, depth: number): unknown;
+  timelineRemove(key: string, member: string): unknown;
+  timelineFinish(key: string, ...args: (string | number)[]): Promise<number>;
   timelineUnlock(key: string, token: string): Promise<number>;
 };
 
@@ -50,6 +72,8 @@ export interface RedisTimelineCacheOptions {
 export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCacheOptions): TimelineCache {
   redis.defineCommand('timelineAdd', { numberOfKeys: 1, lua: ADD });
   redis.defineCommand('timelineUnlock', { numberOfKeys: 1, lua: UNLOCK });
+  redis.defineCommand('timelineRemove', { numberOfKeys: 1, lua: REMOVE });
+  redis.defineCommand('timelineFinish', { numberOfKeys: 1, lua: FINISH });
   const scripted = redis as Redis & Scripted;
   const lockMs = options.lockMs ?? 10_000;
 
@@ -75,8 +99,8 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
       await run(pipeline, 'add', readerIds.length);
     },
     async remove(readerIds, tweetId) {
-      const pipeline = redis.pipeline();
-      for (const readerId of readerIds) pipeline.zrem(keyOf(readerId), pad(tweetId));
+      const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
+      for (const readerId of readerIds) pipeline.timelineRemove(keyOf(readerId), pad(tweetId));
       await run(pipeline, 'remove', readerIds.length);
     },
     async forget(readerId) {
@@ -86,17 +110,24 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
       try {
         const key = keyOf(readerId);
         const max = before === undefined ? '+inf' : String(Number(before));
-        const [[, ready], [, members]] = ((await redis
-          .pipeline()
+        const floor = before === undefined ? undefined : BigInt(before);
+        const found: string[] = [];
+        // The readiness check and the first step in one transaction: a DEL or rebuild cannot fall between them.
+        const [[, ready], [, first]] = ((await redis
+          .multi()
           .zscore(key, READY)
-          .zrange(key, max, 0, 'BYSCORE', 'REV', 'LIMIT', 0, limit + SCORE_TIES)
+          .zrange(key, max, 0, 'BYSCORE', 'REV', 'LIMIT', 0, limit + PAGE_STEP)
           .exec()) ?? []) as [[unknown, string | null], [unknown, string[]]];
         if (ready === null) return undefined;
-        const floor = before === undefined ? undefined : BigInt(before);
-        return members
-          .map(unpad)
-          .filter((id) => floor === undefined || BigInt(id) < floor)
-          .slice(0, limit);
+        let members = first;
+        for (let offset = 0; ; ) {
+          for (const id of members.map(unpad)) if (floor === undefined || BigInt(id) < floor) found.push(id);
+          // Another step only when the cursor's score is shared by more ids than one step holds.
+          if (found.length >= limit || members.length < limit + PAGE_STEP) break;
+          offset += members.length;
+          members = await redis.zrange(key, max, 0, 'BYSCORE', 'REV', 'LIMIT', offset, limit + PAGE_STEP);
+        }
+        return found.slice(0, limit);
       } catch (err) {
         options.log.warn({ err, readerId }, 'home timeline cache read failed; reading Cassandra (check Redis at REDIS_URL)');
         return undefined;
@@ -112,16 +143,15 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
         options.log.warn({ err, readerId }, 'home timeline cache unavailable for a rebuild; reading Cassandra (check Redis at REDIS_URL)');
         return false;
       }
+      const marker = BUILDING + token;
       try {
         // From here, fan-out writes land in the entry; a tweet written to Cassandra after the load
-        // below is therefore in it too, and one written before is in what the load returns.
-        await redis.multi().del(key).zadd(key, -2, BUILDING).exec();
+        // below is therefore in it too, and one written before is in what the load returns. A
+        // forget or a remove meanwhile drops the entry, and then this build ends without it.
+        await redis.multi().del(key).zadd(key, -2, marker).pexpire(key, lockMs).exec();
         const ids = await load();
-        const pipeline = redis.multi();
-        for (let i = 0; i < ids.length; i += 500) pipeline.zadd(key, ...ids.slice(i, i + 500).flatMap((id) => [Number(id), pad(id)]));
-        pipeline.zrem(key, BUILDING).zadd(key, -1, READY).expire(key, options.ttlSeconds);
-        await pipeline.exec();
-        return true;
+        const finished = await scripted.timelineFinish(key, marker, options.ttlSeconds * 1000, TIMELINE_DEPTH, ...ids.flatMap((id) => [Number(id), pad(id)]));
+        return finished === 1;
       } catch (err) {
         writeFailed(err, 'rebuild', 1);
         await redis.del(key).catch(() => undefined);

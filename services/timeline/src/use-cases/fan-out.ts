@@ -27,79 +27,100 @@ export interface FanoutDeps {
 export function makeFanout(deps: FanoutDeps) {
   const { store, cache, metrics } = deps;
 
-  /** One chunk: the entries of one tweet into (or out of) a set of timelines. */
+  const take = async (readerIds: readonly string[], tweetId: string) => {
+    if (readerIds.length === 0) return;
+    await store.removeFromTimelines(readerIds, tweetId);
+    await cache.remove(readerIds, tweetId);
+  };
+
+  /**
+   * One chunk: the entries of one tweet into (or out of) a set of timelines. After writing, it
+   * checks again, and takes back what a delete or an unfollow handled meanwhile would have
+   * removed, so no order of events (or retry of this chunk) leaves a row that should be gone.
+   */
   async function deliver(chunk: FanoutChunk): Promise<void> {
-    const entry: TimelineEntry = { tweetId: chunk.tweetId, authorId: chunk.authorId };
-    if (chunk.action === 'remove') {
-      await store.removeFromTimelines(chunk.readerIds, chunk.tweetId);
-      await cache.remove(chunk.readerIds, chunk.tweetId);
+    if (chunk.action === 'remove' || (await store.isDeleted(chunk.tweetId))) {
+      await take(chunk.readerIds, chunk.tweetId);
       return;
     }
-    if (await store.isDeleted(chunk.tweetId)) return;
-    await store.addToTimelines(chunk.readerIds, entry);
+    await store.addToTimelines(chunk.readerIds, { tweetId: chunk.tweetId, authorId: chunk.authorId });
     await cache.add(chunk.readerIds, chunk.tweetId);
     if (shouldTrim(chunk.tweetId)) await store.trimTimelines(chunk.readerIds);
-    metrics.entriesWritten(chunk.readerIds.length);
-    metrics.lag((deps.clock.now().getTime() - Date.parse(chunk.createdAt)) / 1000);
-    // A delete handled while this chunk was writing may have missed these rows: take them back out.
     if (await store.isDeleted(chunk.tweetId)) {
-      await store.removeFromTimelines(chunk.readerIds, chunk.tweetId);
-      await cache.remove(chunk.readerIds, chunk.tweetId);
+      await take(chunk.readerIds, chunk.tweetId);
+      return;
     }
+    const followers = chunk.readerIds.filter((id) => id !== chunk.authorId);
+    const still = await deps.graph.followersAmong(chunk.authorId, followers);
+    await take(
+      followers.filter((id) => !still.has(id)),
+      chunk.tweetId,
+    );
+    metrics.entriesWritten(chunk.readerIds.length);
+    const lag = (deps.clock.now().getTime() - Date.parse(chunk.createdAt)) / 1000;
+    if (Number.isFinite(lag)) metrics.lag(lag);
   }
 
   /**
-   * Walks the author's followers a page at a time. A fan-out that fits one page runs here; a
-   * larger one sends each page to the queue as soon as it is read, so workers start on the
-   * first chunks while later pages are still being read. Adding stops at the high-follower
-   * threshold: the author is marked, and from then on merged on read.
+   * Walks the author's followers a page at a time. Adding holds the pages until the walk passes
+   * the high-follower threshold (then the author is marked and nothing is fanned out: from now
+   * on they are merged on read) or ends (then one page runs here, more go to the queue as
+   * chunks every worker shares). Removing sends each page as soon as it is read.
    */
   async function spread(action: FanoutChunk['action'], entry: TimelineEntry, createdAt: string): Promise<void> {
+    const held: FanoutChunk[] = [];
     let after: string | undefined;
     let seen = 0;
-    let held: FanoutChunk | undefined;
     do {
       const page = await deps.graph.followersPage(entry.authorId, after, deps.settings.chunkSize);
       seen += page.followerIds.length;
+      after = page.next;
       if (action === 'add' && distributionFor(seen, deps.settings.highFollowerThreshold) === 'merge_on_read') {
         await deps.highFollowers.add(entry.authorId);
-        break;
+        return;
       }
-      after = page.next;
       if (page.followerIds.length === 0) continue;
       const chunk: FanoutChunk = { action, ...entry, readerIds: page.followerIds, createdAt };
-      // The first chunk waits to see whether it is the only one (then it runs inline).
-      if (held === undefined && seen === page.followerIds.length) held = chunk;
-      else {
-        if (held) await deps.queue.enqueue([held]);
-        held = undefined;
-        await deps.queue.enqueue([chunk]);
-      }
+      if (action === 'add') held.push(chunk);
+      else await deps.queue.enqueue([chunk]);
     } while (after !== undefined);
-    if (held) await deliver(held);
+    if (held.length === 1) await deliver(held[0]!);
+    else if (held.length > 1) await deps.queue.enqueue(held);
   }
 
   /** A new tweet: the author's recent tweets, the author's own timeline, then every follower's unless merged on read. */
   async function tweetCreated(tweet: TimelineEntry & { createdAt: string }): Promise<void> {
-    if (await store.isDeleted(tweet.tweetId)) return;
+    const own: FanoutChunk = { action: 'add', ...tweet, readerIds: [tweet.authorId] };
+    if (await store.isDeleted(tweet.tweetId)) {
+      // Deleted already: undo whatever an earlier delivery of this event wrote after the delete ran.
+      await store.removeAuthorTweet(tweet);
+      await deliver({ ...own, action: 'remove' });
+      return;
+    }
     const mergedOnRead = await deps.highFollowers.has(tweet.authorId);
     await store.addAuthorTweet(tweet, !mergedOnRead);
+    if (await store.isDeleted(tweet.tweetId)) {
+      await store.removeAuthorTweet(tweet);
+      return;
+    }
     if (shouldTrim(tweet.tweetId)) await store.trimAuthorTweets(tweet.authorId);
-    await deliver({ action: 'add', ...tweet, readerIds: [tweet.authorId] });
+    await deliver(own);
     if (!mergedOnRead) await spread('add', tweet, tweet.createdAt);
   }
 
   /**
    * A deleted tweet leaves every timeline. The marker comes first, so a create that arrives
-   * later (or is being fanned out now) finds it and writes nothing, or takes its rows back.
+   * later (or is being fanned out now) finds it and takes its rows back. The author's record
+   * goes last, so a retry after a failed walk still knows whether to walk.
    */
   async function tweetDeleted(tweet: TimelineEntry & { deletedAt: string }): Promise<void> {
     await store.markDeleted(tweet.tweetId);
-    const fannedOut = await store.removeAuthorTweet(tweet);
+    const fannedOut = await store.authorTweetFannedOut(tweet);
     await deliver({ action: 'remove', ...tweet, readerIds: [tweet.authorId], createdAt: tweet.deletedAt });
     // Unknown (deleted before created, or trimmed away): walk the followers unless the author is merged on read.
     const walk = fannedOut ?? !(await deps.highFollowers.has(tweet.authorId));
     if (walk) await spread('remove', tweet, tweet.deletedAt);
+    await store.removeAuthorTweet(tweet);
   }
 
   return { deliver, tweetCreated, tweetDeleted };

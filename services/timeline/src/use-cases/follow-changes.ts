@@ -27,6 +27,10 @@ export function makeFollowChanges(deps: { graph: FollowGraph; store: TimelineSto
         recent.map((tweetId) => ({ tweetId, authorId: followeeId })),
       );
       await deps.store.trimTimelines([followerId]);
+      // Checked again after writing: an unfollow or a delete handled meanwhile wins over this backfill.
+      if (!(await deps.graph.isFollowing(followerId, followeeId))) await deps.store.removeAuthor(followerId, followeeId);
+      const deleted = (await Promise.all(recent.map(async (tweetId) => ((await deps.store.isDeleted(tweetId)) ? [tweetId] : [])))).flat();
+      if (deleted.length > 0) await Promise.all(deleted.map((tweetId) => deps.store.removeFromTimelines([followerId], tweetId)));
     } else {
       await deps.store.removeAuthor(followerId, followeeId);
     }

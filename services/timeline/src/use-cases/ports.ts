@@ -16,6 +16,8 @@ export interface FollowGraph {
   saveFollow(change: { followerId: string; followeeId: string; sequence: string; following: boolean }): Promise<void>;
   isFollowing(followerId: string, followeeId: string): Promise<boolean>;
   followersPage(authorId: string, after: string | undefined, pageSize: number): Promise<FollowerPage>;
+  /** Of `readerIds`, those who follow `authorId` now. */
+  followersAmong(authorId: string, readerIds: readonly string[]): Promise<Set<string>>;
   following(readerId: string): Promise<string[]>;
 }
 
@@ -38,10 +40,14 @@ export interface TimelineStore {
   /** Cuts the readers' timelines to their newest TIMELINE_DEPTH entries. */
   trimTimelines(readerIds: readonly string[]): Promise<void>;
 
-  /** Records the author's tweet; `fannedOut` says whether it was written into followers' timelines. */
+  /**
+   * Records the author's tweet; `fannedOut` says it was written into followers' timelines.
+   * The flag only ever goes up: recording it again without fan-out keeps a true.
+   */
   addAuthorTweet(entry: TimelineEntry, fannedOut: boolean): Promise<void>;
-  /** Forgets the author's tweet; whether it had been fanned out, or undefined when it was not known. */
-  removeAuthorTweet(entry: TimelineEntry): Promise<boolean | undefined>;
+  /** Whether the author's tweet was fanned out; undefined when it is not recorded. */
+  authorTweetFannedOut(entry: TimelineEntry): Promise<boolean | undefined>;
+  removeAuthorTweet(entry: TimelineEntry): Promise<void>;
   /** The author's recent tweets, newest first, below `before`. */
   authorTweets(authorId: string, before: string | undefined, limit: number): Promise<string[]>;
   trimAuthorTweets(authorId: string): Promise<void>;

@@ -38,6 +38,33 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
       expect(await cache.read('4', undefined, 10)).toEqual([]);
     });
 
+    it('when the entry is forgotten or a tweet removed while a rebuild loads, then that build ends without the entry', async () => {
+      for (const interrupt of [() => cache.forget('6'), () => cache.remove(['6'], id(2))]) {
+        let release!: () => void;
+        const loading = new Promise<string[]>((resolve) => (release = () => resolve([id(2), id(1)])));
+        const build = cache.rebuild('6', () => loading);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await interrupt();
+        release();
+        expect(await build).toBe(false);
+        expect(await cache.read('6', undefined, 10)).toBeUndefined();
+      }
+    });
+
+    it('when many ids share the cursor’s score, then paging still finds every one below it', async () => {
+      const many = Array.from({ length: 300 }, (_, i) => String(7_300_000_000_000_000_000n + BigInt(i)));
+      await cache.rebuild('7', async () => [...many].reverse());
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 20; page += 1) {
+        const ids = (await cache.read('7', before, 25)) ?? [];
+        if (ids.length === 0) break;
+        seen.push(...ids);
+        before = ids.at(-1);
+      }
+      expect(seen).toEqual([...many].reverse());
+    });
+
     it('when tweets pass the depth, then the entry keeps the newest', async () => {
       await cache.rebuild('5', async () => Array.from({ length: TIMELINE_DEPTH }, (_, i) => id(TIMELINE_DEPTH - i)));
       await cache.add(['5'], id(TIMELINE_DEPTH + 1));

@@ -72,18 +72,36 @@ export function timelineStoreContract(name: string, makeStore: () => Promise<Tim
       expect(await store.readTimeline(reader, undefined, TIMELINE_DEPTH + 5)).toEqual(newest);
     });
 
-    it('when an author’s tweets are recorded and removed, then they list newest first and removal says whether each was fanned out', async () => {
+    it('when an author’s tweets are recorded and removed, then they list newest first, and the fanned-out flag only ever goes up', async () => {
       const author = nextId();
-      const [a, b, c] = [nextId(), nextId(), nextId()];
-      await store.addAuthorTweet({ tweetId: a, authorId: author }, true);
-      await store.addAuthorTweet({ tweetId: b, authorId: author }, false);
-      await store.addAuthorTweet({ tweetId: c, authorId: author }, true);
-      expect(await store.authorTweets(author, undefined, 2)).toEqual([c, b]);
-      expect(await store.authorTweets(author, c, 5)).toEqual([b, a]);
-      expect(await store.removeAuthorTweet({ tweetId: b, authorId: author })).toBe(false);
-      expect(await store.removeAuthorTweet({ tweetId: a, authorId: author })).toBe(true);
-      expect(await store.removeAuthorTweet({ tweetId: a, authorId: author })).toBeUndefined();
-      expect(await store.authorTweets(author, undefined, 5)).toEqual([c]);
+      const [a, b, c] = [nextId(), nextId(), nextId()].map((tweetId) => ({ tweetId, authorId: author }));
+      await store.addAuthorTweet(a!, true);
+      await store.addAuthorTweet(b!, false);
+      await store.addAuthorTweet(c!, true);
+      await store.addAuthorTweet(a!, false);
+      expect(await store.authorTweets(author, undefined, 2)).toEqual([c!.tweetId, b!.tweetId]);
+      expect(await store.authorTweets(author, c!.tweetId, 5)).toEqual([b!.tweetId, a!.tweetId]);
+      expect([await store.authorTweetFannedOut(a!), await store.authorTweetFannedOut(b!)]).toEqual([true, false]);
+      await store.removeAuthorTweet(a!);
+      await store.removeAuthorTweet(b!);
+      expect(await store.authorTweetFannedOut(a!)).toBeUndefined();
+      expect(await store.authorTweets(author, undefined, 5)).toEqual([c!.tweetId]);
+    });
+
+    it('when asked which readers still follow, then only current followers come back', async () => {
+      const [author, stays, left, never] = [nextId(), nextId(), nextId(), nextId()];
+      await store.saveFollow({ followerId: stays, followeeId: author, sequence: '1', following: true });
+      await store.saveFollow({ followerId: left, followeeId: author, sequence: '2', following: true });
+      await store.saveFollow({ followerId: left, followeeId: author, sequence: '3', following: false });
+      expect(await store.followersAmong(author, [stays, left, never])).toEqual(new Set([stays]));
+      expect(await store.followersAmong(author, [])).toEqual(new Set());
+    });
+
+    it('when a follow and an unfollow carry the same sequence, then the unfollow wins', async () => {
+      const [a, b] = [nextId(), nextId()];
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '5', following: false });
+      await store.saveFollow({ followerId: a, followeeId: b, sequence: '5', following: true });
+      expect(await store.isFollowing(a, b)).toBe(false);
     });
 
     it('when a tweet is marked deleted, then it stays so; others are not', async () => {

@@ -12,36 +12,57 @@ export interface InMemoryTimelineCache extends TimelineCache {
   clear(): void;
 }
 
-/** Whole-or-absent entries, as the Redis adapter keeps them. */
+/** Whole-or-absent entries, as the Redis adapter keeps them (no lock: one process). */
 export function createInMemoryTimelineCache(): InMemoryTimelineCache {
-  const entries = new Map<string, Set<string>>();
+  const entries = new Map<string, { ids: Set<string>; ready: boolean }>();
+  const newest = (ids: Set<string>) => [...ids].sort(byIdDesc);
+  const trim = (ids: Set<string>) => {
+    for (const id of newest(ids).slice(TIMELINE_DEPTH)) ids.delete(id);
+  };
   const cache: InMemoryTimelineCache = {
     down: false,
-    peek: (readerId) => (entries.has(readerId) ? [...entries.get(readerId)!].sort(byIdDesc) : undefined),
+    peek: (readerId) => {
+      const entry = entries.get(readerId);
+      return entry?.ready ? newest(entry.ids) : undefined;
+    },
     clear: () => entries.clear(),
     async add(readerIds, tweetId) {
       if (cache.down) return;
       for (const readerId of readerIds) {
-        const set = entries.get(readerId);
-        if (!set) continue;
-        set.add(tweetId);
-        for (const id of [...set].sort(byIdDesc).slice(TIMELINE_DEPTH)) set.delete(id);
+        const entry = entries.get(readerId);
+        if (!entry) continue;
+        entry.ids.add(tweetId);
+        trim(entry.ids);
       }
     },
     async remove(readerIds, tweetId) {
       if (cache.down) return;
-      for (const readerId of readerIds) entries.get(readerId)?.delete(tweetId);
+      for (const readerId of readerIds) {
+        const entry = entries.get(readerId);
+        // An entry being built is dropped, so the build cannot put the tweet back.
+        if (entry && !entry.ready) entries.delete(readerId);
+        else entry?.ids.delete(tweetId);
+      }
     },
     async forget(readerId) {
       if (!cache.down) entries.delete(readerId);
     },
     async read(readerId, before, limit) {
-      if (cache.down || !entries.has(readerId)) return undefined;
-      return [...entries.get(readerId)!].sort(byIdDesc).filter((id) => isBefore(id, before)).slice(0, limit);
+      const entry = entries.get(readerId);
+      if (cache.down || !entry?.ready) return undefined;
+      return newest(entry.ids)
+        .filter((id) => isBefore(id, before))
+        .slice(0, limit);
     },
     async rebuild(readerId, load) {
       if (cache.down) return false;
-      entries.set(readerId, new Set((await load()).slice(0, TIMELINE_DEPTH)));
+      const entry = { ids: new Set<string>(), ready: false };
+      entries.set(readerId, entry);
+      const loaded = await load();
+      if (entries.get(readerId) !== entry) return false;
+      for (const id of loaded) entry.ids.add(id);
+      trim(entry.ids);
+      entry.ready = true;
       return true;
     },
   };

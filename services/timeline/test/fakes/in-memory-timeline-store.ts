@@ -33,7 +33,8 @@ export function createInMemoryTimelineStore(): InMemoryTimelineStore {
       const key = `${change.followerId}>${change.followeeId}`;
       const current = edges.get(key);
       const sequence = BigInt(change.sequence);
-      if (current && current.sequence >= sequence) return;
+      // Equal sequences: the unfollow wins, as a Cassandra tombstone does over a write of the same timestamp.
+      if (current && (current.sequence > sequence || (current.sequence === sequence && (change.following || !current.following)))) return;
       edges.set(key, { followerId: change.followerId, followeeId: change.followeeId, sequence, following: change.following });
     },
     async isFollowing(followerId, followeeId) {
@@ -44,6 +45,10 @@ export function createInMemoryTimelineStore(): InMemoryTimelineStore {
       const start = after === undefined ? 0 : Number(after);
       const followerIds = all.slice(start, start + pageSize);
       return { followerIds, next: start + pageSize < all.length ? String(start + pageSize) : undefined };
+    },
+    async followersAmong(authorId, readerIds) {
+      const now = new Set(followers(authorId));
+      return new Set(readerIds.filter((id) => now.has(id)));
     },
     async following(readerId) {
       return [...edges.values()].filter((edge) => edge.followerId === readerId && edge.following).map((edge) => edge.followeeId);
@@ -74,13 +79,13 @@ export function createInMemoryTimelineStore(): InMemoryTimelineStore {
 
     async addAuthorTweet(entry, fannedOut) {
       const tweets = authorTweets.get(entry.authorId) ?? authorTweets.set(entry.authorId, new Map()).get(entry.authorId)!;
-      tweets.set(entry.tweetId, fannedOut);
+      tweets.set(entry.tweetId, fannedOut || (tweets.get(entry.tweetId) ?? false));
+    },
+    async authorTweetFannedOut(entry) {
+      return authorTweets.get(entry.authorId)?.get(entry.tweetId);
     },
     async removeAuthorTweet(entry) {
-      const tweets = authorTweets.get(entry.authorId);
-      const fannedOut = tweets?.get(entry.tweetId);
-      tweets?.delete(entry.tweetId);
-      return fannedOut;
+      authorTweets.get(entry.authorId)?.delete(entry.tweetId);
     },
     async authorTweets(authorId, before, limit) {
       return newest(authorTweets.get(authorId)?.keys() ?? [])

@@ -161,7 +161,7 @@ describe('follow, unfollow, delete', () => {
 });
 
 describe('the cache', () => {
-  it('when Redis is flushed between two reads, then the page is the same, and the reader’s entry is rebuilt once', async () => {
+  it('when Redis is flushed between two reads, then the page is the same, and the reader’s entry is rebuilt whole', async () => {
     const service = aService();
     consume(service);
     const [author, reader] = [user(), user()];
@@ -200,6 +200,8 @@ describe('a worker stopped mid-fan-out', () => {
       store: (real) => ({
         ...real,
         async addToTimelines(readerIds, entry) {
+          // The author's own timeline (one reader) is written; the first chunk of followers dies half-way.
+          if (readerIds.length === 1) return real.addToTimelines(readerIds, entry);
           if (died) throw new Error('worker is dead');
           await real.addToTimelines(readerIds.slice(0, readerIds.length / 2), entry);
           died = true;

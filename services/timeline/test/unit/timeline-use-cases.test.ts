@@ -121,12 +121,25 @@ describe('follow, unfollow, delete', () => {
     for (const reader of ['8', '81', '82']) expect(service.ports.store.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
   });
 
+  it('when a queued chunk runs after the reader unfollowed, then the tweet does not stay in their timeline', async () => {
+    const service = aTimelineService({ chunkSize: 1 });
+    for (const follower of ['95', '96']) await follow(service, follower, '94');
+    const tweetId = await post(service, '94');
+    await follow(service, '95', '94', false);
+    await service.drain();
+    expect(service.ports.store.entriesOf('95')).toEqual([]);
+    expect(service.ports.store.entriesOf('96')).toEqual([{ tweetId, authorId: '94' }]);
+  });
+
   it('when a queued chunk runs after the tweet was deleted, then it writes nothing', async () => {
     const service = aTimelineService({ chunkSize: 1 });
     for (const follower of ['91', '92']) await follow(service, follower, '9');
     const tweetId = await post(service, '9');
+    const adds = service.ports.queue.pending.splice(0);
+    expect(adds.map((chunk) => chunk.action)).toEqual(['add', 'add']);
     await service.tweetDeleted({ tweetId, authorId: '9', deletedAt: at });
-    await service.drain();
+    service.ports.queue.pending.splice(0); // the delete's own chunks: not run, so only the adds' guard is under test
+    for (const chunk of adds) await service.deliverChunk(chunk);
     for (const reader of ['9', '91', '92']) expect(service.ports.store.entriesOf(reader)).toEqual([]);
   });
 });
