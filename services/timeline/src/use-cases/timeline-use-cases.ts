@@ -1,18 +1,11 @@
-import { type FanoutSettings, makeFanout } from './fan-out.ts';
+import { type FanoutDeps, makeFanout } from './fan-out.ts';
 import { makeFollowChanges } from './follow-changes.ts';
-import type { Clock, FanoutMetrics, FanoutQueue, FollowGraph, HighFollowerAuthors, TimelineCache, TimelineStore, TweetHydrator } from './ports.ts';
+import type { TweetHydrator } from './ports.ts';
 import { makeReadHomeTimeline } from './read-home-timeline.ts';
 
-export interface TimelinePorts {
-  graph: FollowGraph;
-  store: TimelineStore;
-  cache: TimelineCache;
-  highFollowers: HighFollowerAuthors;
-  queue: FanoutQueue;
-  metrics: FanoutMetrics;
+/** Fan-out's ports, and the tweet service for hydrating reads. */
+export interface TimelinePorts extends FanoutDeps {
   tweets: TweetHydrator;
-  clock: Clock;
-  settings: FanoutSettings;
 }
 
 /** Every use case of the timeline service, made from one set of ports (real in main.ts, fakes in tests). */
