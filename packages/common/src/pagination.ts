@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DomainError } from './errors.ts';
+import { isValidId } from './ids.ts';
 
 /** The API's page size rule: 1–100, 20 when absent. */
 export const PAGE_LIMIT_DEFAULT = 20;
@@ -51,6 +52,10 @@ export function decodeCursor(cursor: string, arity: number, valid: (value: strin
   }
   return position;
 }
+
+/** The position of a one-id cursor (a 64-bit id or sequence), or undefined for the first page. */
+export const decodeIdCursor = (cursor: string | undefined): string | undefined =>
+  cursor === undefined ? undefined : decodeCursor(cursor, 1, isValidId)[0];
 
 /**
  * Cuts a result fetched with `limit + 1` rows into a page: the extra row only says

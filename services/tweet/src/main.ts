@@ -1,12 +1,10 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
-import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
-import { createSnsEventPublisher, createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
-import { createOutboxRelay } from '@chirp/common/outbox';
 import { runMigrations } from '@chirp/common/pg-migrations';
+import { startServiceMessaging } from '@chirp/common/service-messaging';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { Redis } from 'ioredis';
 import { userEventHandlers } from './adapters/messaging/user-event-handlers.ts';
@@ -34,22 +32,14 @@ const useCases = makeTweetUseCases({
 const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases });
 
-const { sns, sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
-const relay = createOutboxRelay({
-  pool,
-  publishers: { [TWEET_EVENTS_TOPIC]: createSnsEventPublisher({ sns, topicArn: config.TWEET_EVENTS_TOPIC_ARN }) },
-  log,
-});
-const consumer = createSqsConsumer({
-  sqs,
-  queueUrl: config.EVENTS_QUEUE_URL,
-  deadLetterQueueUrl: config.EVENTS_DLQ_URL,
-  handlers: userEventHandlers(useCases.learnAuthor),
-  log,
-});
 if (config.RUN_MIGRATIONS) await runMigrations(pool, TWEET_MIGRATIONS, log);
-await relay.start();
-consumer.start();
+const messaging = await startServiceMessaging({
+  pool,
+  config,
+  publishes: { topic: TWEET_EVENTS_TOPIC, topicArn: config.TWEET_EVENTS_TOPIC_ARN },
+  consumes: { name: 'user event consumer', handlers: userEventHandlers(useCases.learnAuthor) },
+  log,
+});
 
 const pruning = setInterval(() => {
   useCases
@@ -65,8 +55,7 @@ await runHttpService(app, {
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   resources: [
     { name: 'idempotency key pruning', close: async () => clearInterval(pruning) },
-    { name: 'user event consumer', close: () => consumer.stop() },
-    { name: 'outbox relay', close: () => relay.stop() },
+    ...messaging,
     redisDependency(redis),
     postgres,
   ],

@@ -1,12 +1,10 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
-import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf } from '@chirp/common/dependencies';
-import { createSnsEventPublisher, createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
-import { createOutboxRelay } from '@chirp/common/outbox';
 import { runMigrations } from '@chirp/common/pg-migrations';
+import { startServiceMessaging } from '@chirp/common/service-messaging';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
 import { buildApp } from './app.ts';
@@ -38,30 +36,21 @@ const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, jwk
 
 // The relay and the consumer log as their own components, beside the HTTP server's request log.
 const log = createLogger('user', config.LOG_LEVEL);
-const { sns, sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
-const relay = createOutboxRelay({
-  pool,
-  publishers: { [USER_EVENTS_TOPIC]: createSnsEventPublisher({ sns, topicArn: config.USER_EVENTS_TOPIC_ARN }) },
-  log,
-});
-const consumer = createSqsConsumer({
-  sqs,
-  queueUrl: config.EVENTS_QUEUE_URL,
-  deadLetterQueueUrl: config.EVENTS_DLQ_URL,
-  handlers: tweetEventHandlers(useCases.recordTweetFact),
-  log,
-});
 if (config.RUN_MIGRATIONS) await runMigrations(pool, USER_MIGRATIONS, log);
-await relay.start();
-consumer.start();
+const messaging = await startServiceMessaging({
+  pool,
+  config,
+  publishes: { topic: USER_EVENTS_TOPIC, topicArn: config.USER_EVENTS_TOPIC_ARN },
+  consumes: { name: 'tweet event consumer', handlers: tweetEventHandlers(useCases.recordTweetFact) },
+  log,
+});
 
 await runHttpService(app, {
   host: config.HOST,
   port: config.PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   resources: [
-    { name: 'tweet event consumer', close: () => consumer.stop() },
-    { name: 'outbox relay', close: () => relay.stop() },
+    ...messaging,
     postgres,
   ],
 });

@@ -118,15 +118,13 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
       }
       if (doomed.length > 0) await client.execute('DELETE FROM home_timeline WHERE reader_id = ? AND tweet_id IN ?', [readerId, doomed], prepared);
     },
-    async readTimeline(readerId, before, limit) {
-      // Reads the newest TIMELINE_DEPTH, so entries past the depth (awaiting a trim) never show, whatever the cursor.
+    async readTimeline(readerId) {
+      // The newest TIMELINE_DEPTH only, so entries past the depth (awaiting a trim) never show.
       const result = await client.execute('SELECT tweet_id FROM home_timeline WHERE reader_id = ? LIMIT ?', [readerId, TIMELINE_DEPTH], {
         ...prepared,
         fetchSize: TIMELINE_DEPTH,
       });
-      const all = ids(result.rows, 'tweet_id');
-      const start = before === undefined ? 0 : all.findIndex((id) => BigInt(id) < BigInt(before));
-      return start < 0 ? [] : all.slice(start, start + limit);
+      return ids(result.rows, 'tweet_id');
     },
     async trimTimelines(readerIds) {
       for (let i = 0; i < readerIds.length; i += CONCURRENCY) {

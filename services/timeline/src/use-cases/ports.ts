@@ -35,8 +35,8 @@ export interface TimelineStore {
   removeFromTimelines(readerIds: readonly string[], tweetId: string): Promise<void>;
   /** Removes every entry by `authorId` from the reader's timeline. */
   removeAuthor(readerId: string, authorId: string): Promise<void>;
-  /** Newest first, below the id `before`, at most `limit`, never deeper than the timeline depth. */
-  readTimeline(readerId: string, before: string | undefined, limit: number): Promise<string[]>;
+  /** The reader's timeline, newest first, never deeper than TIMELINE_DEPTH (what a cache entry is built from). */
+  readTimeline(readerId: string): Promise<string[]>;
   /** Cuts the readers' timelines to their newest TIMELINE_DEPTH entries. */
   trimTimelines(readerIds: readonly string[]): Promise<void>;
 

@@ -1,6 +1,5 @@
-import { isValidId } from '@chirp/common/ids';
-import { decodeCursor, encodeCursor, type Page } from '@chirp/common/pagination';
-import { mergeNewest, TIMELINE_DEPTH } from '../domain/timeline.ts';
+import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
+import { isBefore, mergeNewest } from '../domain/timeline.ts';
 import type { FollowGraph, HighFollowerAuthors, HydratedTweet, TimelineCache, TimelineStore, TweetHydrator } from './ports.ts';
 
 export interface HomeTimelineQuery {
@@ -22,16 +21,22 @@ export function makeReadHomeTimeline(deps: {
   highFollowers: HighFollowerAuthors;
   tweets: TweetHydrator;
 }) {
-  /** The reader's own stored timeline; identical whether it comes from Redis or Cassandra. */
+  /**
+   * The reader's own stored timeline; identical whether it comes from Redis or Cassandra. A miss
+   * reads Cassandra once: the rows that rebuild the entry also answer this page.
+   */
   async function stored(readerId: string, before: string | undefined, limit: number): Promise<string[]> {
     const cached = await deps.cache.read(readerId, before, limit);
     if (cached) return cached;
-    await deps.cache.rebuild(readerId, () => deps.store.readTimeline(readerId, undefined, TIMELINE_DEPTH));
-    return deps.store.readTimeline(readerId, before, limit);
+    const loadAll = () => deps.store.readTimeline(readerId);
+    let all: string[] | undefined;
+    await deps.cache.rebuild(readerId, async () => (all = await loadAll()));
+    all ??= await loadAll(); // another process holds the rebuild, or Redis is down
+    return all.filter((id) => isBefore(id, before)).slice(0, limit);
   }
 
   return async function readHomeTimeline(query: HomeTimelineQuery): Promise<Page<HydratedTweet>> {
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1, isValidId)[0];
+    const before = decodeIdCursor(query.cursor);
     const wanted = query.limit + 1;
     const [own, merged] = await Promise.all([
       stored(query.readerId, before, wanted),
@@ -40,12 +45,10 @@ export function makeReadHomeTimeline(deps: {
         .then((followees) => deps.highFollowers.among(followees))
         .then((authors) => Promise.all(authors.map((authorId) => deps.store.authorTweets(authorId, before, wanted)))),
     ]);
-    const ids = mergeNewest([own, ...merged], wanted);
-    const shown = ids.slice(0, query.limit);
-    const last = shown.at(-1);
+    const page = toPage(mergeNewest([own, ...merged], wanted), query.limit, (id) => [id], (id) => id);
     return {
-      data: shown.length === 0 ? [] : await deps.tweets.hydrate(shown, query.readerId),
-      nextCursor: ids.length > query.limit && last !== undefined ? encodeCursor([last]) : null,
+      data: page.data.length === 0 ? [] : await deps.tweets.hydrate(page.data, query.readerId),
+      nextCursor: page.nextCursor,
     };
   };
 }

@@ -67,11 +67,8 @@ export function createInMemoryTimelineStore(): InMemoryTimelineStore {
       const timeline = timelineOf(readerId);
       for (const [id, entry] of timeline) if (entry.authorId === authorId) timeline.delete(id);
     },
-    async readTimeline(readerId, before, limit) {
-      return newest(timelineOf(readerId).keys())
-        .slice(0, TIMELINE_DEPTH)
-        .filter((id) => isBefore(id, before))
-        .slice(0, limit);
+    async readTimeline(readerId) {
+      return newest(timelineOf(readerId).keys()).slice(0, TIMELINE_DEPTH);
     },
     async trimTimelines(readerIds) {
       for (const readerId of readerIds) trim(timelineOf(readerId), TIMELINE_DEPTH);

@@ -83,7 +83,7 @@ const deleted = (authorId: string, tweetId: string) => createEvent(TweetDeleted,
 const publishTweets = (events: EventEnvelope[]) => topology.publisher(TWEET_EVENTS_TOPIC).publish(events);
 const tweetIdOf = (event: EventEnvelope) => (event.payload as { tweetId: string }).tweetId;
 const home = async (service: TimelineUseCases, readerId: string, limit = 100) => (await service.readHomeTimeline({ readerId, limit })).data.map((t) => t.id);
-const stored = (readerId: string) => createCassandraTimelineStore(keyspace.client).readTimeline(readerId, undefined, 1000);
+const stored = (readerId: string) => createCassandraTimelineStore(keyspace.client).readTimeline(readerId);
 const followed = async (followerId: string, followeeId: string) => createCassandraTimelineStore(keyspace.client).isFollowing(followerId, followeeId);
 
 describe('fan-out through the queue', () => {

@@ -153,8 +153,11 @@ describe('reads and the cache', () => {
     expect(service.ports.cache.peek('101')).toHaveLength(5);
     service.ports.cache.clear();
     expect(await service.readHomeTimeline({ readerId: '101', limit: 3 })).toEqual(first);
+    const second = await service.readHomeTimeline({ readerId: '101', limit: 3, cursor: first.nextCursor! });
+    expect(second.data).toHaveLength(2);
     service.ports.cache.down = true;
     expect(await service.readHomeTimeline({ readerId: '101', limit: 3 })).toEqual(first);
+    expect(await service.readHomeTimeline({ readerId: '101', limit: 3, cursor: first.nextCursor! })).toEqual(second);
   });
 
   it('when a tweet the timeline holds has been deleted at the tweet service, then the page leaves it out but the cursor still moves past it', async () => {

@@ -4,7 +4,7 @@ import { IDEMPOTENCY_WINDOW_HOURS, parseIdempotencyKey, type Tweet } from '../do
 import { replyTargetNotFound, tweetNotFound } from '../domain/tweet-errors.ts';
 import { extractEntities, parseTweetText } from '../domain/tweet-text.ts';
 import type { Clock, IdSource, StoredTweet, TweetCache, TweetStore } from './ports.ts';
-import type { Hydrate, TweetView } from './tweet-view.ts';
+import type { Hydrate, Present, TweetView } from './tweet-view.ts';
 
 export interface CreateTweetCommand {
   authorId: string;
@@ -22,7 +22,7 @@ type Outcome = { created: StoredTweet; parent: StoredTweet | undefined } | { rep
  * window, it creates nothing and answers the first tweet (`replayed`), also when the two
  * requests race: the second waits on the first's claim of the key.
  */
-export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; ids: IdSource; clock: Clock; hydrate: Hydrate }) {
+export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; ids: IdSource; clock: Clock; hydrate: Hydrate; present: Present }) {
   return async function createTweet(command: CreateTweetCommand): Promise<{ tweet: TweetView; replayed: boolean }> {
     const { text } = parseTweetText(command.text);
     const key = command.idempotencyKey === undefined ? undefined : parseIdempotencyKey(command.idempotencyKey);
@@ -60,8 +60,8 @@ export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; i
       return { tweet: first, replayed: true };
     }
     await deps.cache.putTweets(outcome.parent ? [outcome.created, outcome.parent] : [outcome.created]);
-    const [view] = await deps.hydrate([outcome.created.id]);
-    if (!view) throw new Error(`tweet ${outcome.created.id} was committed but cannot be read back`);
-    return { tweet: { ...view, likedByMe: false }, replayed: false };
+    // The new tweet is in hand: only its author is looked up. No one has liked it yet.
+    const [view] = await deps.present([outcome.created]);
+    return { tweet: { ...view!, likedByMe: false }, replayed: false };
   };
 }

@@ -1,5 +1,4 @@
-import { type Page, decodeCursor, encodeCursor } from '@chirp/common/pagination';
-import { isValidId } from '@chirp/common/ids';
+import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
 import { parseSearchQuery } from '../domain/tweet.ts';
 import { tweetNotFound } from '../domain/tweet-errors.ts';
 import type { TweetReader } from './ports.ts';
@@ -14,21 +13,14 @@ export interface ListQuery {
   viewerId?: string | undefined;
 }
 
-const positionOf = (cursor: string | undefined): string | undefined =>
-  cursor === undefined ? undefined : decodeCursor(cursor, 1, isValidId)[0];
-
 /**
  * A page from a keyset query of ids (fetched with one extra to know whether more follow),
  * hydrated. The cursor is the last id the query gave, so a tweet deleted between the two
  * steps shortens this page but never shifts the next one.
  */
 async function pageOf(ids: string[], query: ListQuery, hydrate: Hydrate): Promise<Page<TweetView>> {
-  const shown = ids.slice(0, query.limit);
-  const last = shown.at(-1);
-  return {
-    data: await hydrate(shown, query.viewerId),
-    nextCursor: ids.length > query.limit && last !== undefined ? encodeCursor([last]) : null,
-  };
+  const page = toPage(ids, query.limit, (id) => [id], (id) => id);
+  return { data: await hydrate(page.data, query.viewerId), nextCursor: page.nextCursor };
 }
 
 export function makeReadTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) {
@@ -46,12 +38,12 @@ export function makeReadTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) 
 
     /** An author's tweets, replies included, newest first (the user timeline). */
     async listAuthorTweets(query: ListQuery & { authorId: string }): Promise<Page<TweetView>> {
-      return pageOf(await tweets.listByAuthor(query.authorId, positionOf(query.cursor), query.limit + 1), query, hydrate);
+      return pageOf(await tweets.listByAuthor(query.authorId, decodeIdCursor(query.cursor), query.limit + 1), query, hydrate);
     },
 
     /** A live tweet's live replies, oldest first; a deleted or unknown tweet is 404. */
     async listReplies(query: ListQuery & { tweetId: string }): Promise<Page<TweetView>> {
-      const after = positionOf(query.cursor);
+      const after = decodeIdCursor(query.cursor);
       const [, ids] = await Promise.all([getLive(query.tweetId), tweets.listReplies(query.tweetId, after, query.limit + 1)]);
       return pageOf(ids, query, hydrate);
     },
@@ -59,7 +51,7 @@ export function makeReadTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) 
     /** Live tweets with every word (whole, any case) and every #hashtag of `q`, newest first. */
     async searchTweets(query: ListQuery & { q: string }): Promise<Page<TweetView>> {
       const parsed = parseSearchQuery(query.q);
-      return pageOf(await tweets.search(parsed, positionOf(query.cursor), query.limit + 1), query, hydrate);
+      return pageOf(await tweets.search(parsed, decodeIdCursor(query.cursor), query.limit + 1), query, hydrate);
     },
   };
 }

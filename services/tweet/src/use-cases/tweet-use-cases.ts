@@ -5,7 +5,7 @@ import { makeLikeTweet } from './like-tweet.ts';
 import type { Clock, IdSource, TweetCache, TweetStore } from './ports.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
 import { makeReadTweets } from './read-tweets.ts';
-import { makeHydrate } from './tweet-view.ts';
+import { makeTweetViews } from './tweet-view.ts';
 
 export interface TweetPorts {
   tweets: TweetStore;
@@ -16,9 +16,9 @@ export interface TweetPorts {
 
 /** Every use case of the tweet service, made from one set of ports (real in main.ts, fakes in tests). */
 export function makeTweetUseCases(ports: TweetPorts) {
-  const hydrate = makeHydrate(ports);
+  const { hydrate, present } = makeTweetViews(ports);
   return {
-    createTweet: makeCreateTweet({ ...ports, hydrate }),
+    createTweet: makeCreateTweet({ ...ports, hydrate, present }),
     deleteTweet: makeDeleteTweet(ports),
     ...makeLikeTweet(ports),
     ...makeReadTweets({ tweets: ports.tweets, hydrate }),

@@ -17,41 +17,54 @@ const viewOf = (tweet: StoredTweet, author: StoredAuthor, likedByMe: boolean | u
 };
 
 export type Hydrate = (ids: readonly string[], viewerId?: string) => Promise<TweetView[]>;
+/** Views of tweets already in hand (live ones), with their authors and, for a viewer, likedByMe. */
+export type Present = (tweets: readonly StoredTweet[], viewerId?: string) => Promise<TweetView[]>;
+
+type Deps = { tweets: TweetReader; cache: TweetCache };
+
+/** Authors and likes for live tweets; `authors` may already hold some (from the store's join). */
+async function viewsOf(deps: Deps, live: readonly StoredTweet[], viewerId: string | undefined, authors: Map<string, StoredAuthor>): Promise<TweetView[]> {
+  await loadAuthors(deps, authors, [...new Set(live.map((tweet) => tweet.authorId))]);
+  const liked = viewerId !== undefined && live.length > 0 ? await deps.tweets.likedAmong(viewerId, live.map((tweet) => tweet.id)) : undefined;
+  return live.map((tweet) => {
+    const author = authors.get(tweet.authorId);
+    // Every tweet's transaction writes its author (a stand-in at worst), so this is a broken invariant.
+    if (!author) throw new Error(`tweet ${tweet.id} has no author row for ${tweet.authorId}; check the authors table`);
+    return viewOf(tweet, author, liked?.has(tweet.id));
+  });
+}
 
 /**
- * The live tweets among `ids`, in the order asked, each once. Cached tweets and authors come
- * from the cache; the misses from one store query (tweets with their authors), which then
- * fills the cache. Deleted and unknown ids are left out.
+ * `hydrate`: the live tweets among `ids`, in the order asked, each once. Cached tweets and
+ * authors come from the cache; the misses from one store query (tweets with their authors),
+ * which then fills the cache. Deleted and unknown ids are left out. `present`: the same views
+ * for tweets the caller already holds (a tweet just created), without reading them again.
  */
-export function makeHydrate(deps: { tweets: TweetReader; cache: TweetCache }): Hydrate {
-  return async function hydrate(ids, viewerId) {
-    const wanted = [...new Set(ids)];
-    if (wanted.length === 0) return [];
-    const found = await deps.cache.getTweets(wanted);
-    const authors = new Map<string, StoredAuthor>();
-    const missing = wanted.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      const loaded = await deps.tweets.findTweets(missing);
-      for (const tweet of loaded.tweets) found.set(tweet.id, tweet);
-      for (const author of loaded.authors) authors.set(author.id, author);
-      await Promise.all([deps.cache.putTweets(loaded.tweets), deps.cache.putAuthors(loaded.authors)]);
-    }
-    const live = wanted.flatMap((id) => {
-      const tweet = found.get(id);
-      return tweet && !tweet.deleted ? [tweet] : [];
-    });
-    await loadAuthors(deps, authors, [...new Set(live.map((tweet) => tweet.authorId))]);
-    const liked = viewerId !== undefined && live.length > 0 ? await deps.tweets.likedAmong(viewerId, live.map((tweet) => tweet.id)) : undefined;
-    return live.map((tweet) => {
-      const author = authors.get(tweet.authorId);
-      // Every tweet's transaction writes its author (a stand-in at worst), so this is a broken invariant.
-      if (!author) throw new Error(`tweet ${tweet.id} has no author row for ${tweet.authorId}; check the authors table`);
-      return viewOf(tweet, author, liked?.has(tweet.id));
-    });
+export function makeTweetViews(deps: Deps): { hydrate: Hydrate; present: Present } {
+  return {
+    present: (tweets, viewerId) => viewsOf(deps, tweets, viewerId, new Map()),
+    async hydrate(ids, viewerId) {
+      const wanted = [...new Set(ids)];
+      if (wanted.length === 0) return [];
+      const found = await deps.cache.getTweets(wanted);
+      const authors = new Map<string, StoredAuthor>();
+      const missing = wanted.filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        const loaded = await deps.tweets.findTweets(missing);
+        for (const tweet of loaded.tweets) found.set(tweet.id, tweet);
+        for (const author of loaded.authors) authors.set(author.id, author);
+        await Promise.all([deps.cache.putTweets(loaded.tweets), deps.cache.putAuthors(loaded.authors)]);
+      }
+      const live = wanted.flatMap((id) => {
+        const tweet = found.get(id);
+        return tweet && !tweet.deleted ? [tweet] : [];
+      });
+      return viewsOf(deps, live, viewerId, authors);
+    },
   };
 }
 
-async function loadAuthors(deps: { tweets: TweetReader; cache: TweetCache }, authors: Map<string, StoredAuthor>, ids: string[]): Promise<void> {
+async function loadAuthors(deps: Deps, authors: Map<string, StoredAuthor>, ids: string[]): Promise<void> {
   const unknown = ids.filter((id) => !authors.has(id));
   if (unknown.length === 0) return;
   for (const [id, author] of await deps.cache.getAuthors(unknown)) authors.set(id, author);

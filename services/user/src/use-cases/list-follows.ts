@@ -1,5 +1,4 @@
-import { isValidId } from '@chirp/common/ids';
-import { decodeCursor, type Page, toPage } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
 import { parseHandle } from '../domain/user.ts';
 import { userNotFound } from '../domain/user-errors.ts';
 import type { UserReader } from './ports.ts';
@@ -17,7 +16,7 @@ export interface ListFollowsQuery {
 /** A page of followers or followees, newest follow first; the cursor is the last follow's sequence. */
 export function makeListFollows(deps: { users: UserReader }) {
   return async function listFollows(query: ListFollowsQuery): Promise<Page<UserView>> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1, isValidId)[0];
+    const after = decodeIdCursor(query.cursor);
     const user = await deps.users.findByHandle(parseHandle(query.handle));
     if (!user) throw userNotFound();
     const rows =

@@ -1,0 +1,44 @@
+// What a Postgres-owning service runs beside its HTTP server: the outbox relay publishing its
+// events, and the consumer of its own queue. One piece, so every such service wires them alike.
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { createAwsMessagingClients } from './aws-clients.ts';
+import { createSnsEventPublisher, createSqsConsumer, type EventHandlerRegistry } from './events.ts';
+import { createOutboxRelay } from './outbox.ts';
+
+export interface ServiceMessagingOptions {
+  pool: Pool;
+  /** The `MessagingConfig` fragment of `@chirp/common/config`. */
+  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string };
+  /** The topic the service's outbox rows name, and the ARN the relay publishes them to. */
+  publishes: { topic: string; topicArn: string };
+  /** What the service does with its queue's events; `name` labels it in shutdown logs. */
+  consumes: { name: string; handlers: EventHandlerRegistry };
+  log: Logger;
+}
+
+/**
+ * Starts the relay and the consumer (after the migrations: the relay needs the outbox table).
+ * Resolves the resources `runHttpService` closes on shutdown, the consumer first.
+ */
+export async function startServiceMessaging(options: ServiceMessagingOptions): Promise<{ name: string; close(): Promise<unknown> }[]> {
+  const { sns, sqs } = createAwsMessagingClients({ region: options.config.AWS_REGION, endpoint: options.config.AWS_ENDPOINT_URL });
+  const relay = createOutboxRelay({
+    pool: options.pool,
+    publishers: { [options.publishes.topic]: createSnsEventPublisher({ sns, topicArn: options.publishes.topicArn }) },
+    log: options.log,
+  });
+  const consumer = createSqsConsumer({
+    sqs,
+    queueUrl: options.config.EVENTS_QUEUE_URL,
+    deadLetterQueueUrl: options.config.EVENTS_DLQ_URL,
+    handlers: options.consumes.handlers,
+    log: options.log,
+  });
+  await relay.start();
+  consumer.start();
+  return [
+    { name: options.consumes.name, close: () => consumer.stop() },
+    { name: 'outbox relay', close: () => relay.stop() },
+  ];
+}
