@@ -9,6 +9,8 @@ export interface AccessTokenClaims {
   /** The user id, the only source of the caller's identity. */
   userId: string;
   sessionId: string | undefined;
+  /** The caller's handle (handles never change); absent from tokens signed before it was added. */
+  handle: string | undefined;
   expiresAt: Date;
 }
 
@@ -64,6 +66,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
     return {
       userId: payload.sub,
       sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+      handle: typeof payload.handle === 'string' ? payload.handle : undefined,
       expiresAt: new Date(payload.exp * 1000),
     };
   };

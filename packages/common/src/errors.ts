@@ -52,6 +52,21 @@ export class DependencyUnavailableError extends DomainError {
   }
 }
 
+const KIND_BY_STATUS = new Map(Object.entries(STATUS_BY_KIND).map(([kind, status]) => [status, kind as ErrorKind]));
+
+/**
+ * A problem+json answer from another Chirp service, raised again as the same error (status,
+ * code, detail), so a caller answers its client as the service answered it. Undefined when the
+ * answer is not a problem this mapping knows.
+ */
+export function errorFromProblem(status: number, body: unknown): DomainError | undefined {
+  const kind = KIND_BY_STATUS.get(status);
+  if (kind === undefined || typeof body !== 'object' || body === null) return undefined;
+  const { code, detail } = body as { code?: unknown; detail?: unknown };
+  if (typeof code !== 'string') return undefined;
+  return new DomainError(kind, code, typeof detail === 'string' ? detail : code);
+}
+
 export interface ProblemDetails {
   type: string;
   title: string;

@@ -20,6 +20,13 @@ export interface HttpServiceOptions {
   /** The registry /metrics serves; services add their own metrics to it. */
   metrics?: Registry;
   requestTimeoutMs?: number;
+  /** Proxy hops in front of this service whose X-Forwarded-For is trusted (0: none), so `request.ip` is the client's. */
+  trustProxyHops?: number;
+  /**
+   * Registers plugins that must see every route, the probes included (an OpenAPI generator);
+   * it runs before any route is added.
+   */
+  registerFirst?: (app: FastifyInstance) => void;
 }
 
 declare module 'fastify' {
@@ -31,6 +38,13 @@ declare module 'fastify' {
 }
 
 const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** For operators and orchestrators, not clients; documented so every route is. */
+const PROBE_DOCS = { tags: ['operations'] };
+const PROBE_OK = {
+  description: 'OK',
+  type: 'object',
+  properties: { status: { type: 'string', const: 'ok' }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
+};
 
 /**
  * A Fastify instance with what every Chirp service needs: problem+json errors,
@@ -47,6 +61,8 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
       disableRequestLogging: (request) => PROBE_ROUTES.has(request.url),
     }),
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // The client's address is the X-Forwarded-For entry this many hops back.
+    trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
@@ -57,6 +73,7 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
   });
   installProblemHandlers(app);
   installValidators(app);
+  options.registerFirst?.(app);
   // JSON only: any other body type is answered 415 rather than reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -102,34 +119,41 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     if (draining) void reply.header('connection', 'close');
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
   const checks = Object.entries(options.readiness ?? {});
   const timeoutMs = options.readinessTimeoutMs ?? 2000;
-  app.get('/readyz', async (request, reply) => {
-    if (draining) return sendProblem(reply, problem(503, 'SHUTTING_DOWN', 'This instance is draining.'), 1);
-    const results = await Promise.all(
-      checks.map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
-          return [name, 'ok'] as const;
-        } catch (error) {
-          request.log.warn({ dependency: name, err: error }, 'readiness check failed');
-          return [name, (error as Error).message] as const;
-        }
-      }),
-    );
-    const failed = results.filter(([, status]) => status !== 'ok');
-    if (failed.length > 0) {
-      const detail = failed.map(([name, message]) => `${name}: ${message}`).join('; ');
-      return sendProblem(reply, problem(503, 'NOT_READY', detail), 5);
-    }
-    return { status: 'ok', checks: Object.fromEntries(results) };
-  });
+  // In a plugin, so that plugins from `registerFirst` have loaded when these routes are added.
+  void app.register(async (probes) => {
+    probes.get('/healthz', { schema: { ...PROBE_DOCS, summary: 'Liveness: the process is serving', response: { 200: PROBE_OK } } }, async () => ({ status: 'ok' }));
 
-  app.get('/metrics', async (_request, reply) => {
-    void reply.type(registry.contentType);
-    return registry.metrics();
+    probes.get(
+      '/readyz',
+      { schema: { ...PROBE_DOCS, summary: "Readiness: this instance's own stores answer and it is not draining", response: { 200: PROBE_OK } } },
+      async (request, reply) => {
+        if (draining) return sendProblem(reply, problem(503, 'SHUTTING_DOWN', 'This instance is draining.'), 1);
+        const results = await Promise.all(
+          checks.map(async ([name, check]) => {
+            try {
+              await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+              return [name, 'ok'] as const;
+            } catch (error) {
+              request.log.warn({ dependency: name, err: error }, 'readiness check failed');
+              return [name, (error as Error).message] as const;
+            }
+          }),
+        );
+        const failed = results.filter(([, status]) => status !== 'ok');
+        if (failed.length > 0) {
+          const detail = failed.map(([name, message]) => `${name}: ${message}`).join('; ');
+          return sendProblem(reply, problem(503, 'NOT_READY', detail), 5);
+        }
+        return { status: 'ok', checks: Object.fromEntries(results) };
+      },
+    );
+
+    probes.get('/metrics', { schema: { ...PROBE_DOCS, summary: 'Prometheus metrics, in its text format' } }, async (_request, reply) => {
+      void reply.type(registry.contentType);
+      return registry.metrics();
+    });
   });
 
   return app;

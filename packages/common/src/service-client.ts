@@ -39,6 +39,8 @@ export interface ServiceClientOptions {
   };
   connections?: number;
   onBreakerStateChange?: (name: string, state: 'open' | 'half_open' | 'closed') => void;
+  /** Called once per attempt with its outcome (a status code, or `error`), for latency metrics. */
+  onAttempt?: (attempt: { name: string; method: string; outcome: string; seconds: number }) => void;
 }
 
 export interface ServiceClient {
@@ -50,10 +52,16 @@ export interface ServiceClient {
 const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 
+/**
+ * A failed attempt. The message names the path and the network error, for the log; the
+ * `publicReason` names neither, because it reaches clients through the 503's detail.
+ */
 class DownstreamFailure extends Error {
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+  readonly publicReason: string;
+  constructor(message: string, publicReason: string, retryable: boolean, options?: { cause?: unknown }) {
     super(message, options);
+    this.publicReason = publicReason;
     this.retryable = retryable;
   }
 }
@@ -87,6 +95,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     if (req.requestId) headers[REQUEST_ID_HEADER] = req.requestId;
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     let response: Awaited<ReturnType<typeof undiciRequest>>;
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      options.onAttempt?.({ name: options.name, method: req.method, outcome, seconds: (performance.now() - started) / 1000 });
     try {
       response = await undiciRequest(url, {
         method: req.method,
@@ -96,11 +107,23 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new DownstreamFailure(`${req.method} ${req.path} failed: ${describe(error)}`, true, { cause: error });
+      observe('error');
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new DownstreamFailure(`${req.method} ${url.toString()} failed: ${describe(error)}`, timedOut ? 'timed out' : 'could not be reached', true, {
+        cause: error,
+      });
     }
-    const text = await response.body.text();
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      observe('error');
+      throw new DownstreamFailure(`${req.method} ${url.toString()} broke off its answer: ${describe(error)}`, 'broke off its answer', true, { cause: error });
+    }
+    observe(String(response.statusCode));
     if (response.statusCode >= 500) {
-      throw new DownstreamFailure(`${req.method} ${req.path} answered ${response.statusCode}`, RETRYABLE_STATUSES.has(response.statusCode));
+      const status = response.statusCode;
+      throw new DownstreamFailure(`${req.method} ${url.toString()} answered ${status}: ${text.slice(0, 300)}`, `answered ${status}`, RETRYABLE_STATUSES.has(status));
     }
     const type = String(response.headers['content-type'] ?? '');
     const body = text !== '' && type.includes('json') ? (JSON.parse(text) as unknown) : text;
@@ -151,7 +174,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         if (breaker.opened) {
           throw new DependencyUnavailableError(options.name, 'circuit breaker open after repeated failures', { retryAfterSeconds, cause: error });
         }
-        throw new DependencyUnavailableError(options.name, (error as Error).message, { retryAfterSeconds, cause: error });
+        if (error instanceof DownstreamFailure) {
+          throw new DependencyUnavailableError(options.name, error.publicReason, { retryAfterSeconds, cause: error });
+        }
+        if (error instanceof Error && (error as { code?: string }).code === 'ETIMEDOUT') {
+          // opossum's own timeout: the retried call as a whole ran too long.
+          throw new DependencyUnavailableError(options.name, 'timed out', { retryAfterSeconds, cause: error });
+        }
+        // Anything else (a JSON body that does not parse) is a bug between services, not an outage.
+        throw error;
       }
     },
     async close() {

@@ -1,19 +1,80 @@
-import { createHttpService, type ReadinessCheck } from '@chirp/common/http';
+import { TweetSchema, UserSchema } from '@chirp/common/api-v1';
+import { createHttpService } from '@chirp/common/http';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayConfig } from './infrastructure/config.ts';
+import type { Registry } from 'prom-client';
+import { registerAuthRoutes } from './adapters/http/auth-routes.ts';
+import { installAuthentication, type VerifyAccessToken } from './adapters/http/authentication.ts';
+import { registerOpenApi } from './adapters/http/openapi.ts';
+import { ProblemSchema } from './adapters/http/problems.ts';
+import { installRateLimiting, type RateLimitSettings } from './adapters/http/rate-limiting.ts';
+import { registerTimelineRoutes } from './adapters/http/timeline-routes.ts';
+import { registerTweetRoutes } from './adapters/http/tweet-routes.ts';
+import { registerUserRoutes } from './adapters/http/user-routes.ts';
+import { corsOrigins, type GatewayConfig } from './infrastructure/config.ts';
+import type { GatewayUseCases } from './use-cases/gateway-use-cases.ts';
+import type { RateLimiter } from './use-cases/ports.ts';
 
 export interface GatewayAppDeps {
-  config: Pick<GatewayConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
-  /** Only the gateway's own store: a downstream being down must not take the gateway out of rotation. */
-  readiness: { redis: ReadinessCheck };
+  config: Pick<GatewayConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS' | 'TRUST_PROXY_HOPS' | 'CORS_ALLOWED_ORIGINS'>;
+  rateLimits: RateLimitSettings;
+  useCases: GatewayUseCases;
+  verifyAccessToken: VerifyAccessToken;
+  rateLimiter: RateLimiter;
+  metrics?: Registry;
+  /** Sees every route as it is registered (each method of a route apart), probes and docs included. */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
-/** The public gateway's HTTP app; it never listens (main.ts does). The v1 routes arrive with the gateway issue. */
-export function buildApp(deps: GatewayAppDeps): FastifyInstance {
-  return createHttpService({
+/** Headers a browser client may send and read, beyond the CORS-safelisted ones. */
+const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-request-id'];
+const CORS_EXPOSED_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after', 'x-request-id', 'idempotent-replayed'];
+
+/**
+ * The public gateway: the contract of ../shared/api/v1.md, each route forwarded to the service
+ * that owns it. Readiness does not include the services behind it or Redis: a downstream
+ * outage is answered 503 per route (breakers), and a Redis outage lifts rate limits, so
+ * neither may take every replica out of the load balancer. It never listens (main.ts does).
+ */
+export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
+  const app = createHttpService({
     service: 'gateway',
     logLevel: deps.config.LOG_LEVEL,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
-    readiness: deps.readiness,
+    requestTimeoutMs: deps.config.REQUEST_TIMEOUT_MS,
+    trustProxyHops: deps.config.TRUST_PROXY_HOPS,
+    metrics: deps.metrics,
+    registerFirst: (first) => {
+      const observe = deps.onRoute;
+      if (observe) {
+        first.addHook('onRoute', (route) => {
+          for (const method of [route.method].flat()) observe({ method, url: route.url });
+        });
+      }
+      registerOpenApi(first);
+    },
   });
+  await app.register(helmet, {
+    // A JSON API loads nothing; the docs pages set their own policy (swagger-ui's staticCSP).
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(cors, {
+    origin: corsOrigins(deps.config),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+  for (const schema of [UserSchema, TweetSchema, ProblemSchema]) app.addSchema(schema);
+
+  installAuthentication(app, deps.verifyAccessToken);
+  installRateLimiting(app, deps.rateLimiter, deps.rateLimits);
+
+  registerAuthRoutes(app, deps.useCases);
+  registerUserRoutes(app, deps.useCases);
+  registerTweetRoutes(app, deps.useCases);
+  registerTimelineRoutes(app, deps.useCases);
+  return app;
 }

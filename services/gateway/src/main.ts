@@ -1,12 +1,103 @@
-// Composition root: config → clients → app → listen.
-import { readinessOf, redisDependency } from '@chirp/common/dependencies';
+// Composition root: config → clients → adapters → use cases → app → listen.
+import { createAccessTokenVerifier, createJwksKeyResolver, type Jwk } from '@chirp/common/auth';
 import { runHttpService } from '@chirp/common/http';
+import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { Redis } from 'ioredis';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './infrastructure/config.ts';
+import { createHttpTimelineService } from './infrastructure/http-timeline-service.ts';
+import { createHttpTweetService } from './infrastructure/http-tweet-service.ts';
+import { createHttpUserService } from './infrastructure/http-user-service.ts';
+import { createLruHandleDirectory } from './infrastructure/lru-handle-directory.ts';
+import { createRedisRateLimiter } from './infrastructure/redis-rate-limiter.ts';
+import { makeGatewayUseCases } from './use-cases/gateway-use-cases.ts';
 
 const config = loadGatewayConfig(process.env);
-const dependencies = [redisDependency(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }))];
-const app = buildApp({ config, readiness: readinessOf(dependencies) });
+const metrics = new Registry();
 
-await runHttpService(app, { host: config.HOST, port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, resources: dependencies });
+const breakerOpen = new Gauge({
+  name: 'chirp_gateway_downstream_breaker_open',
+  help: 'Whether the circuit breaker to a downstream service is open (1) and failing fast; check that service',
+  labelNames: ['downstream'],
+  registers: [metrics],
+});
+const breakerChanges = new Counter({
+  name: 'chirp_gateway_downstream_breaker_transitions_total',
+  help: 'Circuit breaker state changes, by downstream and new state',
+  labelNames: ['downstream', 'state'],
+  registers: [metrics],
+});
+const downstreamDuration = new Histogram({
+  name: 'chirp_gateway_downstream_request_duration_seconds',
+  help: 'Each attempt of a call to a downstream service, by outcome (status code, or error)',
+  labelNames: ['downstream', 'method', 'outcome'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metrics],
+});
+
+const clientOptions = (name: string, baseUrl: string): ServiceClientOptions => ({
+  name,
+  baseUrl,
+  timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
+  retries: config.DOWNSTREAM_RETRIES,
+  breaker: { resetTimeoutMs: config.BREAKER_RESET_MS },
+  onBreakerStateChange: (downstream, state) => {
+    breakerOpen.set({ downstream }, state === 'open' ? 1 : 0);
+    breakerChanges.inc({ downstream, state });
+  },
+  onAttempt: ({ name: downstream, method, outcome, seconds }) => downstreamDuration.observe({ downstream, method, outcome }, seconds),
+});
+const userClient = createServiceClient(clientOptions('user', config.USER_SERVICE_URL));
+const tweetClient = createServiceClient(clientOptions('tweet', config.TWEET_SERVICE_URL));
+const timelineClient = createServiceClient(clientOptions('timeline', config.TIMELINE_SERVICE_URL));
+for (const downstream of ['user', 'tweet', 'timeline']) breakerOpen.set({ downstream }, 0);
+
+// Fail fast when Redis is away: a rate-limit check must never hold a request up.
+const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });
+
+const verifyAccessToken = createAccessTokenVerifier({
+  keys: createJwksKeyResolver({
+    fetchJwks: async () => (await userClient.request<{ keys: Jwk[] }>({ method: 'GET', path: '/.well-known/jwks.json' })).body,
+  }),
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+});
+
+const useCases = makeGatewayUseCases({
+  users: createHttpUserService(userClient),
+  tweets: createHttpTweetService(tweetClient),
+  timelines: createHttpTimelineService(timelineClient),
+  handles: createLruHandleDirectory(config.HANDLE_CACHE_ENTRIES),
+});
+
+const app = await buildApp({
+  config,
+  rateLimits: {
+    periodSeconds: config.RATE_LIMIT_PERIOD_SECONDS,
+    authenticated: config.RATE_LIMIT_AUTHENTICATED,
+    anonymous: config.RATE_LIMIT_ANONYMOUS,
+    signIn: config.RATE_LIMIT_SIGN_IN,
+    post: config.RATE_LIMIT_POST,
+  },
+  useCases,
+  verifyAccessToken,
+  rateLimiter: createRedisRateLimiter(redis),
+  metrics,
+});
+
+await runHttpService(app, {
+  host: config.HOST,
+  port: config.PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  resources: [
+    { name: 'user-client', close: () => userClient.close() },
+    { name: 'tweet-client', close: () => tweetClient.close() },
+    { name: 'timeline-client', close: () => timelineClient.close() },
+    {
+      name: 'redis',
+      watch: (log) => redis.on('error', (err) => log.warn({ err }, 'gateway Redis error; rate limits are lifted until it answers (check REDIS_URL)')),
+      close: () => redis.quit(),
+    },
+  ],
+});

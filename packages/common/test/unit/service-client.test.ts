@@ -70,12 +70,33 @@ describe('service client', () => {
     expect(performance.now() - started).toBeLessThan(1500);
   });
 
-  it('when the downstream is not listening, then it is unavailable', async () => {
+  it('when the downstream is not listening, then it is unavailable; the message names no host, its cause does', async () => {
     const port = (downstream.server.address() as AddressInfo).port;
     await downstream.close();
     const c = aClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 0 });
-    await expect(c.request({ method: 'GET', path: '/x' })).rejects.toThrow(/ECONNREFUSED/);
+    const error = await c.request({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect((error as Error).message).toBe('tweet is unavailable: could not be reached');
+    expect(String((error as Error).cause)).toContain(`127.0.0.1:${port}`);
+    expect(String((error as Error).cause)).toContain('ECONNREFUSED');
     downstream = Fastify();
+  });
+
+  it('when a downstream answers 500, then the client-facing message says only that, and the body stays in the cause', async () => {
+    behaviour = () => ({ status: 500, body: { internal: 'db-7.internal:5432 exploded' } });
+    const error = await aClient({ retries: 0 }).request({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('tweet is unavailable: answered 500');
+    expect(String((error as Error).cause)).toContain('db-7.internal');
+  });
+
+  it('when attempts are made, then each one is reported with its outcome', async () => {
+    behaviour = (n) => (n < 2 ? { status: 503 } : { status: 201 });
+    const attempts: Array<{ outcome: string; method: string }> = [];
+    await aClient({ onAttempt: ({ outcome, method }) => attempts.push({ outcome, method }) }).request({ method: 'PUT', path: '/x' });
+    expect(attempts).toEqual([
+      { outcome: '503', method: 'PUT' },
+      { outcome: '201', method: 'PUT' },
+    ]);
   });
 
   it('when failures pass the threshold, then the breaker opens and fails fast without calling, and closes after recovery', async () => {

@@ -1,14 +1,51 @@
 import { HttpServerConfig, loadConfig, UrlString } from '@chirp/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
+/** A comma-separated list of origins (`https://app.chirp.dev,https://m.chirp.dev`), or empty for none. */
+const OriginList = Type.String({ pattern: '^$|^https?://[^\\s,/]+(,https?://[^\\s,/]+)*$', default: '' });
+
 export const GatewayConfigSchema = Type.Object({
   ...HttpServerConfig,
+  /** JSON bodies of the public API are small; anything larger is a 413 before it is read whole. */
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 8 * 1024 }),
+  /** How long a client may take to send its whole request. */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 10_000 }),
+  /** Load balancers in front of the gateway whose X-Forwarded-For is trusted: 1 behind an ALB, 0 when clients connect directly. */
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
+  /** Browser origins allowed to call the API (CORS); empty allows none. */
+  CORS_ALLOWED_ORIGINS: OriginList,
+
+  /** Rate limits: shared by every replica, so the gateway's Redis. */
   REDIS_URL: UrlString(),
+  REDIS_KEY_PREFIX: Type.String({ default: 'chirp:gateway:' }),
+  RATE_LIMIT_PERIOD_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** Requests per period per signed-in user, on routes without a stricter policy. */
+  RATE_LIMIT_AUTHENTICATED: Type.Integer({ minimum: 1, default: 600 }),
+  /** Requests per period per address, for callers without a token. */
+  RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 120 }),
+  /** Register, login, refresh and logout per period per address. */
+  RATE_LIMIT_SIGN_IN: Type.Integer({ minimum: 1, default: 10 }),
+  /** New tweets per period per user. */
+  RATE_LIMIT_POST: Type.Integer({ minimum: 1, default: 30 }),
+
   USER_SERVICE_URL: UrlString(),
   TWEET_SERVICE_URL: UrlString(),
   TIMELINE_SERVICE_URL: UrlString(),
+  /** Per attempt of a downstream call; idempotent calls are tried up to DOWNSTREAM_RETRIES more times. */
+  DOWNSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2000 }),
+  DOWNSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
+  /** How long a downstream's open circuit breaker fails fast before it lets one call through to test it. */
+  BREAKER_RESET_MS: Type.Integer({ minimum: 100, default: 5000 }),
+
+  /** Access tokens are the user service's: its issuer and audience. */
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'chirp-user' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'chirp-api' }),
+  /** Handles remembered with their user ids (handles never change), for user timelines. */
+  HANDLE_CACHE_ENTRIES: Type.Integer({ minimum: 0, default: 100_000 }),
 });
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv): GatewayConfig => loadConfig(GatewayConfigSchema, env);
+
+export const corsOrigins = (config: Pick<GatewayConfig, 'CORS_ALLOWED_ORIGINS'>): string[] =>
+  config.CORS_ALLOWED_ORIGINS === '' ? [] : config.CORS_ALLOWED_ORIGINS.split(',');

@@ -12,7 +12,7 @@ import { createTestDatabase, createTestRedis, createTestTopology, type TestDatab
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TweetJson } from '../../src/adapters/http/schemas.ts';
+import type { TweetJson } from '@chirp/common/api-v1';
 import { userEventHandlers } from '../../src/adapters/messaging/user-event-handlers.ts';
 import { buildApp } from '../../src/app.ts';
 import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';

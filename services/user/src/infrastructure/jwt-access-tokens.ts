@@ -55,12 +55,12 @@ export interface AccessTokenSettings {
   ttlSeconds: number;
 }
 
-/** Signs short-lived RS256 access tokens with the active key: `sub` the user, `sid` the session, `kid` in the header. */
+/** Signs short-lived RS256 access tokens with the active key: `sub` the user, `sid` the session, `handle`, `kid` in the header. */
 export function createJwtAccessTokenIssuer(keys: SigningKeySet, settings: AccessTokenSettings, clock: Clock): AccessTokenIssuer {
   return {
-    issue({ userId, sessionId }) {
+    issue({ userId, sessionId, handle }) {
       const now = Math.floor(clock.now().getTime() / 1000);
-      const accessToken = jwt.sign({ sid: sessionId, iat: now, nbf: now, exp: now + settings.ttlSeconds }, keys.active.privateKey, {
+      const accessToken = jwt.sign({ sid: sessionId, handle, iat: now, nbf: now, exp: now + settings.ttlSeconds }, keys.active.privateKey, {
         algorithm: ACCESS_TOKEN_ALGORITHM,
         keyid: keys.active.kid,
         issuer: settings.issuer,

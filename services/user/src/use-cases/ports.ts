@@ -22,7 +22,8 @@ export interface PasswordHasher {
 }
 
 export interface AccessTokenIssuer {
-  issue(subject: { userId: string; sessionId: string }): { accessToken: string; expiresInSeconds: number };
+  /** `handle` rides along so the gateway can name a tweet's author without asking; handles never change. */
+  issue(subject: { userId: string; sessionId: string; handle: string }): { accessToken: string; expiresInSeconds: number };
 }
 
 export interface TokenSecrets {

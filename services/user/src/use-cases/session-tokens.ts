@@ -27,6 +27,6 @@ export async function issueSessionTokens(
 ): Promise<SignedIn> {
   const refresh = deps.secrets.newRefreshToken();
   await tx.addRefreshToken({ hash: refresh.hash, sessionId: session.id, issuedAt: now, expiresAt: refreshTokenExpiry(now, deps.lifetimes, session.expiresAt) });
-  const access = deps.issuer.issue({ userId: user.id, sessionId: session.id });
+  const access = deps.issuer.issue({ userId: user.id, sessionId: session.id, handle: user.handle });
   return { accessToken: access.accessToken, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: access.expiresInSeconds, user };
 }

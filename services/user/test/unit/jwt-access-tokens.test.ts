@@ -14,30 +14,30 @@ const verifierFor = (keys: ReturnType<typeof keySet>) =>
   createAccessTokenVerifier({ keys: createJwksKeyResolver({ fetchJwks: async () => publicJwks(keys) }), issuer: 'chirp-user', audience: 'chirp-api' });
 
 describe('RS256 access tokens', () => {
-  it('when a token is issued, then its header names the key and its claims carry iss, aud, sub, sid, nbf and exp', () => {
+  it('when a token is issued, then its header names the key and its claims carry iss, aud, sub, sid, handle, nbf and exp', () => {
     const clock = aClock(new Date());
-    const { accessToken, expiresInSeconds } = createJwtAccessTokenIssuer(keySet([oldKey], '2026-01'), settings, clock).issue({ userId: '77', sessionId: 's-1' });
+    const { accessToken, expiresInSeconds } = createJwtAccessTokenIssuer(keySet([oldKey], '2026-01'), settings, clock).issue({ userId: '77', sessionId: 's-1', handle: 'ada' });
     const decoded = jwt.decode(accessToken, { complete: true })!;
     expect(decoded.header).toMatchObject({ alg: 'RS256', kid: '2026-01' });
     const now = Math.floor(clock.now().getTime() / 1000);
-    expect(decoded.payload).toMatchObject({ iss: 'chirp-user', aud: 'chirp-api', sub: '77', sid: 's-1', nbf: now, exp: now + 900 });
+    expect(decoded.payload).toMatchObject({ iss: 'chirp-user', aud: 'chirp-api', sub: '77', sid: 's-1', handle: 'ada', nbf: now, exp: now + 900 });
     expect(expiresInSeconds).toBe(900);
   });
 
   it('when the gateway verifies against the JWKS, then the claims come back; a token from an unpublished key is refused', async () => {
     const clock = aClock(new Date());
     const published = keySet([oldKey], '2026-01');
-    const token = createJwtAccessTokenIssuer(published, settings, clock).issue({ userId: '77', sessionId: 's-1' }).accessToken;
-    expect(await verifierFor(published)(token)).toMatchObject({ userId: '77', sessionId: 's-1' });
-    const stranger = createJwtAccessTokenIssuer(keySet([signingKey('2026-01', pem())], '2026-01'), settings, clock).issue({ userId: '77', sessionId: 's-1' });
+    const token = createJwtAccessTokenIssuer(published, settings, clock).issue({ userId: '77', sessionId: 's-1', handle: 'ada' }).accessToken;
+    expect(await verifierFor(published)(token)).toMatchObject({ userId: '77', sessionId: 's-1', handle: 'ada' });
+    const stranger = createJwtAccessTokenIssuer(keySet([signingKey('2026-01', pem())], '2026-01'), settings, clock).issue({ userId: '77', sessionId: 's-1', handle: 'ada' });
     await expect(verifierFor(published)(stranger.accessToken)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
   it('when the signing key rotates, then tokens signed by the previous key keep verifying while it is published', async () => {
     const clock = aClock(new Date());
-    const before = createJwtAccessTokenIssuer(keySet([oldKey], '2026-01'), settings, clock).issue({ userId: '1', sessionId: 's' }).accessToken;
+    const before = createJwtAccessTokenIssuer(keySet([oldKey], '2026-01'), settings, clock).issue({ userId: '1', sessionId: 's', handle: 'ada' }).accessToken;
     const rotated = keySet([oldKey, newKey], '2026-02');
-    const after = createJwtAccessTokenIssuer(rotated, settings, clock).issue({ userId: '2', sessionId: 's' }).accessToken;
+    const after = createJwtAccessTokenIssuer(rotated, settings, clock).issue({ userId: '2', sessionId: 's', handle: 'ada' }).accessToken;
     expect(jwt.decode(after, { complete: true })!.header.kid).toBe('2026-02');
     const verify = verifierFor(rotated);
     expect((await verify(before)).userId).toBe('1');

@@ -1,30 +1,14 @@
 import { IdString } from '@chirp/common/id-schema';
 import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
-import { type Static, Type } from '@sinclair/typebox';
+import { type TweetJson, TweetSchema } from '@chirp/common/api-v1';
+import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/read-tweets.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';
 
 export const IdParam = IdString();
 export const Strict = { additionalProperties: false } as const;
 
-export const AuthorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() });
-
-export const TweetSchema = Type.Object(
-  {
-    id: Type.String(),
-    text: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    author: AuthorSchema,
-    replyToId: Type.Union([Type.String(), Type.Null()]),
-    likeCount: Type.Integer(),
-    replyCount: Type.Integer(),
-    likedByMe: Type.Optional(Type.Boolean()),
-    hashtags: Type.Array(Type.String()),
-    mentions: Type.Array(Type.String()),
-  },
-  { $id: 'Tweet' },
-);
-export type TweetJson = Static<typeof TweetSchema>;
+export { TweetSchema };
 
 export const toTweetJson = (tweet: TweetView): TweetJson => {
   const json: TweetJson = {

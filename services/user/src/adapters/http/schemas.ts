@@ -1,6 +1,7 @@
 import { IdString } from '@chirp/common/id-schema';
 import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
-import { type Static, Type } from '@sinclair/typebox';
+import { SignedInProperties, type UserJson, UserSchema } from '@chirp/common/api-v1';
+import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/get-users-by-ids.ts';
 import type { UserView } from '../../use-cases/user-view.ts';
 
@@ -11,21 +12,7 @@ const text = () => Type.String({ maxLength: 1024 });
 export const IdParam = IdString();
 export const Strict = { additionalProperties: false } as const;
 
-export const UserSchema = Type.Object(
-  {
-    id: Type.String(),
-    handle: Type.String(),
-    displayName: Type.String(),
-    bio: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    followersCount: Type.Integer(),
-    followingCount: Type.Integer(),
-    tweetCount: Type.Integer(),
-    following: Type.Optional(Type.Boolean()),
-  },
-  { $id: 'User' },
-);
-export type UserJson = Static<typeof UserSchema>;
+export { UserSchema };
 
 export const toUserJson = (user: UserView): UserJson => ({ ...user, createdAt: user.createdAt.toISOString() });
 
@@ -47,13 +34,7 @@ export const BatchBody = Type.Object(
   Strict,
 );
 
-export const SignedInSchema = Type.Object({
-  accessToken: Type.String(),
-  refreshToken: Type.String(),
-  tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer(),
-  user: UserSchema,
-});
+export const SignedInSchema = Type.Object({ ...SignedInProperties, user: UserSchema });
 
 export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Strict);
 export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);

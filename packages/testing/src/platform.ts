@@ -1,0 +1,187 @@
+// The whole platform for end-to-end tests: the four services as real processes, each on its
+// own port, on the real stack, isolated from every other test by fresh databases, keyspace,
+// topics and queues. A service can be stopped and started again to test outages.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cassandraClient, createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology, uniqueName } from './stack.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const SERVICES = ['user', 'tweet', 'timeline', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface RunningService {
+  url: string;
+  /** SIGTERM, and wait for the process to exit (it drains first). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same environment, and waits until it is ready. */
+  start(): Promise<void>;
+  /** The service's log so far (JSON lines). */
+  log(): string;
+}
+
+export interface Platform {
+  gatewayUrl: string;
+  services: Record<ServiceName, RunningService>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Extra environment for the gateway (rate limits, CORS...). */
+  gatewayEnv?: Record<string, string>;
+  logLevel?: string;
+}
+
+/** Starts user, tweet, timeline and gateway against fresh stores; stop() removes everything. */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const env = stackEnv();
+  const dir = mkdtempSync(join(tmpdir(), 'chirp-platform-'));
+  const keysDir = join(dir, 'jwt-keys');
+  writeKey(keysDir, 'e2e-1');
+  const [userDb, tweetDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestTopology()]);
+  const keyspace = uniqueName('e2e_');
+  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const queue = (name: string) => ({ EVENTS_QUEUE_URL: topology.queueUrls[name]!, EVENTS_DLQ_URL: topology.deadLetterQueueUrls[name]! });
+
+  const serviceEnv: Record<ServiceName, Record<string, string>> = {
+    user: {
+      DATABASE_URL: userDb.url,
+      WORKER_ID: '1',
+      JWT_KEYS_DIR: keysDir,
+      JWT_ACTIVE_KID: 'e2e-1',
+      USER_EVENTS_TOPIC_ARN: topology.topicArns['chirp-user-events']!,
+      ...queue('chirp-user'),
+    },
+    tweet: {
+      DATABASE_URL: tweetDb.url,
+      WORKER_ID: '2',
+      REDIS_URL: env.REDIS_URL,
+      TWEET_EVENTS_TOPIC_ARN: topology.topicArns['chirp-tweet-events']!,
+      ...queue('chirp-tweet'),
+    },
+    timeline: {
+      CASSANDRA_CONTACT_POINTS: env.CASSANDRA_CONTACT_POINTS,
+      CASSANDRA_LOCAL_DC: env.CASSANDRA_LOCAL_DC,
+      CASSANDRA_KEYSPACE: keyspace,
+      REDIS_URL: env.REDIS_URL,
+      TWEET_SERVICE_URL: url('tweet'),
+      ...queue('chirp-timeline'),
+    },
+    gateway: {
+      REDIS_URL: env.REDIS_URL,
+      REDIS_KEY_PREFIX: `${uniqueName('e2e:')}:`,
+      USER_SERVICE_URL: url('user'),
+      TWEET_SERVICE_URL: url('tweet'),
+      TIMELINE_SERVICE_URL: url('timeline'),
+      ...options.gatewayEnv,
+    },
+  };
+
+  const services = {} as Record<ServiceName, RunningService>;
+  for (const name of SERVICES) {
+    services[name] = managedProcess(name, url(name), join(dir, `${name}.log`), {
+      ...process.env,
+      AWS_REGION: env.AWS_REGION,
+      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+      HOST: '127.0.0.1',
+      PORT: String(ports[name]),
+      LOG_LEVEL: options.logLevel ?? 'info',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...serviceEnv[name],
+    });
+  }
+  try {
+    // The gateway needs the others only per request, but starting it last keeps first calls clean.
+    await Promise.all([services.user.start(), services.tweet.start()]);
+    await services.timeline.start();
+    await services.gateway.start();
+  } catch (error) {
+    await stopAll(services, [userDb, tweetDb], topology, keyspace);
+    throw error;
+  }
+
+  return {
+    gatewayUrl: url('gateway'),
+    services,
+    stop: () => stopAll(services, [userDb, tweetDb], topology, keyspace),
+  };
+}
+
+async function stopAll(services: Partial<Record<ServiceName, RunningService>>, databases: TestDatabase[], topology: TestTopology, keyspace: string): Promise<void> {
+  for (const name of [...SERVICES].reverse()) await services[name]?.stop();
+  await Promise.all(databases.map((db) => db.drop()));
+  await topology.destroy();
+  const cassandra = cassandraClient();
+  await cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+  await cassandra.shutdown();
+}
+
+function managedProcess(name: ServiceName, url: string, logFile: string, env: NodeJS.ProcessEnv): RunningService {
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const log = createWriteStream(logFile, { flags: 'a' });
+  return {
+    url,
+    log: () => readFileSync(logFile, 'utf8'),
+    async start() {
+      if (child) throw new Error(`${name} is already running`);
+      const started = spawn(process.execPath, [join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = started;
+      started.stdout.pipe(log, { end: false });
+      started.stderr.pipe(log, { end: false });
+      exited = new Promise((resolve) =>
+        started.once('exit', () => {
+          if (child === started) child = undefined;
+          resolve();
+        }),
+      );
+      await waitUntilReady(name, url, () => child === started, logFile);
+    },
+    async stop() {
+      const running = child;
+      if (!running) return;
+      running.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function waitUntilReady(name: string, url: string, alive: () => boolean, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (!alive()) throw new Error(`${name} exited while starting; its log (${logFile}):\n${tail(logFile)}`);
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${name} was not ready at ${url}/readyz within 60 s; its log (${logFile}):\n${tail(logFile)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const tail = (file: string): string => readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+
+function writeKey(dir: string, kid: string): void {
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${kid}.pem`), pem, { mode: 0o600 });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+const DESCRIPTION = `The one public API of Chirp, for web and mobile clients.
+
+- JSON in and out; errors are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`.
+  Each answer below lists the codes it may carry. Any request may also meet 400 \`BAD_URL\` (a malformed URL)
+  and 404 \`ROUTE_NOT_FOUND\`.
+- Sign in with \`POST /v1/auth/login\`; send the access token as \`Authorization: Bearer <token>\`. It lasts minutes:
+  trade the refresh token for new ones at \`POST /v1/auth/refresh\`.
+- Ids are 64-bit and travel as decimal strings. Lists are pages, \`{ data, nextCursor }\`; pass \`nextCursor\` back as \`cursor\`.
+- Every answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\` and \`RateLimit-Policy\`;
+  past the budget, 429 with \`Retry-After\`.
+- Every answer carries \`x-request-id\` (yours, if you sent one); quote it when reporting a problem.`;
+
+const DOCS_PAGE = {
+  get: { tags: ['documents'], operationId: 'getDocs', summary: 'Interactive docs (Swagger UI) for this document', responses: { 200: { description: 'HTML' } } },
+};
+
+/**
+ * The OpenAPI 3.1 document, built from the schemas the routes validate and serialize with, at
+ * `/openapi.json`, and the interactive docs at `/docs`. Registered before any route, so it sees them all.
+ */
+export function registerOpenApi(app: FastifyInstance): void {
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Chirp API', version: '1.0.0', description: DESCRIPTION },
+      tags: [
+        { name: 'auth', description: 'Accounts and sessions' },
+        { name: 'users', description: 'Profiles and the follow graph' },
+        { name: 'tweets', description: 'Tweets, replies and likes' },
+        { name: 'timelines', description: 'Home timeline' },
+        { name: 'search', description: 'Search' },
+        { name: 'operations', description: 'For operators and orchestrators: probes and metrics, not for clients' },
+        { name: 'documents', description: 'This document' },
+      ],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    // Shared schemas keep their names (User, Tweet, Problem) in components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // swagger-ui's own routes are hidden from the document; its entry page is not.
+    transformObject: (documentObject) => {
+      if (!('openapiObject' in documentObject)) throw new Error('the gateway documents OpenAPI 3.1, not Swagger 2');
+      const document = documentObject.openapiObject;
+      return { ...document, paths: { ...document.paths, '/docs': DOCS_PAGE } };
+    },
+  });
+  // No validator badge: it would send the document to validator.swagger.io from every browser.
+  void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json', deepLinking: true, validatorUrl: null } });
+  void app.register(async (documents) => {
+    documents.get(
+      '/openapi.json',
+      { schema: { tags: ['documents'], operationId: 'getOpenApiDocument', summary: 'This OpenAPI 3.1 document' } },
+      async () => app.swagger(),
+    );
+  });
+}

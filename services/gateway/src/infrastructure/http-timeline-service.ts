@@ -1,0 +1,13 @@
+import type { TweetJson } from '@chirp/common/api-v1';
+import type { Page } from '@chirp/common/pagination';
+import type { ServiceClient } from '@chirp/common/service-client';
+import type { TimelineService } from '../use-cases/ports.ts';
+import { call, pageQuery, segment } from './downstream-answer.ts';
+
+/** The timeline service's internal API behind the TimelineService port. */
+export function createHttpTimelineService(client: ServiceClient): TimelineService {
+  return {
+    readHome: (readerId, page, ctx) =>
+      call<Page<TweetJson>>(client, 'timeline', 200, { method: 'GET', path: `/v1/users/${segment(readerId)}/home`, query: pageQuery(page, undefined) }, ctx),
+  };
+}

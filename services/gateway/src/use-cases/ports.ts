@@ -1,0 +1,72 @@
+import type { TweetJson, UserJson } from '@chirp/common/api-v1';
+import type { Page } from '@chirp/common/pagination';
+import type { RateLimitDecision, RateLimit } from '../domain/rate-limit.ts';
+
+// The gateway owns no data: its ports are the services behind it, in the public API's terms.
+// Each call carries the request id, so one client request can be followed through every log.
+
+export interface CallContext {
+  requestId: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: UserJson;
+}
+
+export interface UserService {
+  register(account: { handle: string; password: string; displayName?: string }, ctx: CallContext): Promise<UserJson>;
+  logIn(credentials: { handle: string; password: string }, ctx: CallContext): Promise<SignedIn>;
+  refresh(refreshToken: string, ctx: CallContext): Promise<SignedIn>;
+  logOut(refreshToken: string, ctx: CallContext): Promise<void>;
+  getById(userId: string, viewerId: string | undefined, ctx: CallContext): Promise<UserJson>;
+  getByHandle(handle: string, viewerId: string | undefined, ctx: CallContext): Promise<UserJson>;
+  updateProfile(userId: string, changes: { displayName?: string; bio?: string }, ctx: CallContext): Promise<UserJson>;
+  listFollows(direction: 'followers' | 'following', handle: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<UserJson>>;
+  follow(followerId: string, followeeHandle: string, ctx: CallContext): Promise<void>;
+  unfollow(followerId: string, followeeHandle: string, ctx: CallContext): Promise<void>;
+  search(query: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<UserJson>>;
+}
+
+export interface NewTweet {
+  authorId: string;
+  authorHandle: string;
+  text: string;
+  replyToId?: string;
+  idempotencyKey?: string;
+}
+
+export interface TweetService {
+  post(tweet: NewTweet, ctx: CallContext): Promise<{ tweet: TweetJson; replayed: boolean }>;
+  get(tweetId: string, viewerId: string | undefined, ctx: CallContext): Promise<TweetJson>;
+  delete(tweetId: string, callerId: string, ctx: CallContext): Promise<void>;
+  like(tweetId: string, userId: string, ctx: CallContext): Promise<void>;
+  unlike(tweetId: string, userId: string, ctx: CallContext): Promise<void>;
+  listByAuthor(authorId: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
+  listReplies(tweetId: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
+  search(query: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
+}
+
+export interface TimelineService {
+  readHome(readerId: string, page: PageRequest, ctx: CallContext): Promise<Page<TweetJson>>;
+}
+
+/** Shared by every gateway replica, so a client's budget does not multiply with the replica count. */
+export interface RateLimiter {
+  /** Takes one request from `key`'s budget under `limit`, or says when it may try again. */
+  consume(key: string, limit: RateLimit): Promise<RateLimitDecision>;
+}
+
+/** Handle → user id. Handles never change and accounts are never deleted, so a hit never goes stale. */
+export interface HandleDirectory {
+  get(handle: string): string | undefined;
+  remember(handle: string, userId: string): void;
+}

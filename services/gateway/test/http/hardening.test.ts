@@ -1,0 +1,190 @@
+import { DependencyUnavailableError, DomainError } from '@chirp/common/errors';
+import { describe, expect, it } from 'vitest';
+import { aGateway, aToken, bearer } from './gateway-harness.ts';
+
+describe('request hardening', () => {
+  it('when a body is larger than the limit, then 413 BODY_TOO_LARGE before anything is called', async () => {
+    const { app, calls } = await aGateway();
+    const response = await app.inject({ method: 'POST', url: '/v1/tweets', headers: { ...bearer(), 'content-type': 'application/json' }, payload: JSON.stringify({ text: 'x'.repeat(1024 * 1024) }) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().code).toBe('BODY_TOO_LARGE');
+    expect(calls).toEqual([]);
+  });
+
+  it('when the body is not JSON, then 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const { app, calls } = await aGateway();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const response = await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': type }, payload: 'handle=ada&password=x' });
+      expect([type, response.statusCode, response.json().code]).toEqual([type, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('when the JSON is malformed, then 400 MALFORMED_JSON with no parser details', async () => {
+    const { app } = await aGateway();
+    const response = await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"handle": ' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' });
+  });
+
+  it('when a field is unknown or of the wrong type, then 400 VALIDATION_FAILED naming it', async () => {
+    const { app } = await aGateway();
+    const unknown = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: { handle: 'ada', password: 'password1', admin: true } });
+    expect(unknown.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body', message: "unknown field 'admin'" }] });
+    const wrongType = await app.inject({ method: 'PATCH', url: '/v1/users/me', headers: bearer(), payload: { bio: 5 } });
+    expect(wrongType.statusCode).toBe(400);
+  });
+
+  it('when a path or query parameter is malformed, then 400, and a handle can never carry a path into a downstream call', async () => {
+    const { app, calls } = await aGateway();
+    for (const url of ['/v1/tweets/abc', '/v1/tweets/1.5/replies', '/v1/users/..%2F..%2Fsessions', '/v1/users/a%2Fb/tweets', '/v1/search/tweets', '/v1/users/ada/followers?limit=0', '/v1/users/ada/followers?limit=101']) {
+      const response = await app.inject({ url });
+      expect([url, response.statusCode]).toEqual([url, 400]);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('when a downstream is unavailable, then 503 DEPENDENCY_UNAVAILABLE with Retry-After, naming no host', async () => {
+    const down = () => {
+      throw new DependencyUnavailableError('timeline', 'could not be reached', { retryAfterSeconds: 5 });
+    };
+    const { app } = await aGateway({ answers: { 'timelines.readHome': down } });
+    const response = await app.inject({ url: '/v1/timelines/home', headers: bearer() });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', detail: 'timeline is unavailable: could not be reached' });
+  });
+
+  it('when a downstream answers a problem, then the client gets the same status and code', async () => {
+    const taken = () => {
+      throw new DomainError('conflict', 'HANDLE_TAKEN', 'That handle is taken.');
+    };
+    const { app } = await aGateway({ answers: { 'users.register': taken } });
+    const response = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: { handle: 'ada', password: 'password1' } });
+    expect(response.statusCode).toBe(409);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ code: 'HANDLE_TAKEN', detail: 'That handle is taken.', instance: '/v1/auth/register' });
+  });
+
+  it('when something unexpected breaks, then 500 with a generic detail: no message, stack or host leaks', async () => {
+    const broken = () => {
+      throw new Error('connect ECONNREFUSED 10.0.3.7:5432 at pg-pool.internal');
+    };
+    const { app } = await aGateway({ answers: { 'tweets.get': broken } });
+    const response = await app.inject({ url: '/v1/tweets/2001' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({ code: 'INTERNAL' });
+    expect(response.body).not.toMatch(/10\.0\.3\.7|pg-pool|ECONNREFUSED|\.ts:/);
+  });
+
+  it('when any answer goes out, then it carries the security headers', async () => {
+    const { app } = await aGateway();
+    const response = await app.inject({ url: '/v1/users/ada' });
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'SAMEORIGIN',
+    });
+    expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('CORS', () => {
+  const origin = 'https://app.chirp.dev';
+
+  it('when the origin is allowed, then the preflight and the answer allow it, exposing the rate-limit headers', async () => {
+    const { app } = await aGateway({ config: { CORS_ALLOWED_ORIGINS: `${origin},https://m.chirp.dev` } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/tweets',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(String(preflight.headers['access-control-allow-headers'])).toContain('idempotency-key');
+    const answer = await app.inject({ url: '/v1/users/ada', headers: { origin } });
+    expect(answer.headers['access-control-allow-origin']).toBe(origin);
+    expect(String(answer.headers['access-control-expose-headers'])).toContain('ratelimit-remaining');
+  });
+
+  it('when the origin is not on the list, then no CORS header allows it', async () => {
+    const { app } = await aGateway({ config: { CORS_ALLOWED_ORIGINS: origin } });
+    const answer = await app.inject({ url: '/v1/users/ada', headers: { origin: 'https://evil.example' } });
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('rate limits', () => {
+  it('when a client passes its budget, then 429 RATE_LIMITED with Retry-After and RateLimit headers, and nothing is called', async () => {
+    const { app, calls } = await aGateway({ rateLimits: { anonymous: 2 } });
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push(await app.inject({ url: '/v1/tweets/2001' }));
+    expect(answers.map((a) => [a.statusCode, a.headers['ratelimit-remaining']])).toEqual([
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+    ]);
+    const refused = answers[2]!;
+    expect(refused.json().code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-policy': '2;w=60' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('when signed in, then the budget is per user: another user from the same address is not affected', async () => {
+    const { app } = await aGateway({ rateLimits: { authenticated: 1 } });
+    const as = (sub: string) => app.inject({ url: '/v1/timelines/home', headers: bearer(aToken({ sub })) });
+    expect((await as('1')).statusCode).toBe(200);
+    expect((await as('1')).statusCode).toBe(429);
+    expect((await as('2')).statusCode).toBe(200);
+  });
+
+  it('when signing in, then the stricter sign-in budget applies per address, token or not', async () => {
+    const { app } = await aGateway({ rateLimits: { signIn: 2 } });
+    const login = () => app.inject({ method: 'POST', url: '/v1/auth/login', headers: bearer(aToken({ sub: String(Math.random()) })), payload: { handle: 'ada', password: 'x' } });
+    expect([(await login()).statusCode, (await login()).statusCode, (await login()).statusCode]).toEqual([200, 200, 429]);
+    expect((await app.inject({ url: '/v1/users/ada' })).statusCode).toBe(200);
+  });
+
+  it('when posting, then the posting budget is separate from reading', async () => {
+    const { app } = await aGateway({ rateLimits: { post: 1 } });
+    const post = () => app.inject({ method: 'POST', url: '/v1/tweets', headers: bearer(), payload: { text: 'hi' } });
+    expect((await post()).statusCode).toBe(201);
+    const refused = await post();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['ratelimit-policy']).toBe('1;w=60');
+    expect((await app.inject({ url: '/v1/timelines/home', headers: bearer() })).statusCode).toBe(200);
+  });
+
+  it('when behind a trusted proxy, then the client address comes from X-Forwarded-For', async () => {
+    const { app } = await aGateway({ rateLimits: { anonymous: 1 }, config: { TRUST_PROXY_HOPS: 1 } });
+    const from = (ip: string) => app.inject({ url: '/v1/users/ada', headers: { 'x-forwarded-for': ip } });
+    expect((await from('198.51.100.1')).statusCode).toBe(200);
+    expect((await from('198.51.100.1')).statusCode).toBe(429);
+    expect((await from('198.51.100.2')).statusCode).toBe(200);
+  });
+
+  it('when no proxy is trusted, then X-Forwarded-For cannot dodge the limit', async () => {
+    const { app } = await aGateway({ rateLimits: { anonymous: 1 } });
+    expect((await app.inject({ url: '/v1/users/ada', headers: { 'x-forwarded-for': '198.51.100.1' } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/v1/users/ada', headers: { 'x-forwarded-for': '198.51.100.2' } })).statusCode).toBe(429);
+  });
+
+  it('when the limiter fails, then requests pass unlimited and the failure is counted', async () => {
+    const { app } = await aGateway({ rateLimiter: { consume: () => Promise.reject(new Error('Connection is closed.')) } });
+    const response = await app.inject({ url: '/v1/users/ada' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['ratelimit-limit']).toBeUndefined();
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toMatch(/chirp_gateway_rate_limiter_failures_total 1/);
+  });
+
+  it('when probes are called, then they are never limited', async () => {
+    const { app } = await aGateway({ rateLimits: { anonymous: 1 } });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await app.inject({ url: '/healthz' })).statusCode);
+    expect(statuses).toEqual([200, 200, 200]);
+  });
+});

@@ -1,0 +1,60 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { aGateway } from './gateway-harness.ts';
+
+type OpenApi = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { description: string }>; operationId?: string }>> };
+
+const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+
+describe('the OpenAPI document', () => {
+  it('when fetched, then it is a valid OpenAPI 3.1 document', async () => {
+    const { app } = await aGateway();
+    const document = (await app.inject({ url: '/openapi.json' })).json<OpenApi>();
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toBe('3.1.0');
+    await app.close();
+  });
+
+  // Not operations of their own: HEAD answers every GET, OPTIONS * is the CORS preflight, and /docs/* are the docs page's assets.
+  it('when a route is registered, then the document has it', async () => {
+    const routes: Array<{ method: string; url: string }> = [];
+    const { app } = await aGateway({ onRoute: (route) => routes.push(route) });
+    const document = (await app.inject({ url: '/openapi.json' })).json<OpenApi>();
+    const served = routes.filter(({ method, url }) => method !== 'HEAD' && url !== '*' && !url.startsWith('/docs/')).map(({ method, url }) => `${method} ${openApiPath(url)}`);
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(served.length).toBeGreaterThan(20);
+    expect(new Set(documented)).toEqual(new Set(served));
+    await app.close();
+  });
+
+  it('when a public route is documented, then it has an operation id, a described success and the 429 and 503 every route can answer', async () => {
+    const { app } = await aGateway();
+    const document = (await app.inject({ url: '/openapi.json' })).json<OpenApi>();
+    const v1 = Object.entries(document.paths).filter(([path]) => path.startsWith('/v1/'));
+    expect(v1.flatMap(([, operations]) => Object.keys(operations))).toHaveLength(21);
+    for (const [path, operations] of v1) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method} ${path}`;
+        expect(operation.operationId, where).toBeTruthy();
+        const statuses = Object.keys(operation.responses);
+        const success = statuses.find((status) => status.startsWith('2'));
+        expect(success, where).toBeDefined();
+        expect(operation.responses[success!]!.description, where).not.toBe('Default Response');
+        expect(statuses, where).toEqual(expect.arrayContaining(['429', '503']));
+        expect(operation.responses['429']!.description, where).toContain('RATE_LIMITED');
+      }
+    }
+    await app.close();
+  });
+
+  it('when /docs is opened, then the interactive docs are served', async () => {
+    const { app } = await aGateway();
+    const page = await app.inject({ url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('swagger');
+    await app.close();
+  });
+});

@@ -1,0 +1,40 @@
+import { createTestRedis } from '@chirp/testing/stack';
+import { describe, expect, it } from 'vitest';
+import { createRedisRateLimiter } from '../../src/infrastructure/redis-rate-limiter.ts';
+import { rateLimiterContract } from '../contract/rate-limiter.contract.ts';
+
+rateLimiterContract('the Redis rate limiter', async () => {
+  const { redis, cleanup } = createTestRedis();
+  return { limiter: createRedisRateLimiter(redis), cleanup };
+});
+
+describe('the Redis rate limiter', () => {
+  it('when a budget is full again, then its key is gone (nothing accumulates per client)', async () => {
+    const { redis, cleanup } = createTestRedis();
+    try {
+      const limiter = createRedisRateLimiter(redis);
+      await limiter.consume('ip:9.9.9.9', { policy: 'p', limit: 2, periodSeconds: 1 });
+      const ttl = await redis.pttl('rl:p:ip:9.9.9.9');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(500);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('when two gateway replicas share one Redis, then they share each budget', async () => {
+    const first = createTestRedis();
+    const second = { redis: first.redis.duplicate() };
+    try {
+      const limit = { policy: 'p', limit: 2, periodSeconds: 60 };
+      const a = createRedisRateLimiter(first.redis);
+      const b = createRedisRateLimiter(second.redis);
+      expect((await a.consume('u:1', limit)).allowed).toBe(true);
+      expect((await b.consume('u:1', limit)).allowed).toBe(true);
+      expect((await a.consume('u:1', limit)).allowed).toBe(false);
+    } finally {
+      second.redis.disconnect();
+      await first.cleanup();
+    }
+  });
+});
