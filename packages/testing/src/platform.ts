@@ -26,6 +26,8 @@ export interface RunningService {
 
 export interface Platform {
   gatewayUrl: string;
+  /** The user service's signing key (PEM) and its kid, to forge tokens that are validly signed but otherwise wrong. */
+  signingKey: { kid: string; pem: string };
   services: Record<ServiceName, RunningService>;
   stop(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const env = stackEnv();
   const dir = mkdtempSync(join(tmpdir(), 'chirp-platform-'));
   const keysDir = join(dir, 'jwt-keys');
-  writeKey(keysDir, 'e2e-1');
+  const signingKey = { kid: 'e2e-1', pem: writeKey(keysDir, 'e2e-1') };
   const [userDb, tweetDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestTopology()]);
   const keyspace = uniqueName('e2e_');
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
@@ -107,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   return {
     gatewayUrl: url('gateway'),
+    signingKey,
     services,
     stop: () => stopAll(services, [userDb, tweetDb], topology, keyspace),
   };
@@ -168,10 +171,11 @@ async function waitUntilReady(name: string, url: string, alive: () => boolean, l
 
 const tail = (file: string): string => readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
 
-function writeKey(dir: string, kid: string): void {
+function writeKey(dir: string, kid: string): string {
   const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${kid}.pem`), pem, { mode: 0o600 });
+  return pem;
 }
 
 async function freePort(): Promise<number> {
