@@ -82,31 +82,45 @@ function reasonOf(error: unknown): string {
 export interface JwksResolverOptions {
   /** Fetches the JSON Web Key Set, e.g. from the user service's `/.well-known/jwks.json`. */
   fetchJwks: () => Promise<{ keys: Jwk[] }>;
-  /** How long a fetched set is trusted before it is fetched again. */
+  /** How long a fetched set is trusted before it is fetched again (in the background: requests keep using it meanwhile). */
   maxAgeMs?: number;
-  /** An unknown kid triggers at most one refetch per this interval, so forged kids cannot flood the issuer. */
+  /** At most one fetch per this interval (after a success or a failure), so forged kids cannot flood the issuer. */
   minRefetchIntervalMs?: number;
+  /** A background refresh failed, or a key in the set could not be used; the cached keys stay in use. */
+  onProblem?: (problem: string, error: unknown) => void;
   now?: () => number;
 }
 
-/** Caches the JWKS; refreshes when stale or when a token names a kid it has not seen. */
+/**
+ * Caches the JWKS. A known kid is answered from the cache at once, and a stale set is refreshed
+ * in the background; an unknown kid waits for one refetch (at most one per interval). A key
+ * that cannot be used is skipped, not allowed to discard the rest of the set.
+ */
 export function createJwksKeyResolver(options: JwksResolverOptions): PublicKeyResolver {
   const maxAge = options.maxAgeMs ?? 10 * 60_000;
   const minRefetch = options.minRefetchIntervalMs ?? 30_000;
   const now = options.now ?? Date.now;
+  const report = options.onProblem ?? (() => undefined);
   let keys = new Map<string, KeyObject>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  let attemptedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
 
   const refresh = (): Promise<void> => {
+    attemptedAt = now();
     inFlight ??= options
       .fetchJwks()
       .then((set) => {
+        if (!Array.isArray(set?.keys)) throw new Error('the key set has no keys array');
         const next = new Map<string, KeyObject>();
         for (const jwk of set.keys) {
           if (!jwk.kid || jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
           if (jwk.alg !== undefined && jwk.alg !== ACCESS_TOKEN_ALGORITHM) continue;
-          next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+          try {
+            next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+          } catch (error) {
+            report(`key ${jwk.kid} in the key set is not a usable RSA public key; skipped`, error);
+          }
         }
         keys = next;
         fetchedAt = now();
@@ -116,16 +130,24 @@ export function createJwksKeyResolver(options: JwksResolverOptions): PublicKeyRe
       });
     return inFlight;
   };
+  const mayFetch = () => now() - attemptedAt > minRefetch || keys.size === 0;
 
   return {
     async keyFor(kid) {
-      const age = now() - fetchedAt;
-      if (age > maxAge || (!keys.has(kid) && age > minRefetch)) {
+      const known = keys.get(kid);
+      if (known) {
+        if (now() - fetchedAt > maxAge && mayFetch()) {
+          refresh().catch((error: unknown) => report('refreshing the key set failed; the cached keys stay in use', error));
+        }
+        return known;
+      }
+      if (mayFetch()) {
         try {
           await refresh();
         } catch (error) {
-          // A stale key set keeps working while the issuer is briefly unreachable.
+          // With no keys at all nothing can be verified: that is the issuer's outage, not the client's fault.
           if (keys.size === 0) throw error;
+          report('fetching the key set for an unknown kid failed; the cached keys stay in use', error);
         }
       }
       return keys.get(kid);

@@ -171,13 +171,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         return (await breaker.fire(req)) as ServiceResponse<T>;
       } catch (error) {
         const retryAfterSeconds = Math.ceil(resetTimeoutMs / 1000);
-        if (breaker.opened) {
+        const code = (error as { code?: string }).code;
+        // Open, or half-open with its one trial call in flight: either way this call was not made.
+        if (breaker.opened || code === 'EOPENBREAKER' || code === 'ESEMLOCKED') {
           throw new DependencyUnavailableError(options.name, 'circuit breaker open after repeated failures', { retryAfterSeconds, cause: error });
         }
         if (error instanceof DownstreamFailure) {
           throw new DependencyUnavailableError(options.name, error.publicReason, { retryAfterSeconds, cause: error });
         }
-        if (error instanceof Error && (error as { code?: string }).code === 'ETIMEDOUT') {
+        if (code === 'ETIMEDOUT') {
           // opossum's own timeout: the retried call as a whole ran too long.
           throw new DependencyUnavailableError(options.name, 'timed out', { retryAfterSeconds, cause: error });
         }

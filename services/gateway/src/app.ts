@@ -1,4 +1,5 @@
 import { TweetSchema, UserSchema } from '@chirp/common/api-v1';
+import { DomainError } from '@chirp/common/errors';
 import { createHttpService } from '@chirp/common/http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -71,6 +72,12 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
 
   installAuthentication(app, deps.verifyAccessToken);
   installRateLimiting(app, deps.rateLimiter, deps.rateLimits);
+  // A route without a body schema refuses a body rather than ignoring what a client thought it sent.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && request.routeOptions.schema?.body === undefined) {
+      throw new DomainError('invalid', 'UNEXPECTED_BODY', 'This endpoint takes no body.');
+    }
+  });
 
   registerAuthRoutes(app, deps.useCases);
   registerUserRoutes(app, deps.useCases);

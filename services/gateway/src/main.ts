@@ -1,6 +1,7 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
-import { createAccessTokenVerifier, createJwksKeyResolver, type Jwk } from '@chirp/common/auth';
+import { createAccessTokenVerifier, createJwksKeyResolver } from '@chirp/common/auth';
 import { runHttpService } from '@chirp/common/http';
+import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -9,12 +10,15 @@ import { loadGatewayConfig } from './infrastructure/config.ts';
 import { createHttpTimelineService } from './infrastructure/http-timeline-service.ts';
 import { createHttpTweetService } from './infrastructure/http-tweet-service.ts';
 import { createHttpUserService } from './infrastructure/http-user-service.ts';
+import { createHttpJwksSource } from './infrastructure/http-jwks.ts';
+import { createFailoverRateLimiter, createInProcessRateLimiter } from './infrastructure/in-process-rate-limiter.ts';
 import { createLruHandleDirectory } from './infrastructure/lru-handle-directory.ts';
 import { createRedisRateLimiter } from './infrastructure/redis-rate-limiter.ts';
 import { makeGatewayUseCases } from './use-cases/gateway-use-cases.ts';
 
 const config = loadGatewayConfig(process.env);
 const metrics = new Registry();
+const log = createLogger('gateway', config.LOG_LEVEL);
 
 const breakerOpen = new Gauge({
   name: 'chirp_gateway_downstream_breaker_open',
@@ -45,6 +49,8 @@ const clientOptions = (name: string, baseUrl: string): ServiceClientOptions => (
   onBreakerStateChange: (downstream, state) => {
     breakerOpen.set({ downstream }, state === 'open' ? 1 : 0);
     breakerChanges.inc({ downstream, state });
+    if (state === 'open') log.error({ downstream, resetMs: config.BREAKER_RESET_MS }, 'circuit breaker opened: calls to this service fail fast with 503; check its pods and logs');
+    else log.warn({ downstream, state }, state === 'closed' ? 'circuit breaker closed: calls flow again' : 'circuit breaker half-open: trying one call');
   },
   onAttempt: ({ name: downstream, method, outcome, seconds }) => downstreamDuration.observe({ downstream, method, outcome }, seconds),
 });
@@ -55,10 +61,23 @@ for (const downstream of ['user', 'tweet', 'timeline']) breakerOpen.set({ downst
 
 // Fail fast when Redis is away: a rate-limit check must never hold a request up.
 const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });
+const limiterFailures = new Counter({
+  name: 'chirp_gateway_rate_limiter_failures_total',
+  help: "Rate-limit checks answered by this replica's own budgets because Redis failed; check the gateway Redis",
+  registers: [metrics],
+});
+let lastLimiterWarning = 0;
+const rateLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), createInProcessRateLimiter(), (error) => {
+  limiterFailures.inc();
+  if (Date.now() - lastLimiterWarning < 10_000) return;
+  lastLimiterWarning = Date.now();
+  log.warn({ err: error }, "rate limiter's Redis failed; each replica limits on its own until it answers (check REDIS_URL and the Redis server)");
+});
 
 const verifyAccessToken = createAccessTokenVerifier({
   keys: createJwksKeyResolver({
-    fetchJwks: async () => (await userClient.request<{ keys: Jwk[] }>({ method: 'GET', path: '/.well-known/jwks.json' })).body,
+    fetchJwks: createHttpJwksSource(userClient),
+    onProblem: (problem, err) => log.warn({ err, component: 'jwks' }, problem),
   }),
   issuer: config.JWT_ISSUER,
   audience: config.JWT_AUDIENCE,
@@ -78,11 +97,12 @@ const app = await buildApp({
     authenticated: config.RATE_LIMIT_AUTHENTICATED,
     anonymous: config.RATE_LIMIT_ANONYMOUS,
     signIn: config.RATE_LIMIT_SIGN_IN,
+    session: config.RATE_LIMIT_SESSION,
     post: config.RATE_LIMIT_POST,
   },
   useCases,
   verifyAccessToken,
-  rateLimiter: createRedisRateLimiter(redis),
+  rateLimiter,
   metrics,
 });
 

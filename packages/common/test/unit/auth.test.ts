@@ -147,4 +147,39 @@ describe('JWKS key resolver', () => {
     now += 5000;
     expect(await resolver.keyFor('k1')).toBeDefined();
   });
+
+  it('when the cached set is stale, then a known kid answers at once and the set is refreshed in the background', async () => {
+    let now = 0;
+    let release: (() => void) | undefined;
+    let fetches = 0;
+    const resolver = createJwksKeyResolver({
+      fetchJwks: async () => {
+        fetches += 1;
+        if (fetches > 1) await new Promise<void>((resolve) => (release = resolve));
+        return { keys: [current.jwk] };
+      },
+      maxAgeMs: 1000,
+      minRefetchIntervalMs: 0,
+      now: () => now,
+    });
+    await resolver.keyFor('k1');
+    now += 5000;
+    expect(await resolver.keyFor('k1')).toBeDefined();
+    expect(fetches).toBe(2);
+    release?.();
+  });
+
+  it('when a key in the set is unusable, then it is skipped and the others still verify', async () => {
+    const problems: string[] = [];
+    const broken = { kid: 'bad', kty: 'RSA', n: current.jwk.n } as Jwk; // no exponent
+    const resolver = createJwksKeyResolver({ fetchJwks: async () => ({ keys: [broken, current.jwk] }), onProblem: (problem) => problems.push(problem) });
+    expect(await resolver.keyFor('k1')).toBeDefined();
+    expect(await resolver.keyFor('bad')).toBeUndefined();
+    expect(problems).toEqual([expect.stringContaining('key bad')]);
+  });
+
+  it('when the issuer answers something that is not a key set, then the resolver fails (no keys), it does not crash later', async () => {
+    const resolver = createJwksKeyResolver({ fetchJwks: async () => ({ code: 'ROUTE_NOT_FOUND' }) as unknown as { keys: Jwk[] } });
+    await expect(resolver.keyFor('k1')).rejects.toThrow(/no keys array/);
+  });
 });

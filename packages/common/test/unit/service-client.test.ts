@@ -116,4 +116,30 @@ describe('service client', () => {
     await expect(c.request({ method: 'GET', path: '/x' })).resolves.toMatchObject({ status: 200 });
     expect(c.breakerState).toBe('closed');
   });
+
+  it('when the breaker is half-open and calls arrive together, then one tries the downstream and the others are 503s, never another error', async () => {
+    behaviour = () => ({ status: 500 });
+    const c = aClient({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 100 } });
+    for (let i = 0; i < 2; i += 1) await c.request({ method: 'GET', path: '/x' }).catch(() => undefined);
+    expect(c.breakerState).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    behaviour = () => ({ status: 200, body: { ok: true }, delayMs: 50 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        c.request({ method: 'GET', path: '/x' }).then(
+          (response) => String(response.status),
+          (error: unknown) => (error instanceof DependencyUnavailableError ? 'unavailable' : `other: ${String(error)}`),
+        ),
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['200', 'unavailable', 'unavailable', 'unavailable']);
+    expect(c.breakerState).toBe('closed');
+  });
+
+  it('when the downstream answers 4xx again and again, then the breaker stays closed', async () => {
+    behaviour = () => ({ status: 404, body: { code: 'TWEET_NOT_FOUND' } });
+    const c = aClient({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 100 } });
+    for (let i = 0; i < 5; i += 1) expect((await c.request({ method: 'GET', path: '/x' })).status).toBe(404);
+    expect(c.breakerState).toBe('closed');
+  });
 });

@@ -23,8 +23,10 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_AUTHENTICATED: Type.Integer({ minimum: 1, default: 600 }),
   /** Requests per period per address, for callers without a token. */
   RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 120 }),
-  /** Register, login, refresh and logout per period per address. */
+  /** Registrations and logins per period per address. */
   RATE_LIMIT_SIGN_IN: Type.Integer({ minimum: 1, default: 10 }),
+  /** Refreshes and logouts per period per address (many clients may share one). */
+  RATE_LIMIT_SESSION: Type.Integer({ minimum: 1, default: 120 }),
   /** New tweets per period per user. */
   RATE_LIMIT_POST: Type.Integer({ minimum: 1, default: 30 }),
 

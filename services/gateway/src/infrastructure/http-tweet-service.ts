@@ -23,7 +23,8 @@ export function createHttpTweetService(client: ServiceClient): TweetService {
       return { tweet, replayed: response.headers['idempotent-replayed'] === 'true' };
     },
     get: (tweetId, viewerId, ctx) => send<TweetJson>(200, { method: 'GET', path: `/v1/tweets/${segment(tweetId)}`, query: { viewerId } }, ctx),
-    delete: (tweetId, callerId, ctx) => send<void>(204, { method: 'DELETE', path: userPath(callerId, `tweets/${segment(tweetId)}`) }, ctx),
+    // Not retried: a retry after a lost 204 would find the tweet deleted and answer 404.
+    delete: (tweetId, callerId, ctx) => send<void>(204, { method: 'DELETE', path: userPath(callerId, `tweets/${segment(tweetId)}`), idempotent: false }, ctx),
     like: (tweetId, userId, ctx) => send<void>(204, { method: 'PUT', path: userPath(userId, `likes/${segment(tweetId)}`) }, ctx),
     unlike: (tweetId, userId, ctx) => send<void>(204, { method: 'DELETE', path: userPath(userId, `likes/${segment(tweetId)}`) }, ctx),
     listByAuthor: (authorId, page, viewerId, ctx) =>

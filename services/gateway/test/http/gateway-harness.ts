@@ -5,7 +5,7 @@ import { buildApp, type GatewayAppDeps } from '../../src/app.ts';
 import type { RateLimitSettings } from '../../src/adapters/http/rate-limiting.ts';
 import { makeGatewayUseCases } from '../../src/use-cases/gateway-use-cases.ts';
 import type { RateLimiter } from '../../src/use-cases/ports.ts';
-import { createInMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.ts';
+import { createInProcessRateLimiter } from '../../src/infrastructure/in-process-rate-limiter.ts';
 import { recordingDownstreams } from '../fakes/recording-downstreams.ts';
 
 export const ISSUER = 'chirp-user';
@@ -28,7 +28,7 @@ export function aToken(claims: Record<string, unknown> = {}, options: jwt.SignOp
 
 export const bearer = (token = aToken()) => ({ authorization: `Bearer ${token}` });
 
-const generous: RateLimitSettings = { periodSeconds: 60, authenticated: 10_000, anonymous: 10_000, signIn: 10_000, post: 10_000 };
+const generous: RateLimitSettings = { periodSeconds: 60, authenticated: 10_000, anonymous: 10_000, signIn: 10_000, session: 10_000, post: 10_000 };
 
 export interface HarnessOptions {
   answers?: Parameters<typeof recordingDownstreams>[0];
@@ -51,7 +51,7 @@ export async function aGateway(options: HarnessOptions = {}) {
       issuer: ISSUER,
       audience: AUDIENCE,
     }),
-    rateLimiter: options.rateLimiter ?? createInMemoryRateLimiter(),
+    rateLimiter: options.rateLimiter ?? createInProcessRateLimiter(),
     onRoute: options.onRoute,
   });
   await app.ready();

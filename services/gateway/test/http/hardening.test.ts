@@ -35,13 +35,37 @@ describe('request hardening', () => {
     expect(wrongType.statusCode).toBe(400);
   });
 
-  it('when a path or query parameter is malformed, then 400, and a handle can never carry a path into a downstream call', async () => {
+  it('when a path or query parameter is malformed, then 400 and nothing is called', async () => {
     const { app, calls } = await aGateway();
-    for (const url of ['/v1/tweets/abc', '/v1/tweets/1.5/replies', '/v1/users/..%2F..%2Fsessions', '/v1/users/a%2Fb/tweets', '/v1/search/tweets', '/v1/users/ada/followers?limit=0', '/v1/users/ada/followers?limit=101']) {
+    for (const url of ['/v1/tweets/abc', '/v1/tweets/1.5/replies', '/v1/search/tweets', '/v1/search/users?q=', '/v1/users/ada/followers?limit=0', '/v1/users/ada/followers?limit=101']) {
       const response = await app.inject({ url });
       expect([url, response.statusCode]).toEqual([url, 400]);
     }
     expect(calls).toEqual([]);
+  });
+
+  it('when a handle cannot exist, then 404 USER_NOT_FOUND, and no such text reaches a downstream path', async () => {
+    const { app, calls } = await aGateway();
+    for (const url of ['/v1/users/..%2F..%2Fsessions', '/v1/users/a%2Fb/tweets', '/v1/users/ab', '/v1/users/sixteen_chars_xx/followers']) {
+      const response = await app.inject({ url });
+      expect([url, response.statusCode, response.json().code]).toEqual([url, 404, 'USER_NOT_FOUND']);
+    }
+    const follow = await app.inject({ method: 'PUT', url: '/v1/users/me/following/a.b', headers: bearer() });
+    expect([follow.statusCode, follow.json().code]).toEqual([404, 'USER_NOT_FOUND']);
+    expect(calls).toEqual([]);
+  });
+
+  it('when a route that takes no body gets one, then 400 UNEXPECTED_BODY and nothing changes', async () => {
+    const { app, calls } = await aGateway();
+    const response = await app.inject({ method: 'DELETE', url: '/v1/tweets/2001', headers: bearer(), payload: { as: 'someone else' } });
+    expect([response.statusCode, response.json().code]).toEqual([400, 'UNEXPECTED_BODY']);
+    expect(calls).toEqual([]);
+  });
+
+  it('when limit is left out, then the page has 20 items by default', async () => {
+    const { app, calls } = await aGateway();
+    await app.inject({ url: '/v1/users/ada/followers' });
+    expect(calls[0]!.args[2]).toEqual({ limit: 20, cursor: undefined });
   });
 
   it('when a downstream is unavailable, then 503 DEPENDENCY_UNAVAILABLE with Retry-After, naming no host', async () => {
@@ -172,13 +196,18 @@ describe('rate limits', () => {
     expect((await app.inject({ url: '/v1/users/ada', headers: { 'x-forwarded-for': '198.51.100.2' } })).statusCode).toBe(429);
   });
 
-  it('when the limiter fails, then requests pass unlimited and the failure is counted', async () => {
+  it('when the limiter itself throws, then the request passes rather than failing', async () => {
     const { app } = await aGateway({ rateLimiter: { consume: () => Promise.reject(new Error('Connection is closed.')) } });
     const response = await app.inject({ url: '/v1/users/ada' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['ratelimit-limit']).toBeUndefined();
-    const metrics = await app.inject({ url: '/metrics' });
-    expect(metrics.body).toMatch(/chirp_gateway_rate_limiter_failures_total 1/);
+  });
+
+  it('when refreshing, then the session budget applies, not the sign-in one', async () => {
+    const { app } = await aGateway({ rateLimits: { signIn: 1, session: 3 } });
+    const refresh = () => app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: 'r' } });
+    expect([(await refresh()).statusCode, (await refresh()).statusCode, (await refresh()).statusCode, (await refresh()).statusCode]).toEqual([200, 200, 200, 429]);
+    expect((await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { handle: 'ada', password: 'x' } })).statusCode).toBe(200);
   });
 
   it('when probes are called, then they are never limited', async () => {

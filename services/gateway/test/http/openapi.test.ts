@@ -49,6 +49,16 @@ describe('the OpenAPI document', () => {
     await app.close();
   });
 
+  it('when a parameter has a default or a route works signed out, then the document says so', async () => {
+    const { app } = await aGateway();
+    const document = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { parameters: Array<{ name: string; required: boolean }>; security?: unknown[] }>> }>();
+    const followers = document.paths['/v1/users/{handle}/followers']!.get!;
+    expect(followers.parameters.find((p) => p.name === 'limit')).toMatchObject({ required: false });
+    expect(followers.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(document.paths['/v1/timelines/home']!.get!.security).toEqual([{ bearerAuth: [] }]);
+    await app.close();
+  });
+
   it('when /docs is opened, then the interactive docs are served', async () => {
     const { app } = await aGateway();
     const page = await app.inject({ url: '/docs/' });

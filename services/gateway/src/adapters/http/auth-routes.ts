@@ -7,10 +7,11 @@ import { json, LoginBody, NO_CONTENT, RefreshTokenBody, RegisterBody, SignedIn, 
 
 const REFRESH_FAILURES = ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_EXPIRED', 'REFRESH_TOKEN_REUSED', 'SESSION_REVOKED'];
 
-/** Accounts and sessions: the routes anyone may call, under the strict sign-in budget. */
+/** Accounts and sessions: the routes anyone may call, under the per-address sign-in and session budgets. */
 export function registerAuthRoutes(parent: FastifyInstance, { users }: GatewayUseCases): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const config = { rateLimit: 'sign-in' } as const;
+  const sessionConfig = { rateLimit: 'session' } as const;
   const tags = ['auth'];
 
   app.post(
@@ -50,7 +51,7 @@ export function registerAuthRoutes(parent: FastifyInstance, { users }: GatewayUs
   app.post(
     '/v1/auth/refresh',
     {
-      config,
+      config: sessionConfig,
       schema: {
         operationId: 'refresh',
         tags,
@@ -66,7 +67,7 @@ export function registerAuthRoutes(parent: FastifyInstance, { users }: GatewayUs
   app.post(
     '/v1/auth/logout',
     {
-      config,
+      config: sessionConfig,
       schema: {
         operationId: 'logOut',
         tags,

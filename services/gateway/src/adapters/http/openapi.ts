@@ -6,7 +6,8 @@ const DESCRIPTION = `The one public API of Chirp, for web and mobile clients.
 
 - JSON in and out; errors are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`.
   Each answer below lists the codes it may carry. Any request may also meet 400 \`BAD_URL\` (a malformed URL)
-  and 404 \`ROUTE_NOT_FOUND\`.
+  and 404 \`ROUTE_NOT_FOUND\`; any request that sends a body, 413 \`BODY_TOO_LARGE\`, 415 \`UNSUPPORTED_MEDIA_TYPE\`
+  and 400 \`MALFORMED_JSON\`.
 - Sign in with \`POST /v1/auth/login\`; send the access token as \`Authorization: Bearer <token>\`. It lasts minutes:
   trade the refresh token for new ones at \`POST /v1/auth/refresh\`.
 - Ids are 64-bit and travel as decimal strings. Lists are pages, \`{ data, nextCursor }\`; pass \`nextCursor\` back as \`cursor\`.

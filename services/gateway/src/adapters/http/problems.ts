@@ -43,6 +43,8 @@ export const JSON_BODY: ErrorCodes = {
   413: ['BODY_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],
 };
+/** A route that takes no body (and refuses one). */
+export const NO_BODY: ErrorCodes = { 400: ['UNEXPECTED_BODY'] };
 /** A list route. */
 export const PAGED: ErrorCodes = { 400: ['VALIDATION_FAILED', 'INVALID_CURSOR'] };
 

@@ -7,5 +7,7 @@ export const contextOf = (request: FastifyRequest): CallContext => ({ requestId:
 /** The signed-in caller's id, for the `following` and `likedByMe` fields; undefined when signed out. */
 export const viewerOf = (request: FastifyRequest): string | undefined => request.caller?.userId;
 
-/** Marks a route as needing a signed-in caller, in the OpenAPI document and in the authentication hook. */
-export const BEARER_SECURITY = [{ bearerAuth: [] }];
+/** In the OpenAPI document: the route needs a signed-in caller. */
+export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }];
+/** In the OpenAPI document: the route works signed out, and says more (`following`, `likedByMe`) signed in. */
+export const OPTIONAL_BEARER_SECURITY: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];

@@ -1,6 +1,6 @@
 import { SignedInProperties, TweetSchema, UserSchema } from '@chirp/common/api-v1';
 import { IdString } from '@chirp/common/id-schema';
-import { PageQuerySchema, pageSchema } from '@chirp/common/pagination';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageSchema } from '@chirp/common/pagination';
 import { type TSchema, Type } from '@sinclair/typebox';
 
 // The public API's inputs. Bodies are strict: a field the contract does not name (an `authorId`,
@@ -21,11 +21,8 @@ export const UserPage = pageSchema(UserRef);
 export const TweetPage = pageSchema(TweetRef);
 export const SignedIn = Type.Object({ ...SignedInProperties, user: UserRef });
 
-const handle = (description: string) =>
-  // Only word characters reach a downstream path: nothing like `..` can be smuggled in.
-  Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$', description });
-
-export const HandleParams = Type.Object({ handle: handle('A handle, matched without regard to case') }, Strict);
+// A handle that cannot exist is a 404 like any unknown one (domain/handle.ts), so the schema only bounds it.
+export const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64, description: 'A handle, matched without regard to case' }) }, Strict);
 export const TweetParams = Type.Object({ id: IdString({ description: 'A tweet id' }) }, Strict);
 
 export const RegisterBody = Type.Object(
@@ -55,5 +52,13 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
-export const PageQuery = PageQuerySchema;
-export const SearchQuery = Type.Object({ ...PageQuerySchema.properties, q: Type.String({ maxLength: 1024, description: '1–100 characters' }) }, Strict);
+const pageProperties = {
+  // Optional with a default, so the document does not make clients send it.
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT, description: 'Items per page' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "The previous page's nextCursor, unchanged" })),
+};
+export const PageQuery = Type.Object(pageProperties, Strict);
+export const SearchQuery = Type.Object({ ...pageProperties, q: Type.String({ minLength: 1, maxLength: 1024, description: '1–100 characters' }) }, Strict);
+
+/** A page request from a validated query (the validator has applied the default limit). */
+export const pageOf = (query: { limit?: number; cursor?: string }) => ({ limit: query.limit ?? PAGE_LIMIT_DEFAULT, cursor: query.cursor });

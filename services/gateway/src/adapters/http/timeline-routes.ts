@@ -4,7 +4,7 @@ import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, PAGED, SIGNED_IN } from './problems.ts';
 import { BEARER_SECURITY, contextOf } from './route-context.ts';
-import { json, PageQuery, TweetPage } from './schemas.ts';
+import { json, pageOf, PageQuery, TweetPage } from './schemas.ts';
 
 /** The home timeline. */
 export function registerTimelineRoutes(parent: FastifyInstance, { timelines }: GatewayUseCases): void {
@@ -22,6 +22,6 @@ export function registerTimelineRoutes(parent: FastifyInstance, { timelines }: G
         response: { 200: json('A page of tweets', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN, PAGED) },
       },
     },
-    async (request) => timelines.readHome(callerOf(request).userId, request.query, contextOf(request)),
+    async (request) => timelines.readHome(callerOf(request).userId, pageOf(request.query), contextOf(request)),
   );
 }

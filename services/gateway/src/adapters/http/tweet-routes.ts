@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
-import { errorResponses, EVERY_ROUTE, JSON_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
-import { BEARER_SECURITY, contextOf, viewerOf } from './route-context.ts';
-import { IdempotencyHeaders, json, NO_CONTENT, PageQuery, PostTweetBody, SearchQuery, TweetPage, TweetParams, TweetRef } from './schemas.ts';
+import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
+import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf } from './route-context.ts';
+import { IdempotencyHeaders, json, NO_CONTENT, pageOf, PageQuery, PostTweetBody, SearchQuery, TweetPage, TweetParams, TweetRef } from './schemas.ts';
 
 const UNKNOWN_TWEET = { 404: ['TWEET_NOT_FOUND'] };
 
@@ -49,6 +49,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
     {
       config: optional,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'getTweet',
         tags,
         summary: 'One tweet',
@@ -71,7 +72,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         description: "Someone else's tweet is 403. A deleted tweet leaves every timeline, reply list and search result.",
         security: BEARER_SECURITY,
         params: TweetParams,
-        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, UNKNOWN_TWEET, { 403: ['NOT_TWEET_AUTHOR'] }) },
+        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_TWEET, { 403: ['NOT_TWEET_AUTHOR'] }) },
       },
     },
     async (request, reply) => {
@@ -92,7 +93,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         description: 'Idempotent.',
         security: BEARER_SECURITY,
         params: TweetParams,
-        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, UNKNOWN_TWEET) },
+        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_TWEET) },
       },
       handler: async (request, reply) => {
         const userId = callerOf(request).userId;
@@ -108,6 +109,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
     {
       config: optional,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'listReplies',
         tags,
         summary: 'Replies to a tweet, oldest first',
@@ -116,7 +118,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         response: { 200: json('A page of replies', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, UNKNOWN_TWEET) },
       },
     },
-    async (request) => tweets.listReplies(request.params.id, request.query, viewerOf(request), contextOf(request)),
+    async (request) => tweets.listReplies(request.params.id, pageOf(request.query), viewerOf(request), contextOf(request)),
   );
 
   app.get(
@@ -124,6 +126,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
     {
       config: optional,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'searchTweets',
         tags: ['search'],
         summary: 'Tweets with every word of `q` (whole words, any case); `#tag` matches the hashtag. Newest first',
@@ -133,7 +136,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
     },
     async (request) => {
       const { q, ...page } = request.query;
-      return tweets.search(q, page, viewerOf(request), contextOf(request));
+      return tweets.search(q, pageOf(page), viewerOf(request), contextOf(request));
     },
   );
 }

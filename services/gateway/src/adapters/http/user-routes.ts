@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { possibleHandle } from '../../domain/handle.ts';
 import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
-import { errorResponses, EVERY_ROUTE, JSON_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
-import { BEARER_SECURITY, contextOf, viewerOf } from './route-context.ts';
-import { HandleParams, json, NO_CONTENT, PageQuery, SearchQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
+import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
+import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf } from './route-context.ts';
+import { HandleParams, json, NO_CONTENT, pageOf, PageQuery, SearchQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
 
 const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_BIO'] };
 const UNKNOWN_USER = { 404: ['USER_NOT_FOUND'] };
@@ -49,6 +50,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
     {
       config: optional.config,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'getUser',
         tags,
         summary: 'A profile by handle',
@@ -57,7 +59,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         response: { 200: json('The user', UserRef), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PARAMETERS, UNKNOWN_USER) },
       },
     },
-    async (request) => users.getByHandle(request.params.handle, viewerOf(request), contextOf(request)),
+    async (request) => users.getByHandle(possibleHandle(request.params.handle), viewerOf(request), contextOf(request)),
   );
 
   for (const direction of ['followers', 'following'] as const) {
@@ -66,6 +68,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
       {
         config: optional.config,
         schema: {
+          security: OPTIONAL_BEARER_SECURITY,
           operationId: direction === 'followers' ? 'listFollowers' : 'listFollowing',
           tags,
           summary: direction === 'followers' ? "A user's followers, newest follow first" : 'Whom a user follows, newest follow first',
@@ -74,7 +77,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
           response: { 200: json('A page of users', UserPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, UNKNOWN_USER) },
         },
       },
-      async (request) => users.listFollows(direction, request.params.handle, request.query, viewerOf(request), contextOf(request)),
+      async (request) => users.listFollows(direction, possibleHandle(request.params.handle), pageOf(request.query), viewerOf(request), contextOf(request)),
     );
   }
 
@@ -89,11 +92,11 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         description: 'Idempotent. Following yourself is 400; an unknown handle is 404.',
         security: signedIn.security,
         params: HandleParams,
-        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, UNKNOWN_USER, { 400: ['CANNOT_FOLLOW_SELF'] }) },
+        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_USER, { 400: ['CANNOT_FOLLOW_SELF'] }) },
       },
     },
     async (request, reply) => {
-      await users.follow(callerOf(request).userId, request.params.handle, contextOf(request));
+      await users.follow(callerOf(request).userId, possibleHandle(request.params.handle), contextOf(request));
       return reply.code(204).send();
     },
   );
@@ -109,11 +112,11 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         description: 'Idempotent; an unknown handle is 404.',
         security: signedIn.security,
         params: HandleParams,
-        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, UNKNOWN_USER) },
+        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_USER, { 400: ['CANNOT_FOLLOW_SELF'] }) },
       },
     },
     async (request, reply) => {
-      await users.unfollow(callerOf(request).userId, request.params.handle, contextOf(request));
+      await users.unfollow(callerOf(request).userId, possibleHandle(request.params.handle), contextOf(request));
       return reply.code(204).send();
     },
   );
@@ -123,6 +126,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
     {
       config: optional.config,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'listUserTweets',
         tags: ['users', 'tweets'],
         summary: "A user's tweets, replies included, newest first",
@@ -131,7 +135,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         response: { 200: json('A page of tweets', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, UNKNOWN_USER) },
       },
     },
-    async (request) => listUserTweets(request.params.handle, request.query, viewerOf(request), contextOf(request)),
+    async (request) => listUserTweets(possibleHandle(request.params.handle), pageOf(request.query), viewerOf(request), contextOf(request)),
   );
 
   app.get(
@@ -139,6 +143,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
     {
       config: optional.config,
       schema: {
+        security: OPTIONAL_BEARER_SECURITY,
         operationId: 'searchUsers',
         tags: ['search'],
         summary: 'Users whose handle or display name starts with `q`, without regard to case',
@@ -148,7 +153,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
     },
     async (request) => {
       const { q, ...page } = request.query;
-      return users.search(q, page, viewerOf(request), contextOf(request));
+      return users.search(q, pageOf(page), viewerOf(request), contextOf(request));
     },
   );
 }

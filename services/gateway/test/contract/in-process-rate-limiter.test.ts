@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { createFailoverRateLimiter, createInProcessRateLimiter } from '../../src/infrastructure/in-process-rate-limiter.ts';
+import { rateLimiterContract } from './rate-limiter.contract.ts';
+
+rateLimiterContract('the in-process rate limiter', async () => ({ limiter: createInProcessRateLimiter() }));
+rateLimiterContract('the failover rate limiter with its primary down', async () => ({
+  limiter: createFailoverRateLimiter({ consume: () => Promise.reject(new Error('Connection is closed.')) }, createInProcessRateLimiter(), () => undefined),
+}));
+
+describe('the in-process rate limiter', () => {
+  it('when the primary fails, then the failover answers from the fallback and reports it', async () => {
+    const failures: unknown[] = [];
+    const limiter = createFailoverRateLimiter({ consume: () => Promise.reject(new Error('down')) }, createInProcessRateLimiter(), (error) => failures.push(error));
+    const limit = { policy: 'p', limit: 1, periodSeconds: 60 };
+    expect((await limiter.consume('k', limit)).allowed).toBe(true);
+    expect((await limiter.consume('k', limit)).allowed).toBe(false);
+    expect(failures).toHaveLength(2);
+  });
+});
