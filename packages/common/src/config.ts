@@ -72,8 +72,11 @@ export const PostgresConfig = {
 
 /** A service that issues Snowflake ids. */
 export const IdIssuerConfig = {
-  /** This replica's Snowflake worker: unique among the replicas issuing ids at one time. */
-  WORKER_ID: Type.Integer({ minimum: 0, maximum: MAX_WORKER_ID, default: 0 }),
+  /**
+   * This replica's Snowflake worker, unique among the replicas issuing ids at one time. Leave it
+   * unset to lease one from the service's Postgres (worker_id_leases), as Kubernetes replicas do.
+   */
+  WORKER_ID: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WORKER_ID })),
 };
 
 /** A service that publishes events (through its outbox) and consumes its own SQS queue. */

@@ -53,7 +53,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const serviceEnv: Record<ServiceName, Record<string, string>> = {
     user: {
       DATABASE_URL: userDb.url,
-      WORKER_ID: '1',
       JWT_KEYS_DIR: keysDir,
       JWT_ACTIVE_KID: 'e2e-1',
       USER_EVENTS_TOPIC_ARN: topology.topicArns['chirp-user-events']!,
@@ -61,7 +60,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
     tweet: {
       DATABASE_URL: tweetDb.url,
-      WORKER_ID: '2',
       REDIS_URL: env.REDIS_URL,
       TWEET_EVENTS_TOPIC_ARN: topology.topicArns['chirp-tweet-events']!,
       ...queue('chirp-tweet'),

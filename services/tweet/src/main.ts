@@ -5,6 +5,7 @@ import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
+import { workerIdFor } from '@chirp/common/worker-lease';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { Redis } from 'ioredis';
 import { userEventHandlers } from './adapters/messaging/user-event-handlers.ts';
@@ -21,18 +22,19 @@ const log = createLogger('tweet', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 // A short command timeout: a slow cache must not slow reads that Postgres can answer.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
+if (config.RUN_MIGRATIONS) await runMigrations(pool, TWEET_MIGRATIONS, log);
+const worker = await workerIdFor(config, pool, log);
 
 const useCases = makeTweetUseCases({
   tweets: createPgTweetStore(pool),
   cache: createRedisTweetCache(redis, { ttlSeconds: config.TWEET_CACHE_TTL_SECONDS, log }),
-  ids: createIdGenerator({ workerId: config.WORKER_ID }),
+  ids: createIdGenerator({ workerId: worker.workerId }),
   clock: { now: () => new Date() },
 });
 
 const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases });
 
-if (config.RUN_MIGRATIONS) await runMigrations(pool, TWEET_MIGRATIONS, log);
 const messaging = await startServiceMessaging({
   pool,
   config,
@@ -56,6 +58,7 @@ await runHttpService(app, {
   resources: [
     { name: 'idempotency key pruning', close: async () => clearInterval(pruning) },
     ...messaging,
+    { name: 'worker id lease', close: () => worker.release() },
     redisDependency(redis),
     postgres,
   ],

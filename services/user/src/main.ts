@@ -5,6 +5,7 @@ import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
+import { workerIdFor } from '@chirp/common/worker-lease';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
 import { buildApp } from './app.ts';
@@ -18,7 +19,11 @@ import { systemClock } from './infrastructure/system-clock.ts';
 import { makeUserUseCases } from './use-cases/user-use-cases.ts';
 
 const config = loadUserConfig(process.env);
+// The relay, the consumer and the lease log as their own components, beside the HTTP server's request log.
+const log = createLogger('user', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
+if (config.RUN_MIGRATIONS) await runMigrations(pool, USER_MIGRATIONS, log);
+const worker = await workerIdFor(config, pool, log);
 const keys = await loadSigningKeys(config.JWT_KEYS_DIR, config.JWT_ACTIVE_KID);
 const jwks = publicJwks(keys);
 const useCases = makeUserUseCases({
@@ -26,7 +31,7 @@ const useCases = makeUserUseCases({
   hasher: createArgon2PasswordHasher(),
   issuer: createJwtAccessTokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, systemClock),
   secrets: createRandomTokenSecrets(),
-  ids: createIdGenerator({ workerId: config.WORKER_ID }),
+  ids: createIdGenerator({ workerId: worker.workerId }),
   clock: systemClock,
   lifetimes: { refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, sessionMaxAgeSeconds: config.SESSION_MAX_AGE_SECONDS },
 });
@@ -34,9 +39,6 @@ const useCases = makeUserUseCases({
 const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, jwks: () => jwks });
 
-// The relay and the consumer log as their own components, beside the HTTP server's request log.
-const log = createLogger('user', config.LOG_LEVEL);
-if (config.RUN_MIGRATIONS) await runMigrations(pool, USER_MIGRATIONS, log);
 const messaging = await startServiceMessaging({
   pool,
   config,
@@ -51,6 +53,7 @@ await runHttpService(app, {
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   resources: [
     ...messaging,
+    { name: 'worker id lease', close: () => worker.release() },
     postgres,
   ],
 });

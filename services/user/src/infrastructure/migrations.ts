@@ -1,7 +1,9 @@
 import { type MigrationSource, OUTBOX_MIGRATIONS } from '@chirp/common/pg-migrations';
+import { WORKER_LEASE_MIGRATIONS } from '@chirp/common/worker-lease';
 
-/** The outbox table first, then the user service's own numbered files in services/user/migrations. */
+/** The outbox and worker-lease tables first, then the user service's own numbered files in services/user/migrations. */
 export const USER_MIGRATIONS: readonly MigrationSource[] = [
   OUTBOX_MIGRATIONS,
+  WORKER_LEASE_MIGRATIONS,
   { name: 'user', dir: new URL('../../migrations/', import.meta.url).pathname },
 ];
