@@ -4,7 +4,7 @@ SHELL := /bin/bash
 TOOLCHAIN := source scripts/toolchain.sh
 
 PHONY_BENCH := bench-user-followers bench-tweet bench-timeline
-.PHONY: dev down test setup $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status
+.PHONY: dev down test setup $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup
@@ -30,6 +30,10 @@ bench-tweet: setup
 bench-timeline: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source .stack/env && node services/timeline/bench/fanout.ts
 
+## make validate-deploy: render the k8s/ overlays and check them (schemas, policy), docker-compose.yml and the Dockerfile; no cluster or Docker needed
+validate-deploy: setup
+	@$(TOOLCHAIN) && pnpm exec vitest run --project unit test/deploy
+
 setup: system-deps install
 
 system-deps:
@@ -44,7 +48,7 @@ lint:
 typecheck:
 	@$(TOOLCHAIN) && pnpm typecheck
 
-test-unit:
+test-unit: setup
 	@$(TOOLCHAIN) && pnpm test:unit
 
 test-integration: setup

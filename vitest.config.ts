@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts', 'test/tooling/**/*.test.ts'],
+          include: ['packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts', 'test/tooling/**/*.test.ts', 'test/deploy/**/*.test.ts'],
         },
       },
       {

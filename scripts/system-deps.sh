@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the local stack runs on, when they are missing:
 # PostgreSQL, Redis, a JDK 17 and Maven (for Cassandra), curl. Debian and Ubuntu via apt;
-# elsewhere it says what to install and stops.
+# elsewhere it says what to install and stops. Then the deployment checkers (deploy-tools.sh).
 set -euo pipefail
+
+deploy_tools() { "$(dirname "${BASH_SOURCE[0]}")/deploy-tools.sh"; }
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${CHIRP_PG_BIN:-}" ] || missing+=(postgresql)
@@ -14,9 +16,11 @@ command -v mvn >/dev/null || missing+=(maven)
 command -v curl >/dev/null || missing+=(curl)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v openssl >/dev/null || missing+=(openssl)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system-deps: all present (postgres, redis, java $java_major, maven, curl, openssl)"
+  echo "system-deps: all present (postgres, redis, java $java_major, maven, curl, openssl, python3-venv)"
+  deploy_tools
   exit 0
 fi
 
@@ -31,6 +35,7 @@ if command -v apt-get >/dev/null; then
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then "${sudo[@]}" systemctl stop "$unit" || true; fi
   done
   echo "system-deps: done"
+  deploy_tools
 else
   cat >&2 <<MSG
 system-deps: missing ${missing[*]} and this is not a Debian-like system. Install:

@@ -1,0 +1,71 @@
+// The deployment checkers, run as CI runs them: kustomize renders, the validators from
+// .tools/deploy-venv (scripts/deploy-tools.sh) judge. Nothing here needs a cluster or Docker.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+export const overlays = ['local', 'eks'] as const;
+export type Overlay = (typeof overlays)[number];
+
+/** The oldest Kubernetes the overlays support (native preStop sleep, autoscaling/v2). */
+export const KUBERNETES_VERSION = '1.32.0';
+
+const venvBin = join(root, '.tools/deploy-venv/bin');
+
+function tool(name: string): string {
+  const path = join(venvBin, name);
+  if (!existsSync(path)) throw new Error(`${path} is missing; run scripts/deploy-tools.sh (make system-deps does)`);
+  return path;
+}
+
+export interface Outcome {
+  ok: boolean;
+  output: string;
+}
+
+function run(command: string, args: readonly string[], input?: string): Outcome {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The overlay's objects as `kubectl apply -k` would send them, as YAML. */
+export function render(overlay: Overlay): string {
+  const dir = join(root, 'k8s/overlays', overlay);
+  const kustomize = join(root, '.tools/bin/kustomize');
+  if (existsSync(kustomize)) return execFileSync(kustomize, ['build', dir], { encoding: 'utf8' });
+  return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+}
+
+/** Every YAML document in `text`, parsed by the venv's PyYAML (merge keys and anchors resolved). */
+export function parseYaml(text: string): unknown[] {
+  const script = 'import json, sys, yaml; json.dump([d for d in yaml.safe_load_all(sys.stdin) if d is not None], sys.stdout)';
+  const parsed = run(tool('python'), ['-c', script], text);
+  if (!parsed.ok) throw new Error(`YAML did not parse:\n${parsed.output}`);
+  return JSON.parse(parsed.output) as unknown[];
+}
+
+/** Strict validation (unknown fields are errors) of every object against the Kubernetes OpenAPI schemas. */
+export function validateKubernetes(yaml: string): Outcome {
+  const dir = mkdtempSync(join(tmpdir(), 'chirp-deploy-'));
+  try {
+    writeFileSync(join(dir, 'objects.yaml'), yaml);
+    return run(tool('kubernetes-validate'), ['--strict', '--quiet', '--no-warn', '-k', KUBERNETES_VERSION, join(dir, 'objects.yaml')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Validation of a compose file against the compose-spec schema bundled with check-jsonschema. */
+export function validateCompose(path: string): Outcome {
+  return run(tool('check-jsonschema'), ['--builtin-schema', 'vendor.compose-spec', path]);
+}
+
+/** hadolint with its default rules; any finding, down to style, fails. */
+export function lintDockerfile(path: string): Outcome {
+  return run(tool('hadolint'), ['--failure-threshold', 'style', '--no-color', path]);
+}
