@@ -4,7 +4,8 @@ SHELL := /bin/bash
 TOOLCHAIN := source scripts/toolchain.sh
 
 PHONY_BENCH := bench-user-followers bench-tweet bench-timeline
-.PHONY: dev down test setup $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
+# deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
+.PHONY: dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup
@@ -15,7 +16,7 @@ down:
 	@$(TOOLCHAIN) && scripts/dev.sh down
 
 ## make test: lint, type-check, unit and integration tests against the real servers
-test: setup
+test: setup deploy-tools
 	@$(TOOLCHAIN) && scripts/stack.sh up && pnpm test
 
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
@@ -31,10 +32,13 @@ bench-timeline: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source .stack/env && node services/timeline/bench/fanout.ts
 
 ## make validate-deploy: render the k8s/ overlays and check them (schemas, policy), docker-compose.yml and the Dockerfile; no cluster or Docker needed
-validate-deploy: setup
+validate-deploy: setup deploy-tools
 	@$(TOOLCHAIN) && pnpm exec vitest run --project unit test/deploy
 
 setup: system-deps install
+
+deploy-tools:
+	@scripts/deploy-tools.sh
 
 system-deps:
 	@scripts/system-deps.sh
@@ -48,7 +52,7 @@ lint:
 typecheck:
 	@$(TOOLCHAIN) && pnpm typecheck
 
-test-unit: setup
+test-unit: setup deploy-tools
 	@$(TOOLCHAIN) && pnpm test:unit
 
 test-integration: setup

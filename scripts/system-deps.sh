@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the local stack runs on, when they are missing:
 # PostgreSQL, Redis, a JDK 17 and Maven (for Cassandra), curl. Debian and Ubuntu via apt;
-# elsewhere it says what to install and stops. Then the deployment checkers (deploy-tools.sh).
+# elsewhere it says what to install and stops. python3-venv too, for the deployment checkers
+# (scripts/deploy-tools.sh, which `make test` runs).
 set -euo pipefail
-
-deploy_tools() { "$(dirname "${BASH_SOURCE[0]}")/deploy-tools.sh"; }
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${CHIRP_PG_BIN:-}" ] || missing+=(postgresql)
@@ -20,7 +19,6 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system-deps: all present (postgres, redis, java $java_major, maven, curl, openssl, python3-venv)"
-  deploy_tools
   exit 0
 fi
 
@@ -35,7 +33,6 @@ if command -v apt-get >/dev/null; then
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then "${sudo[@]}" systemctl stop "$unit" || true; fi
   done
   echo "system-deps: done"
-  deploy_tools
 else
   cat >&2 <<MSG
 system-deps: missing ${missing[*]} and this is not a Debian-like system. Install:

@@ -123,7 +123,7 @@ const POOL_FAILURE = /^(timeout exceeded when trying to connect|Connection termi
  * A store that is down, unreachable or timing out: clients get 503 with Retry-After, not a
  * 500, and the log keeps the original error. Undefined for anything else.
  */
-export function unavailableStoreError(error: unknown): DependencyUnavailableError | undefined {
+function unavailableStoreError(error: unknown): DependencyUnavailableError | undefined {
   if (!(error instanceof Error) || error instanceof DomainError) return undefined;
   const code = (error as { code?: unknown }).code;
   const failing =
@@ -136,8 +136,6 @@ export function unavailableStoreError(error: unknown): DependencyUnavailableErro
 /** Maps any thrown error to an RFC 9457 answer; the only place statuses are chosen. */
 export function toProblem(error: FastifyError | Error): ProblemDetails {
   if (error instanceof DomainError) return problem(STATUS_BY_KIND[error.kind], error.code, error.message);
-  const unavailable = unavailableStoreError(error);
-  if (unavailable) return toProblem(unavailable);
 
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

@@ -1,5 +1,8 @@
 // Rules for user-written text that every service applies the same way.
 
+/** A handle: 3–15 of A–Z, a–z, 0–9 and _ (unique without regard to case; the user service owns that). */
+export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,15}$/;
+
 /**
  * Text Postgres can store and JSON can carry: well-formed Unicode (no half of an emoji) and
  * no NUL. With `controls`, the other control characters are refused too (names, handles,

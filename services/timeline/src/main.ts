@@ -11,7 +11,7 @@ import { Registry } from 'prom-client';
 import { createSqsFanoutQueue } from './adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from './adapters/messaging/timeline-event-handlers.ts';
 import { buildApp } from './app.ts';
-import { applyCassandraSchema } from './infrastructure/cassandra-schema.ts';
+import { migrateCassandra } from './infrastructure/cassandra-schema.ts';
 import { createCassandraTimelineStore, createHighFollowerAuthors } from './infrastructure/cassandra-timeline-store.ts';
 import { loadTimelineConfig } from './infrastructure/config.ts';
 import { createTimelineMetrics } from './infrastructure/metrics.ts';
@@ -22,11 +22,7 @@ import { makeTimelineUseCases } from './use-cases/timeline-use-cases.ts';
 const config = loadTimelineConfig(process.env);
 const log = createLogger('timeline', config.LOG_LEVEL).child({ role: config.TIMELINE_ROLE });
 const contactPoints = config.CASSANDRA_CONTACT_POINTS.split(',');
-if (config.RUN_MIGRATIONS) {
-  const admin = new cassandra.Client({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC });
-  await applyCassandraSchema(admin, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION);
-  await admin.shutdown();
-}
+if (config.RUN_MIGRATIONS) await migrateCassandra(config);
 // LOCAL_QUORUM both ways: the re-checks after writing (deleted? still following?) must see writes made by other processes.
 const client = new cassandra.Client({
   contactPoints,
@@ -38,7 +34,9 @@ const client = new cassandra.Client({
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
 const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
 const registry = new Registry();
-const metrics = createTimelineMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL });
+const serveApi = config.TIMELINE_ROLE !== 'consumer';
+const consume = config.TIMELINE_ROLE !== 'api';
+const metrics = createTimelineMetrics(registry, consume ? { sqs, queueUrl: config.EVENTS_QUEUE_URL } : undefined);
 const tweetService = createServiceClient({ name: 'tweet', baseUrl: config.TWEET_SERVICE_URL, timeoutMs: 1500, retries: 1 });
 
 const store = createCassandraTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH });
@@ -54,8 +52,6 @@ const useCases = makeTimelineUseCases({
   settings: { highFollowerThreshold: config.HIGH_FOLLOWER_THRESHOLD, chunkSize: config.FANOUT_CHUNK_SIZE },
 });
 
-const serveApi = config.TIMELINE_ROLE !== 'consumer';
-const consume = config.TIMELINE_ROLE !== 'api';
 const cassandraDep = cassandraDependency(client);
 // Redis is a cache: reads fall back to Cassandra, so it never decides readiness.
 const app = buildApp({ config, readiness: readinessOf([cassandraDep]), metrics: registry, ...(serveApi ? { useCases } : {}) });

@@ -18,7 +18,7 @@ export const UserSchema = Type.Object(
 );
 export type UserJson = Static<typeof UserSchema>;
 
-export const AuthorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }, { additionalProperties: false });
+const AuthorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }, { additionalProperties: false });
 
 export const TweetSchema = Type.Object(
   {

@@ -1,7 +1,7 @@
 // Rate limits as GCRA (the generic cell rate algorithm): one stored time per client, the
 // "theoretical arrival time" of its next request. It allows `limit` requests at once and
 // one more every `period / limit` after that, with no window edge where the budget doubles.
-// The Redis adapter runs the same arithmetic in Lua; the contract test keeps them equal.
+// The Redis adapter runs the same arithmetic in Lua; one contract suite runs against both.
 
 export interface RateLimit {
   /** Names the policy in headers and metrics (`default`, `sign-in`, `post`, ...). */

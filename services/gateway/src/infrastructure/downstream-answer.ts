@@ -9,16 +9,18 @@ import type { CallContext } from '../use-cases/ports.ts';
 export const segment = (value: string): string => encodeURIComponent(value);
 
 /**
- * Calls a downstream and returns its body when the status is the expected one. A problem
- * answer (404 USER_NOT_FOUND, 409 HANDLE_TAKEN...) is raised again as the same error; any
- * other answer is a bug between services, and stays a 500 with the details in the log.
+ * Calls to one downstream, each returning its body when the status is the expected one. A
+ * problem answer (404 USER_NOT_FOUND, 409 HANDLE_TAKEN...) is raised again as the same error;
+ * any other answer is a bug between services, and stays a 500 with the details in the log.
  */
-export async function call<T>(client: ServiceClient, downstream: string, expected: number, request: Omit<ServiceRequest, 'requestId'>, ctx: CallContext): Promise<T> {
-  const response = await client.request<T>({ ...request, requestId: ctx.requestId });
-  return bodyOf(response, expected, `${downstream} answered ${request.method} ${request.path}`);
+export function downstreamCalls(client: ServiceClient, downstream: string) {
+  return async <T>(expected: number, request: Omit<ServiceRequest, 'requestId'>, ctx: CallContext): Promise<T> => {
+    const response = await client.request<T>({ ...request, requestId: ctx.requestId });
+    return bodyOf(response, expected, `${downstream} answered ${request.method} ${request.path}`);
+  };
 }
 
-/** The body of an answer with the expected status; otherwise the error `call` describes. */
+/** The body of an answer with the expected status; otherwise the error `downstreamCalls` describes. */
 export function bodyOf<T>(response: ServiceResponse<T>, expected: number, what: string): T {
   if (response.status === expected) return response.body;
   const error = errorFromProblem(response.status, response.body);

@@ -2,12 +2,13 @@ import type { TweetJson } from '@chirp/common/api-v1';
 import type { Page } from '@chirp/common/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { TimelineService } from '../use-cases/ports.ts';
-import { call, pageQuery, segment } from './downstream-answer.ts';
+import { downstreamCalls, pageQuery, segment } from './downstream-answer.ts';
 
 /** The timeline service's internal API behind the TimelineService port. */
 export function createHttpTimelineService(client: ServiceClient): TimelineService {
+  const send = downstreamCalls(client, 'timeline');
   return {
     readHome: (readerId, page, ctx) =>
-      call<Page<TweetJson>>(client, 'timeline', 200, { method: 'GET', path: `/v1/users/${segment(readerId)}/home`, query: pageQuery(page, undefined) }, ctx),
+      send<Page<TweetJson>>(200, { method: 'GET', path: `/v1/users/${segment(readerId)}/home`, query: pageQuery(page, undefined) }, ctx),
   };
 }

@@ -2,11 +2,11 @@ import type { TweetJson } from '@chirp/common/api-v1';
 import type { Page } from '@chirp/common/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { TweetService } from '../use-cases/ports.ts';
-import { bodyOf, call, pageQuery, segment } from './downstream-answer.ts';
+import { bodyOf, downstreamCalls, pageQuery, segment } from './downstream-answer.ts';
 
 /** The tweet service's internal API behind the TweetService port. */
 export function createHttpTweetService(client: ServiceClient): TweetService {
-  const send = <T>(expected: number, request: Parameters<typeof call>[3], ctx: Parameters<typeof call>[4]) => call<T>(client, 'tweet', expected, request, ctx);
+  const send = downstreamCalls(client, 'tweet');
   const userPath = (userId: string, rest: string) => `/v1/users/${segment(userId)}/${rest}`;
   return {
     async post({ authorId, authorHandle, text, replyToId, idempotencyKey }, ctx) {

@@ -2,11 +2,11 @@ import type { UserJson } from '@chirp/common/api-v1';
 import type { Page } from '@chirp/common/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { SignedIn, UserService } from '../use-cases/ports.ts';
-import { call, pageQuery, segment } from './downstream-answer.ts';
+import { downstreamCalls, pageQuery, segment } from './downstream-answer.ts';
 
 /** The user service's internal API behind the UserService port. */
 export function createHttpUserService(client: ServiceClient): UserService {
-  const send = <T>(expected: number, request: Parameters<typeof call>[3], ctx: Parameters<typeof call>[4]) => call<T>(client, 'user', expected, request, ctx);
+  const send = downstreamCalls(client, 'user');
   return {
     register: (account, ctx) => send<UserJson>(201, { method: 'POST', path: '/v1/users', body: account }, ctx),
     logIn: (credentials, ctx) => send<SignedIn>(200, { method: 'POST', path: '/v1/sessions', body: credentials }, ctx),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Client } from 'cassandra-driver';
+import cassandra, { type Client } from 'cassandra-driver';
 
 const CQL_DIR = new URL('../../cql/', import.meta.url).pathname;
 
@@ -25,5 +25,20 @@ export async function applyCassandraSchema(client: Client, keyspace: string, rep
     for (const statement of statements) {
       await client.execute(statement.replace(/CREATE TABLE IF NOT EXISTS (\w+)/, `CREATE TABLE IF NOT EXISTS ${keyspace}.$1`));
     }
+  }
+}
+
+/** Connects without a keyspace, applies the schema, disconnects: what start-up and `migrate` both do. */
+export async function migrateCassandra(config: {
+  CASSANDRA_CONTACT_POINTS: string;
+  CASSANDRA_LOCAL_DC: string;
+  CASSANDRA_KEYSPACE: string;
+  CASSANDRA_REPLICATION: string;
+}): Promise<void> {
+  const admin = new cassandra.Client({ contactPoints: config.CASSANDRA_CONTACT_POINTS.split(','), localDataCenter: config.CASSANDRA_LOCAL_DC });
+  try {
+    await applyCassandraSchema(admin, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION);
+  } finally {
+    await admin.shutdown();
   }
 }

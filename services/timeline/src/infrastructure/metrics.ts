@@ -4,9 +4,10 @@ import type { FanoutMetrics } from '../use-cases/ports.ts';
 
 /**
  * What an operator watches on the consumer: fan-out lag (tweet created → entries written),
- * entries written (rate() gives per second), queue depth, and consumer outcomes.
+ * entries written (rate() gives per second), queue depth, and consumer outcomes. Only a process
+ * that consumes gets `queue`: the depth is read from SQS at each scrape, once per consumer.
  */
-export function createTimelineMetrics(registry: Registry, queue: { sqs: SQSClient; queueUrl: string }) {
+export function createTimelineMetrics(registry: Registry, queue?: { sqs: SQSClient; queueUrl: string }) {
   const lag = new Histogram({
     name: 'chirp_timeline_fanout_lag_seconds',
     help: 'Time from a tweet being created to its timeline entries being written',
@@ -24,17 +25,19 @@ export function createTimelineMetrics(registry: Registry, queue: { sqs: SQSClien
     labelNames: ['type', 'outcome'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'chirp_timeline_queue_depth',
-    help: 'Messages waiting on the timeline queue (SQS ApproximateNumberOfMessages), read at scrape time',
-    registers: [registry],
-    async collect() {
-      const result = await queue.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      this.set(Number(result.Attributes?.ApproximateNumberOfMessages ?? 0));
-    },
-  });
+  if (queue) {
+    new Gauge({
+      name: 'chirp_timeline_queue_depth',
+      help: 'Messages waiting on the timeline queue (SQS ApproximateNumberOfMessages), read at scrape time',
+      registers: [registry],
+      async collect() {
+        const result = await queue.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        );
+        this.set(Number(result.Attributes?.ApproximateNumberOfMessages ?? 0));
+      },
+    });
+  }
   const fanout: FanoutMetrics = {
     entriesWritten: (count) => written.inc(count),
     lag: (seconds) => lag.observe(Math.max(0, seconds)),

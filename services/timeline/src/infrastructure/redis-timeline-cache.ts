@@ -57,11 +57,12 @@ type Scripted = {
   timelineUnlock(key: string, token: string): Promise<number>;
 };
 
+/** A rebuild that takes longer than this loses its lock (a crashed process never blocks a reader for good). */
+const REBUILD_LOCK_MS = 10_000;
+
 export interface RedisTimelineCacheOptions {
   /** An entry lives this long after its build, then the next read rebuilds it: inactive readers cost no memory. */
   ttlSeconds: number;
-  /** A rebuild that takes longer than this loses its lock (a crashed process never blocks a reader for good). */
-  lockMs?: number;
   log: Logger;
 }
 
@@ -75,7 +76,6 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
   redis.defineCommand('timelineRemove', { numberOfKeys: 1, lua: REMOVE });
   redis.defineCommand('timelineFinish', { numberOfKeys: 1, lua: FINISH });
   const scripted = redis as Redis & Scripted;
-  const lockMs = options.lockMs ?? 10_000;
 
   const writeFailed = (err: unknown, what: string, readers: number) =>
     options.log.error(
@@ -138,7 +138,7 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
       const lock = `${key}:rebuild`;
       const token = randomUUID();
       try {
-        if ((await redis.set(lock, token, 'PX', lockMs, 'NX')) !== 'OK') return false;
+        if ((await redis.set(lock, token, 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') return false;
       } catch (err) {
         options.log.warn({ err, readerId }, 'home timeline cache unavailable for a rebuild; reading Cassandra (check Redis at REDIS_URL)');
         return false;
@@ -148,7 +148,7 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
         // From here, fan-out writes land in the entry; a tweet written to Cassandra after the load
         // below is therefore in it too, and one written before is in what the load returns. A
         // forget or a remove meanwhile drops the entry, and then this build ends without it.
-        await redis.multi().del(key).zadd(key, -2, marker).pexpire(key, lockMs).exec();
+        await redis.multi().del(key).zadd(key, -2, marker).pexpire(key, REBUILD_LOCK_MS).exec();
         const ids = await load();
         const finished = await scripted.timelineFinish(key, marker, options.ttlSeconds * 1000, TIMELINE_DEPTH, ...ids.flatMap((id) => [Number(id), pad(id)]));
         return finished === 1;

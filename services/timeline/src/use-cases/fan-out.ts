@@ -125,4 +125,3 @@ export function makeFanout(deps: FanoutDeps) {
 
   return { deliver, tweetCreated, tweetDeleted };
 }
-export type Fanout = ReturnType<typeof makeFanout>;

@@ -29,10 +29,18 @@ afterAll(async () => {
 timelineStoreContract('Cassandra', async () => createCassandraTimelineStore(keyspace.client));
 timelineCacheContract('Redis', async () => createRedisTimelineCache(freshRedis().redis, { ttlSeconds: 60, log }));
 
-it('when the schema is applied again, then nothing fails and nothing changes', async () => {
+it('when the schema is applied again, then nothing fails and the tables and rows stay as they were', async () => {
+  const tables = async () =>
+    (await keyspace.client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace.keyspace])).rows.map((row) => String(row.table_name)).sort();
+  const store = createCassandraTimelineStore(keyspace.client);
+  await store.addToTimelines(['90002'], { tweetId: '90001', authorId: '7' });
+  const before = await tables();
   const admin = cassandraClient();
   await applyCassandraSchema(admin, keyspace.keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
   await admin.shutdown();
+  expect(before.length).toBeGreaterThan(3);
+  expect(await tables()).toEqual(before);
+  expect(await store.readTimeline('90002')).toEqual(['90001']);
 });
 
 it('when two rebuilds of one reader race, then one builds and the other is told to read Cassandra', async () => {

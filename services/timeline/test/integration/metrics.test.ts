@@ -34,3 +34,11 @@ it('when fan-out writes, events are handled or fail, and messages wait, then /me
   expect(text).toContain('chirp_timeline_events_total{type="invalid",outcome="dead_lettered"} 1');
   expect(text).toContain('chirp_timeline_queue_depth 3');
 });
+
+it('when the process does not consume (the api role), then no queue depth is reported and SQS is never asked', async () => {
+  const registry = new Registry();
+  createTimelineMetrics(registry);
+  const text = await registry.metrics();
+  expect(text).toContain('chirp_timeline_entries_written_total 0');
+  expect(text).not.toContain('chirp_timeline_queue_depth');
+});

@@ -2,11 +2,10 @@
 // weighted length (most CJK and emoji count 2, every URL 23, after NFC normalization) and
 // its hashtag and mention extraction.
 import twitterText from 'twitter-text';
-import { isStorableText } from '@chirp/common/text';
+import { HANDLE_PATTERN, isStorableText } from '@chirp/common/text';
 import { invalidTweetText, tweetEmpty, tweetTooLong } from './tweet-errors.ts';
 
 export const MAX_WEIGHTED_LENGTH = 280;
-const HANDLE = /^[A-Za-z0-9_]{3,15}$/;
 
 export interface TweetText {
   text: string;
@@ -61,7 +60,7 @@ export function extractEntities(text: string): TweetEntities {
   const mentions: string[] = [];
   for (const mention of twitterText.extractMentions(text)) {
     const key = mention.toLowerCase();
-    if (!HANDLE.test(mention) || seen.has(key)) continue;
+    if (!HANDLE_PATTERN.test(mention) || seen.has(key)) continue;
     seen.add(key);
     mentions.push(mention);
   }

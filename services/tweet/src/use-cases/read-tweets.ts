@@ -43,9 +43,12 @@ export function makeReadTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) 
 
     /** A live tweet's live replies, oldest first; a deleted or unknown tweet is 404. */
     async listReplies(query: ListQuery & { tweetId: string }): Promise<Page<TweetView>> {
-      const after = decodeIdCursor(query.cursor);
-      const [, ids] = await Promise.all([getLive(query.tweetId), tweets.listReplies(query.tweetId, after, query.limit + 1)]);
-      return pageOf(ids, query, hydrate);
+      const ids = await tweets.listReplies(query.tweetId, decodeIdCursor(query.cursor), query.limit + 1);
+      const page = toPage(ids, query.limit, (id) => [id], (id) => id);
+      // The parent is hydrated with the page, in one cache read: its presence says it is live.
+      const [parent, ...replies] = await hydrate([query.tweetId, ...page.data], query.viewerId);
+      if (parent?.id !== query.tweetId) throw tweetNotFound();
+      return { data: replies, nextCursor: page.nextCursor };
     },
 
     /** Live tweets with every word (whole, any case) and every #hashtag of `q`, newest first. */

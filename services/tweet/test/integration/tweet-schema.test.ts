@@ -1,5 +1,4 @@
 // Schema guarantees checked on the real server (searching is in the store contract, on the store's own SQL).
-import { runMigrations } from '@chirp/common/pg-migrations';
 import { createTestDatabase, type TestDatabase } from '@chirp/testing/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
@@ -13,10 +12,6 @@ afterAll(async () => {
 });
 
 describe('tweet schema', () => {
-  it('when the migrations run again, then nothing is applied', async () => {
-    expect(await runMigrations(db.pool, TWEET_MIGRATIONS)).toEqual([]);
-  });
-
   it('when the reply target does not exist, then the row is refused', async () => {
     await expect(db.pool.query(`INSERT INTO tweets (id, author_id, text, created_at, reply_to_id) VALUES (10, 1, 'x', now(), 999)`)).rejects.toMatchObject({
       code: '23503',

@@ -1,8 +1,7 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
-import { isStorableText } from '@chirp/common/text';
+import { HANDLE_PATTERN, isStorableText } from '@chirp/common/text';
 import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
 
-export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,15}$/;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export const DISPLAY_NAME_MIN = 1;

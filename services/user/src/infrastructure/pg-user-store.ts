@@ -44,6 +44,11 @@ export const followListSql = (column: 'followee_id' | 'follower_id', other: 'fol
    ORDER BY f.sequence DESC LIMIT $3`;
 
 /** The users table, the follow graph, sessions and tweet tallies in Postgres; events go through the outbox. */
+async function userById(db: Pool | PoolClient, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+  return rows[0] && toUser(rows[0]);
+}
+
 export function createPgUserStore(pool: Pool): UserStore {
   const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') => {
     const sql = followListSql(column, other);
@@ -55,10 +60,7 @@ export function createPgUserStore(pool: Pool): UserStore {
   };
 
   return {
-    async findById(id) {
-      const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
-      return rows[0] && toUser(rows[0]);
-    },
+    findById: (id) => userById(pool, id),
     async findByHandle(handle) {
       const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.handle) = lower($1)`, [handle]);
       return rows[0] && toUser(rows[0]);
@@ -107,6 +109,7 @@ function transactionOn(client: PoolClient): UserTransaction {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('follows:' || $1 || ':' || $2, 0))`, [followerId, followeeId]);
   };
   return {
+    readUser: (id) => userById(client, id),
     async insertUser(user, passwordHash) {
       try {
         await client.query(

@@ -1,5 +1,6 @@
 import { sessionExpiry } from '../domain/session.ts';
-import { HANDLE_PATTERN, PASSWORD_MAX } from '../domain/user.ts';
+import { HANDLE_PATTERN } from '@chirp/common/text';
+import { PASSWORD_MAX } from '../domain/user.ts';
 import { invalidCredentials } from '../domain/user-errors.ts';
 import type { Clock, PasswordHasher, UserStore } from './ports.ts';
 import { issueSessionTokens, type SessionTokenDeps, type SignedIn } from './session-tokens.ts';

@@ -64,6 +64,8 @@ export interface UserReader {
 export interface UserTransaction {
   /** Throws HANDLE_TAKEN when the handle exists in any case. */
   insertUser(user: User, passwordHash: string): Promise<void>;
+  /** The user, read on the transaction's connection without a lock. */
+  readUser(id: string): Promise<User | undefined>;
   /** The user, locked until the transaction ends. */
   lockUser(id: string): Promise<(User & { profileVersion: number }) | undefined>;
   saveProfile(id: string, profile: { displayName: string; bio: string; profileVersion: number; updatedAt: Date }): Promise<void>;

@@ -17,8 +17,9 @@ export function makeRefreshSession(deps: SessionTokenDeps & { users: UserStore; 
       const verdict = judgeRefresh(token, now);
       if (verdict === 'reused') await tx.revokeSession(token.sessionId, now, 'refresh_token_reuse');
       if (verdict !== 'rotate') return { verdict };
-      // A plain read: locking the user row would queue refreshes behind every follow of a busy account.
-      const user = await deps.users.findById(token.userId);
+      // Unlocked (locking the user row would queue refreshes behind every follow of a busy
+      // account), but on the transaction's connection: a second one from the pool could wait on itself.
+      const user = await tx.readUser(token.userId);
       if (!user) return { verdict: 'unknown' as const };
       await tx.spendRefreshToken(hash, now);
       return { verdict, signedIn: await issueSessionTokens(deps, tx, { id: token.sessionId, expiresAt: token.sessionExpiresAt }, user, now) };

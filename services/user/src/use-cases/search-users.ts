@@ -1,4 +1,5 @@
-import { HANDLE_PATTERN, handleKey } from '../domain/user.ts';
+import { HANDLE_PATTERN } from '@chirp/common/text';
+import { handleKey } from '../domain/user.ts';
 import { isStorableText } from '@chirp/common/text';
 import { decodeCursor, type Page, toPage } from '@chirp/common/pagination';
 import { DomainError } from '@chirp/common/errors';

@@ -40,6 +40,8 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await store.findCredentials('MIXEDCASE')).toEqual({ user, passwordHash: 'hash' });
       expect(await store.findManyByIds([user!.id, '1'])).toEqual([user]);
       expect(await store.findByHandle('nobody_here')).toBeUndefined();
+      expect(await store.transaction((tx) => tx.readUser(user!.id))).toEqual(user);
+      expect(await store.transaction((tx) => tx.readUser('1'))).toBeUndefined();
     });
 
     it('when a handle is taken in another case, then HANDLE_TAKEN; when a transaction throws, then nothing of it stays', async () => {

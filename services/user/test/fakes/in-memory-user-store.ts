@@ -47,7 +47,12 @@ export function createInMemoryUserStore(): InMemoryUserStore {
         .slice(0, limit)
         .map((follow) => ({ user: copyUser(state.users.get(follow[other])!.user), sequence: String(follow.sequence) }));
 
+  const userById = (id: string) => {
+    const entry = state.users.get(id);
+    return entry && copyUser(entry.user);
+  };
   const tx: UserTransaction = {
+    readUser: async (id) => userById(id),
     async insertUser(user, passwordHash) {
       if (state.users.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
       if (findByHandle(user.handle)) throw handleTaken();
@@ -131,10 +136,7 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       return state.events;
     },
     sessionOf: (sessionId) => state.sessions.get(sessionId),
-    async findById(id) {
-      const entry = state.users.get(id);
-      return entry && copyUser(entry.user);
-    },
+    findById: async (id) => userById(id),
     async findByHandle(handle) {
       const entry = findByHandle(handle);
       return entry && copyUser(entry.user);

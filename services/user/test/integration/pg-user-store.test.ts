@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@chirp/testing/stack';
-import { runMigrations } from '@chirp/common/pg-migrations';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
-import { userStoreContract } from '../contract/user-store.contract.ts';
+import { aUser, userStoreContract } from '../contract/user-store.contract.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -15,8 +15,14 @@ afterAll(async () => {
 
 userStoreContract('Postgres', async () => createPgUserStore(db.pool));
 
-it('when the migrations run a second time, then nothing is applied and the schema stands', async () => {
-  expect(await runMigrations(db.pool, USER_MIGRATIONS)).toEqual([]);
-  const { rows } = await db.pool.query<{ name: string }>("SELECT name FROM schema_migrations WHERE source = 'user' ORDER BY version");
-  expect(rows.map((row) => row.name)).toEqual(['001_users.sql']);
+it('when a transaction reads a user, then it uses its own connection: with a pool of one it does not wait on itself', async () => {
+  const one = new pg.Pool({ connectionString: db.url, max: 1, connectionTimeoutMillis: 1000 });
+  try {
+    const user = aUser();
+    const store = createPgUserStore(one);
+    await store.transaction((tx) => tx.insertUser(user, 'hash'));
+    expect(await store.transaction(async (tx) => (await tx.lockRefreshToken('00')) ?? (await tx.readUser(user.id)))).toEqual(user);
+  } finally {
+    await one.end();
+  }
 });

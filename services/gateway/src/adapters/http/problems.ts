@@ -14,6 +14,8 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem' },
 );
 
+const PROBLEM_TYPE = 'application/problem+json';
+
 /** Error answers by status, each with the codes it may carry. */
 export type ErrorCodes = Partial<Record<number, readonly string[]>>;
 
@@ -63,13 +65,11 @@ export function errorResponses(...lists: ErrorCodes[]): Record<number, ProblemRe
     const list = [...codes].sort();
     responses[status] = {
       description: `${MEANING[status] ?? 'Error'}. Codes: ${list.join(', ')}.`,
-      content: { [PROBLEM_TYPE]: { schema: Type.Ref(ProblemSchema, { 'x-problem-codes': list }) } },
+      content: { [PROBLEM_TYPE]: { schema: Type.Ref(ProblemSchema) } },
     };
   }
   return responses;
 }
-
-export const PROBLEM_TYPE = 'application/problem+json';
 
 interface ProblemResponse {
   description: string;

@@ -30,7 +30,7 @@ declare module 'fastify' {
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** The limit a request is held to: the route's policy, and for the default one, whether the caller signed in. */
-export function limitFor(policy: RateLimitPolicy, signedIn: boolean, settings: RateLimitSettings): RateLimit {
+function limitFor(policy: RateLimitPolicy, signedIn: boolean, settings: RateLimitSettings): RateLimit {
   const periodSeconds = settings.periodSeconds;
   if (policy === 'sign-in') return { policy, limit: settings.signIn, periodSeconds };
   if (policy === 'session') return { policy, limit: settings.session, periodSeconds };

@@ -134,9 +134,6 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         response: { 200: json('A page of tweets', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, { 400: ['INVALID_SEARCH_QUERY'] }) },
       },
     },
-    async (request) => {
-      const { q, ...page } = request.query;
-      return tweets.search(q, pageOf(page), viewerOf(request), contextOf(request));
-    },
+    async (request) => tweets.search(request.query.q, pageOf(request.query), viewerOf(request), contextOf(request)),
   );
 }

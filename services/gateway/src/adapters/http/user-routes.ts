@@ -81,45 +81,28 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
     );
   }
 
-  app.put(
-    '/v1/users/me/following/:handle',
-    {
+  for (const method of ['PUT', 'DELETE'] as const) {
+    app.route({
+      method,
+      url: '/v1/users/me/following/:handle',
       config: signedIn.config,
       schema: {
-        operationId: 'follow',
+        operationId: method === 'PUT' ? 'follow' : 'unfollow',
         tags,
-        summary: 'Follow a user',
-        description: 'Idempotent. Following yourself is 400; an unknown handle is 404.',
+        summary: method === 'PUT' ? 'Follow a user' : 'Stop following a user',
+        description: 'Idempotent. Yourself is 400; an unknown handle is 404.',
         security: signedIn.security,
         params: HandleParams,
         response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_USER, { 400: ['CANNOT_FOLLOW_SELF'] }) },
       },
-    },
-    async (request, reply) => {
-      await users.follow(callerOf(request).userId, possibleHandle(request.params.handle), contextOf(request));
-      return reply.code(204).send();
-    },
-  );
-
-  app.delete(
-    '/v1/users/me/following/:handle',
-    {
-      config: signedIn.config,
-      schema: {
-        operationId: 'unfollow',
-        tags,
-        summary: 'Stop following a user',
-        description: 'Idempotent; an unknown handle is 404.',
-        security: signedIn.security,
-        params: HandleParams,
-        response: { 204: NO_CONTENT, ...errorResponses(EVERY_ROUTE, SIGNED_IN, PARAMETERS, NO_BODY, UNKNOWN_USER, { 400: ['CANNOT_FOLLOW_SELF'] }) },
+      handler: async (request, reply) => {
+        const followerId = callerOf(request).userId;
+        const handle = possibleHandle(request.params.handle);
+        await (method === 'PUT' ? users.follow(followerId, handle, contextOf(request)) : users.unfollow(followerId, handle, contextOf(request)));
+        return reply.code(204).send();
       },
-    },
-    async (request, reply) => {
-      await users.unfollow(callerOf(request).userId, possibleHandle(request.params.handle), contextOf(request));
-      return reply.code(204).send();
-    },
-  );
+    });
+  }
 
   app.get(
     '/v1/users/:handle/tweets',
@@ -151,9 +134,6 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         response: { 200: json('A page of users', UserPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, { 400: ['INVALID_SEARCH_QUERY'] }) },
       },
     },
-    async (request) => {
-      const { q, ...page } = request.query;
-      return users.search(q, pageOf(page), viewerOf(request), contextOf(request));
-    },
+    async (request) => users.search(request.query.q, pageOf(request.query), viewerOf(request), contextOf(request)),
   );
 }

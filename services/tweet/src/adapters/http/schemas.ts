@@ -1,6 +1,7 @@
 import { IdString } from '@chirp/common/id-schema';
 import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
 import { type TweetJson, TweetSchema } from '@chirp/common/api-v1';
+import { HANDLE_PATTERN } from '@chirp/common/text';
 import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/read-tweets.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';
@@ -35,7 +36,7 @@ export const CreateTweetBody = Type.Object(
     text: Type.String(),
     replyToId: Type.Optional(IdParam),
     /** From the caller's access token (the gateway sets it); names the author until user events do. */
-    authorHandle: Type.String({ pattern: '^[A-Za-z0-9_]{3,15}$' }),
+    authorHandle: Type.String({ pattern: HANDLE_PATTERN.source }),
   },
   Strict,
 );
