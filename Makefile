@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-PHONY_BENCH := bench-user-followers bench-tweet bench-timeline
+PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
 .PHONY: dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
@@ -18,6 +18,11 @@ down:
 ## make test: lint, type-check, unit and integration tests against the real servers
 test: setup deploy-tools
 	@$(TOOLCHAIN) && scripts/stack.sh up && pnpm test
+
+## make bench: the social-network benchmark through the gateway (seeds socfb-Reed98, mixed run, step run, baseline; ~12 min);
+## report in bench/results/<date>-reed98/. PROFILE=1 records CPU profiles of the services; BENCH_FLAGS passes more (see bench/src/main.ts)
+bench: setup
+	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
 
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
 bench-user-followers: setup

@@ -18,8 +18,13 @@ export interface RunningService {
   url: string;
   /** SIGTERM, and wait for the process to exit (it drains first). */
   stop(): Promise<void>;
-  /** Starts it again on the same port with the same environment, and waits until it is ready. */
-  start(): Promise<void>;
+  /**
+   * Starts it again on the same port with the same environment, and waits until it is ready.
+   * `nodeArgs` go to node before the entry point (the benchmark's `--cpu-prof`).
+   */
+  start(options?: { nodeArgs?: string[] }): Promise<void>;
+  /** The running process's pid, if it runs. */
+  pid(): number | undefined;
 }
 
 export interface Platform {
@@ -33,6 +38,8 @@ export interface Platform {
 export interface PlatformOptions {
   /** Extra environment for the gateway (rate limits, CORS...). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for any service (the benchmark's token lifetime). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
 }
 
@@ -91,6 +98,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       LOG_LEVEL: options.logLevel ?? 'info',
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...serviceEnv[name],
+      ...options.serviceEnv?.[name],
     });
   }
   try {
@@ -124,9 +132,10 @@ function managedProcess(name: ServiceName, url: string, logFile: string, env: No
   const log = createWriteStream(logFile, { flags: 'a' });
   return {
     url,
-    async start() {
+    pid: () => child?.pid,
+    async start(options = {}) {
       if (child) throw new Error(`${name} is already running`);
-      const started = spawn(process.execPath, [join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       started.stdout.pipe(log, { end: false });
       started.stderr.pipe(log, { end: false });
@@ -171,7 +180,8 @@ function writeKey(dir: string, kid: string): string {
   return pem;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (the kernel picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -82,6 +82,14 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
       });
       return new Set(ids(result.rows, 'follower_id'));
     },
+    async followeesAmong(readerId, candidateIds) {
+      if (candidateIds.length === 0) return new Set();
+      const result = await client.execute('SELECT followee_id FROM following WHERE follower_id = ? AND followee_id IN ?', [readerId, candidateIds], {
+        ...prepared,
+        fetchSize: candidateIds.length + 1,
+      });
+      return new Set(ids(result.rows, 'followee_id'));
+    },
     async following(readerId) {
       const followees: string[] = [];
       const result = await client.execute('SELECT followee_id FROM following WHERE follower_id = ?', [readerId], { ...prepared, fetchSize: 5000 });
@@ -191,6 +199,7 @@ export function createHighFollowerAuthors(client: Client, options: { refreshMs: 
   };
   return {
     has: async (authorId) => (await current()).has(authorId),
+    all: async () => [...(await current())],
     among: async (authorIds) => {
       const set = await current();
       return authorIds.filter((id) => set.has(id));

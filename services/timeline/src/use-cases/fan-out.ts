@@ -39,10 +39,12 @@ export function makeFanout(deps: FanoutDeps) {
    * removed, so no order of events (or retry of this chunk) leaves a row that should be gone.
    */
   async function deliver(chunk: FanoutChunk): Promise<void> {
-    if (chunk.action === 'remove' || (await store.isDeleted(chunk.tweetId))) {
+    if (chunk.action === 'remove') {
       await take(chunk.readerIds, chunk.tweetId);
       return;
     }
+    // No check before writing: the check after it is the one that makes a delete win, and a
+    // tweet deleted before its chunk runs is rare enough to write and take back.
     await store.addToTimelines(chunk.readerIds, { tweetId: chunk.tweetId, authorId: chunk.authorId });
     await cache.add(chunk.readerIds, chunk.tweetId);
     if (shouldTrim(chunk.tweetId)) await store.trimTimelines(chunk.readerIds);
@@ -65,9 +67,12 @@ export function makeFanout(deps: FanoutDeps) {
    * Walks the author's followers a page at a time. Adding holds the pages until the walk passes
    * the high-follower threshold (then the author is marked and nothing is fanned out: from now
    * on they are merged on read) or ends (then one page runs here, more go to the queue as
-   * chunks every worker shares). Removing sends each page as soon as it is read.
+   * chunks every worker shares). Removing sends each page as soon as it is read. `withAuthor`
+   * (a new tweet) adds the author's own timeline to the first chunk, so the common case, a
+   * few hundred followers, is a single write and a single check.
    */
-  async function spread(action: FanoutChunk['action'], entry: TimelineEntry, createdAt: string): Promise<void> {
+  async function spread(action: FanoutChunk['action'], entry: TimelineEntry, createdAt: string, withAuthor = false): Promise<void> {
+    const own: FanoutChunk = { action, ...entry, readerIds: [entry.authorId], createdAt };
     const held: FanoutChunk[] = [];
     let after: string | undefined;
     let seen = 0;
@@ -77,6 +82,7 @@ export function makeFanout(deps: FanoutDeps) {
       after = page.next;
       if (action === 'add' && distributionFor(seen, deps.settings.highFollowerThreshold) === 'merge_on_read') {
         await deps.highFollowers.add(entry.authorId);
+        if (withAuthor) await deliver(own);
         return;
       }
       if (page.followerIds.length === 0) continue;
@@ -84,28 +90,32 @@ export function makeFanout(deps: FanoutDeps) {
       if (action === 'add') held.push(chunk);
       else await deps.queue.enqueue([chunk]);
     } while (after !== undefined);
+    if (withAuthor) {
+      if (held.length === 0) held.push(own);
+      else held[0] = { ...held[0]!, readerIds: [entry.authorId, ...held[0]!.readerIds] };
+    }
     if (held.length === 1) await deliver(held[0]!);
     else if (held.length > 1) await deps.queue.enqueue(held);
   }
 
-  /** A new tweet: the author's recent tweets, the author's own timeline, then every follower's unless merged on read. */
+  /**
+   * A new tweet: the author's recent tweets, then the author's own timeline and every
+   * follower's (or only the author's, when merged on read). If the tweet turns out deleted
+   * already (a delete that overtook this event, or a redelivery after it), what this or an
+   * earlier delivery wrote for the author is taken back; followers' chunks check for themselves.
+   */
   async function tweetCreated(tweet: TimelineEntry & { createdAt: string }): Promise<void> {
     const own: FanoutChunk = { action: 'add', ...tweet, readerIds: [tweet.authorId] };
-    if (await store.isDeleted(tweet.tweetId)) {
-      // Deleted already: undo whatever an earlier delivery of this event wrote after the delete ran.
-      await store.removeAuthorTweet(tweet);
-      await deliver({ ...own, action: 'remove' });
-      return;
-    }
     const mergedOnRead = await deps.highFollowers.has(tweet.authorId);
     await store.addAuthorTweet(tweet, !mergedOnRead);
     if (await store.isDeleted(tweet.tweetId)) {
       await store.removeAuthorTweet(tweet);
+      await deliver({ ...own, action: 'remove' });
       return;
     }
     if (shouldTrim(tweet.tweetId)) await store.trimAuthorTweets(tweet.authorId);
-    await deliver(own);
-    if (!mergedOnRead) await spread('add', tweet, tweet.createdAt);
+    if (mergedOnRead) await deliver(own);
+    else await spread('add', tweet, tweet.createdAt, true);
   }
 
   /**

@@ -22,6 +22,8 @@ export function makeFollowChanges(deps: { graph: FollowGraph; store: TimelineSto
       // A high-follower author's tweets are merged when the timeline is read; nothing to copy.
       if (await deps.highFollowers.has(followeeId)) return;
       const recent = await deps.store.authorTweets(followeeId, undefined, FOLLOW_BACKFILL);
+      // Nothing to copy (a new account, or a graph seeded before anyone posts): the timeline is unchanged.
+      if (recent.length === 0) return;
       await deps.store.addEntries(
         followerId,
         recent.map((tweetId) => ({ tweetId, authorId: followeeId })),

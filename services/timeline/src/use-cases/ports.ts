@@ -19,6 +19,8 @@ export interface FollowGraph {
   /** Of `readerIds`, those who follow `authorId` now. */
   followersAmong(authorId: string, readerIds: readonly string[]): Promise<Set<string>>;
   following(readerId: string): Promise<string[]>;
+  /** Of `candidateIds`, those the reader follows now: one read however long the reader's following list. */
+  followeesAmong(readerId: string, candidateIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface TimelineEntry {
@@ -59,6 +61,7 @@ export interface TimelineStore {
 /** Which authors are merged on read; a process-wide view that may lag a store write by seconds. */
 export interface HighFollowerAuthors {
   has(authorId: string): Promise<boolean>;
+  all(): Promise<string[]>;
   /** Of `authorIds`, those merged on read. */
   among(authorIds: readonly string[]): Promise<string[]>;
   add(authorId: string): Promise<void>;

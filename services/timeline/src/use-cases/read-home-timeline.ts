@@ -2,6 +2,9 @@ import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
 import { isBefore, mergeNewest } from '../domain/timeline.ts';
 import type { FollowGraph, HighFollowerAuthors, HydratedTweet, TimelineCache, TimelineStore, TweetHydrator } from './ports.ts';
 
+/** Beyond this many high-follower authors, a home read reads the reader's whole following list instead. */
+const MAX_AUTHORS_ASKED = 200;
+
 export interface HomeTimelineQuery {
   readerId: string;
   limit: number;
@@ -35,15 +38,24 @@ export function makeReadHomeTimeline(deps: {
     return all.filter((id) => isBefore(id, before)).slice(0, limit);
   }
 
+  /**
+   * The high-follower authors the reader follows. There are few: asking the reader's following
+   * partition about each is one read that does not grow with how many the reader follows, and
+   * none at all when no author is merged on read. Past a few hundred, the list is read instead.
+   */
+  async function followedHighFollowerAuthors(readerId: string): Promise<string[]> {
+    const authors = await deps.highFollowers.all();
+    if (authors.length === 0) return [];
+    if (authors.length <= MAX_AUTHORS_ASKED) return [...(await deps.graph.followeesAmong(readerId, authors))];
+    return deps.highFollowers.among(await deps.graph.following(readerId));
+  }
+
   return async function readHomeTimeline(query: HomeTimelineQuery): Promise<Page<HydratedTweet>> {
     const before = decodeIdCursor(query.cursor);
     const wanted = query.limit + 1;
     const [own, merged] = await Promise.all([
       stored(query.readerId, before, wanted),
-      deps.graph
-        .following(query.readerId)
-        .then((followees) => deps.highFollowers.among(followees))
-        .then((authors) => Promise.all(authors.map((authorId) => deps.store.authorTweets(authorId, before, wanted)))),
+      followedHighFollowerAuthors(query.readerId).then((authors) => Promise.all(authors.map((authorId) => deps.store.authorTweets(authorId, before, wanted)))),
     ]);
     const page = toPage(mergeNewest([own, ...merged], wanted), query.limit, (id) => [id], (id) => id);
     return {

@@ -16,16 +16,20 @@ export function timelineStoreContract(name: string, makeStore: () => Promise<Tim
     });
 
     it('when follow changes arrive out of order, then the one with the highest sequence stands, both ways', async () => {
-      const [a, b] = [nextId(), nextId()];
+      const [a, b, c] = [nextId(), nextId(), nextId()];
       await store.saveFollow({ followerId: a, followeeId: b, sequence: '20', following: false });
       await store.saveFollow({ followerId: a, followeeId: b, sequence: '10', following: true });
+      await store.saveFollow({ followerId: c, followeeId: b, sequence: '10', following: true });
       expect(await store.isFollowing(a, b)).toBe(false);
       expect(await store.following(a)).toEqual([]);
+      expect(await store.followeesAmong(a, [b, c])).toEqual(new Set());
       await store.saveFollow({ followerId: a, followeeId: b, sequence: '30', following: true });
       await store.saveFollow({ followerId: a, followeeId: b, sequence: '30', following: true });
       expect(await store.isFollowing(a, b)).toBe(true);
       expect(await store.following(a)).toEqual([b]);
-      expect((await store.followersPage(b, undefined, 10)).followerIds).toEqual([a]);
+      expect(await store.followeesAmong(a, [b, c])).toEqual(new Set([b]));
+      expect(await store.followeesAmong(a, [])).toEqual(new Set());
+      expect((await store.followersPage(b, undefined, 10)).followerIds.sort()).toEqual([a, c].sort());
     });
 
     it('when an author has more followers than a page, then paging gives each exactly once', async () => {

@@ -75,6 +75,7 @@ export function aHighFollowerSet(): HighFollowerAuthors & { ids: Set<string> } {
     ids,
     has: async (authorId) => ids.has(authorId),
     among: async (authorIds) => authorIds.filter((id) => ids.has(id)),
+    all: async () => [...ids],
     add: async (authorId) => {
       ids.add(authorId);
     },

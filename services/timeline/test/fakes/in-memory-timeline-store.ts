@@ -50,6 +50,9 @@ export function createInMemoryTimelineStore(): InMemoryTimelineStore {
       const now = new Set(followers(authorId));
       return new Set(readerIds.filter((id) => now.has(id)));
     },
+    async followeesAmong(readerId, candidateIds) {
+      return new Set(candidateIds.filter((id) => edges.get(`${readerId}>${id}`)?.following));
+    },
     async following(readerId) {
       return [...edges.values()].filter((edge) => edge.followerId === readerId && edge.following).map((edge) => edge.followeeId);
     },

@@ -1,0 +1,61 @@
+// make bench: node bench/src/main.ts [flags]. Seeds the platform, runs the workload, writes the
+// report (report.json, summary.md, latency-vs-rate.svg) and prints where it is.
+//   --profile              record CPU profiles of the four services during the measured runs
+//   --smoke                seconds at a tiny rate on a small generated graph (what the tests run)
+//   --graph reed98|generated   the follow graph (default reed98, from ../shared/data/social-graph)
+//   --users N --mean-following N --zipf S   the generated graph's shape (default 200000, 40, 1.0)
+//   --rate N --duration S  the mixed run (default 1000 requests/s for 60 s)
+//   --step-seconds S       measured seconds per step of the step runs (default 10)
+//   --seed N               the seed for graph, posts and workload (default 1)
+//   --out DIR              where the report goes (default bench/results/<date>-<graph>)
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateHeavyTailedGraph, type FollowGraph, loadNetworkRepositoryGraph } from './graph.ts';
+import { full, SMOKE, smokeGraph } from './presets.ts';
+import { checkGoals, thisMachine, writeReport } from './report.ts';
+import { type BenchOptions, runBench } from './run-bench.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    graph: { type: 'string', default: 'reed98' },
+    users: { type: 'string', default: '200000' },
+    'mean-following': { type: 'string', default: '40' },
+    zipf: { type: 'string', default: '1.0' },
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '60' },
+    'step-seconds': { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
+
+const number = (name: keyof typeof values): number => {
+  const value = Number(values[name]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${String(values[name])}`);
+  return value;
+};
+
+function graphFromFlags(): FollowGraph {
+  const seed = number('seed');
+  if (values.smoke) return smokeGraph(seed);
+  if (values.graph === 'reed98') return loadNetworkRepositoryGraph(join(repo, '..', 'shared', 'data', 'social-graph'), 'socfb-Reed98');
+  if (values.graph === 'generated') {
+    return generateHeavyTailedGraph({ users: number('users'), meanFollowing: number('mean-following'), popularityExponent: number('zipf'), seed });
+  }
+  throw new Error(`--graph must be reed98 or generated, got ${values.graph}`);
+}
+
+const graph = graphFromFlags();
+const options: BenchOptions = values.smoke
+  ? { ...SMOKE, graph }
+  : { ...full({ seed: number('seed'), rate: number('rate'), durationMs: number('duration') * 1000, stepMs: number('step-seconds') * 1000 }), graph };
+const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
+const out = values.out ?? join(repo, 'bench', 'results', values.smoke ? 'tmp' : '', `${new Date().toISOString().slice(0, 10)}-${slug}`);
+const report = await runBench({ ...options, profileDir: values.profile ? join(out, 'profiles') : undefined });
+const files = writeReport(out, report, thisMachine());
+for (const goal of checkGoals(report)) process.stdout.write(`${goal.met ? 'met   ' : 'MISSED'} ${goal.goal}: ${goal.measured}\n`);
+process.stdout.write(`report: ${relative(process.cwd(), files.markdown)} (also ${relative(process.cwd(), files.json)}, ${relative(process.cwd(), files.svg)})\n`);

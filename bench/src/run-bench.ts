@@ -1,0 +1,182 @@
+// The whole benchmark: the machine's baseline, the platform started and seeded, the mixed
+// workload at the target rate (with fan-out lag and CPU use), then the step run.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Platform, type ServiceName, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { startBaseline } from './baseline.ts';
+import type { CpuUse } from './cpu-usage.ts';
+import { type ProfileSummary, summarizeProfile } from './cpu-profile.ts';
+import { createFanoutProbe, type FanoutLag, type FanoutProbe } from './fanout-probe.ts';
+import { type FollowGraph, followCount, followersByUser, seededRandom } from './graph.ts';
+import { createBenchClient } from './http-client.ts';
+import { histogram, histogramDelta, histogramQuantile, scrape } from './metrics-scrape.ts';
+import type { LoadResult } from './open-loop.ts';
+import { seedGraph, waitForFanoutToSettle } from './seed.ts';
+import { socialWorkload } from './social-workload.ts';
+import { measureStep, type Step, type StepRun, stepRun } from './step-run.ts';
+
+export interface BenchOptions {
+  graph: FollowGraph;
+  postsPerUser: number;
+  seed: number;
+  /** The mixed run: offered rate and measured seconds. */
+  rate: number;
+  durationMs: number;
+  warmupMs: number;
+  /** The step runs: rates to try in order, and how long each is measured. */
+  stepRates: number[];
+  baselineRates: number[];
+  stepMs: number;
+  goalP99Ms: number;
+  /** Connections from the load generator to the gateway. */
+  connections: number;
+  seedConcurrency: number;
+  /** Fan-out probe: at most one sampled post per this many ms. */
+  probeEveryMs: number;
+  /** Record CPU profiles of the four services during the measured runs, into this folder. */
+  profileDir?: string;
+  quiet?: boolean;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  graph: { name: string; users: number; follows: number; postsSeeded: number; seedSeconds: number };
+  settings: Omit<BenchOptions, 'graph' | 'quiet' | 'profileDir'> & { profiled: boolean };
+  mixed: {
+    result: LoadResult;
+    cpu: CpuUse;
+    fanout: { client: FanoutLag; server: { chunksObserved: number; p50Ms: number | null; p99Ms: number | null } };
+  };
+  steps: { chirp: StepRun; hello: StepRun; proxy: StepRun };
+  profiles: Partial<Record<ServiceName, ProfileSummary>>;
+}
+
+/** Everything the gateway must allow for the run: the workload is thousands of users at once. */
+const RAISED_LIMITS = {
+  RATE_LIMIT_SIGN_IN: '1000000',
+  RATE_LIMIT_SESSION: '1000000',
+  RATE_LIMIT_POST: '1000000',
+  RATE_LIMIT_AUTHENTICATED: '1000000',
+  RATE_LIMIT_ANONYMOUS: '1000000',
+};
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const log = (line: string) => {
+    if (!options.quiet) process.stderr.write(`${line}\n`);
+  };
+  const startedAt = new Date().toISOString();
+  const stepSettings = { stepMs: options.stepMs, warmupMs: options.warmupMs, goalP99Ms: options.goalP99Ms, log };
+  const timing = { durationMs: options.stepMs, warmupMs: options.warmupMs };
+
+  log('baseline: bare Fastify hello-world, then one proxy hop in front of it');
+  const baseline = await startBaseline();
+  let hello: StepRun;
+  let proxy: StepRun;
+  try {
+    const helloClient = createBenchClient(baseline.helloUrl, options.connections);
+    const proxyClient = createBenchClient(baseline.proxyUrl, options.connections);
+    const get = (client: typeof helloClient) => () => ({
+      op: 'hello',
+      send: async () => {
+        const { status } = await client.call('GET', '/');
+        return { ok: status === 200, status };
+      },
+    });
+    log('hello-world:');
+    hello = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
+    log('one proxy hop:');
+    proxy = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
+    await Promise.all([helloClient.close(), proxyClient.close()]);
+  } finally {
+    await baseline.stop();
+  }
+
+  log('starting the platform (user, tweet, timeline, gateway) on fresh stores');
+  const platform = await startPlatform({
+    logLevel: 'warn',
+    gatewayEnv: RAISED_LIMITS,
+    // Tokens must outlive the run: the workload signs in once per user.
+    serviceEnv: { user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
+  });
+  const client = createBenchClient(platform.gatewayUrl, options.connections);
+  try {
+    const timelineUrl = platform.services.timeline.url;
+    log(`seeding ${options.graph.name}: ${options.graph.users} users, ${followCount(options.graph)} follows, ${options.postsPerUser} posts each`);
+    const seeded = await seedGraph(client, options.graph, {
+      postsPerUser: options.postsPerUser,
+      concurrency: options.seedConcurrency,
+      seed: options.seed,
+      timelineUrl,
+      quiet: options.quiet,
+    });
+    if (options.profileDir) await restartProfiled(platform, options.profileDir);
+
+    const random = seededRandom(options.seed + 1);
+    const followers = followersByUser(options.graph);
+    let probe: FanoutProbe | undefined;
+    const workload = socialWorkload({ client, tokens: seeded.tokens, random, onPosted: (post) => probe?.onPosted(post) });
+    /** One run of the mix at `rate`, with fan-out lag sampled from its posts and the CPU each role used. */
+    const measureMixed = async (rate: number, durationMs: number): Promise<Step & { fanout: FanoutLag }> => {
+      probe = createFanoutProbe({ client, tokens: seeded.tokens, followers, sampleEveryMs: options.probeEveryMs, pollMs: 20, giveUpMs: 30_000 });
+      const step = await measureStep(rate, { durationMs, warmupMs: options.warmupMs, next: () => workload.next() });
+      return { ...step, fanout: await probe.finish() };
+    };
+    // Between runs fan-out catches up, so one run's backlog is not the next one's latency.
+    const settle = () => waitForFanoutToSettle(timelineUrl, true, 180_000).catch((error: unknown) => log(`  (${String(error)}; going on)`));
+
+    log('step run through the gateway:');
+    const chirp = await stepRun({ ...stepSettings, rates: options.stepRates, measure: (rate) => measureMixed(rate, options.stepMs), between: settle });
+
+    await settle();
+    log(`mixed workload at ${options.rate} req/s for ${options.durationMs / 1000} s`);
+    const lagBefore = histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds');
+    const mixed = await measureMixed(options.rate, options.durationMs);
+    await settle();
+    const lag = histogramDelta(lagBefore, histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds'));
+    const toMs = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
+    log(`  p50 ${mixed.result.total.latencyMs.p50.toFixed(1)} ms, p99 ${mixed.result.total.latencyMs.p99.toFixed(1)} ms, errors ${mixed.result.total.errors}; fan-out p99 ${mixed.fanout.lagMs.p99.toFixed(0)} ms`);
+
+    await client.close();
+    await platform.stop();
+    const profiles = options.profileDir ? readProfiles(options.profileDir) : {};
+    const { graph, quiet: _quiet, profileDir, ...settings } = options;
+    return {
+      startedAt,
+      graph: { name: graph.name, users: graph.users, follows: followCount(graph), postsSeeded: seeded.posts, seedSeconds: seeded.seconds },
+      settings: { ...settings, profiled: profileDir !== undefined },
+      mixed: {
+        result: mixed.result,
+        cpu: mixed.cpu,
+        fanout: {
+          client: mixed.fanout,
+          // Each chunk of followers written is one observation; the author's own timeline is one too.
+          server: { chunksObserved: lag.count, p50Ms: toMs(histogramQuantile(lag, 0.5)), p99Ms: toMs(histogramQuantile(lag, 0.99)) },
+        },
+      },
+      steps: { chirp, hello, proxy },
+      profiles,
+    };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    await platform.stop();
+    throw error;
+  }
+}
+
+/** Restarts each service with --cpu-prof; the profile is written when it exits at platform.stop(). */
+async function restartProfiled(platform: Platform, dir: string): Promise<void> {
+  for (const name of SERVICES) {
+    mkdirSync(join(dir, name), { recursive: true });
+    await platform.services[name].stop();
+    await platform.services[name].start({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] });
+  }
+}
+
+function readProfiles(dir: string): Partial<Record<ServiceName, ProfileSummary>> {
+  const profiles: Partial<Record<ServiceName, ProfileSummary>> = {};
+  for (const name of SERVICES) {
+    const files = readdirSync(join(dir, name)).filter((file) => file.endsWith('.cpuprofile'));
+    if (files.length > 0) profiles[name] = summarizeProfile(join(dir, name, files.sort().at(-1)!));
+  }
+  return profiles;
+}

@@ -1,0 +1,95 @@
+// Seeds a graph through the public API, as clients would: register, sign in, follow, post.
+// Then waits until fan-out has written every post into its followers' timelines.
+import { type FollowGraph, followCount, handleOf, seededRandom } from './graph.ts';
+import { type BenchClient, expectStatus } from './http-client.ts';
+import { scrape, sampleSum } from './metrics-scrape.ts';
+import { progressBar } from './progress.ts';
+import { postText } from './text.ts';
+
+export const BENCH_PASSWORD = 'bench-password-1';
+
+export interface SeedOptions {
+  postsPerUser: number;
+  concurrency: number;
+  seed: number;
+  /** The timeline service's URL, to watch fan-out drain. */
+  timelineUrl: string;
+  quiet?: boolean;
+}
+
+export interface SeededUsers {
+  /** Access token per user index. */
+  tokens: string[];
+  posts: number;
+  seconds: number;
+}
+
+export async function seedGraph(client: BenchClient, graph: FollowGraph, options: SeedOptions): Promise<SeededUsers> {
+  const started = performance.now();
+  const { concurrency, quiet } = options;
+  const users = Array.from({ length: graph.users }, (_, i) => i);
+
+  await inBatches('register', users, concurrency, quiet, async (user) => {
+    expectStatus(await client.call('POST', '/v1/auth/register', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 201, `register ${handleOf(user)}`);
+  });
+
+  const tokens: string[] = new Array<string>(graph.users);
+  await inBatches('sign in', users, concurrency, quiet, async (user) => {
+    const answer = expectStatus(await client.call('POST', '/v1/auth/login', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 200, `login ${handleOf(user)}`);
+    tokens[user] = (answer.body as { accessToken: string }).accessToken;
+  });
+
+  const follows = Array.from({ length: followCount(graph) }, (_, i) => i);
+  await inBatches('follow', follows, concurrency, quiet, async (k) => {
+    const follower = graph.follows[2 * k]!;
+    const followee = graph.follows[2 * k + 1]!;
+    const path = `/v1/users/me/following/${handleOf(followee)}`;
+    expectStatus(await client.call('PUT', path, { token: tokens[follower] }), 204, `${handleOf(follower)} follows ${handleOf(followee)}`);
+  });
+
+  const random = seededRandom(options.seed);
+  const posts = Array.from({ length: graph.users * options.postsPerUser }, (_, i) => i);
+  await inBatches('post', posts, concurrency, quiet, async (k) => {
+    const author = k % graph.users;
+    const text = postText(random, handleOf(Math.floor(random() * graph.users)), k);
+    expectStatus(await client.call('POST', '/v1/tweets', { token: tokens[author], body: { text } }), 201, `${handleOf(author)} posts`);
+  });
+
+  await waitForFanoutToSettle(options.timelineUrl, quiet);
+  return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Fan-out is done when the timeline queue is empty and no entries were written for a second,
+ * twice in a row. Gives up (and says so) after `timeoutMs`.
+ */
+export async function waitForFanoutToSettle(timelineUrl: string, quiet = false, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previousWritten = -1;
+  let quietChecks = 0;
+  while (quietChecks < 2) {
+    if (Date.now() > deadline) throw new Error(`fan-out had not settled after ${timeoutMs / 1000} s; check the timeline service's chirp_timeline_queue_depth and its log`);
+    const text = await scrape(timelineUrl);
+    const depth = sampleSum(text, 'chirp_timeline_queue_depth');
+    const written = sampleSum(text, 'chirp_timeline_entries_written_total');
+    quietChecks = depth === 0 && written === previousWritten ? quietChecks + 1 : 0;
+    if (!quiet) process.stderr.write(`fan-out    queue depth ${depth}, ${written} timeline entries written\n`);
+    previousWritten = written;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** Runs `work` over the items with at most `concurrency` in flight, with a progress bar. */
+async function inBatches<T>(label: string, items: readonly T[], concurrency: number, quiet: boolean | undefined, work: (item: T) => Promise<void>): Promise<void> {
+  const bar = progressBar(label, items.length, process.stderr, quiet);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+      bar.tick();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  bar.done();
+}
