@@ -45,7 +45,8 @@ export function summarizeProfile(path: string, top = 8): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  // timeDeltas[i] is the gap before sample i, so sample i ran for the gap after it (as DevTools counts).
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
 
   let sampledUs = 0;
   let idleUs = 0;

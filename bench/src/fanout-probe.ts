@@ -1,5 +1,6 @@
 // Fan-out lag as a client sees it: for sampled posts, the time from sending the post until it is
-// in the home timeline of every one of the author's followers, read through the gateway.
+// in the home timeline of every one of the author's followers (a random few hundred of them for
+// a huge account), read through the gateway on the probe's own connections.
 import type { BenchClient } from './http-client.ts';
 import { type LatencySummary, summarize } from './stats.ts';
 
@@ -13,6 +14,8 @@ export interface FanoutProbeOptions {
   pollMs: number;
   /** A post not in every timeline by then counts as missed. */
   giveUpMs: number;
+  /** Followers checked per post: all of them up to this, a random sample of this many beyond. */
+  maxReaders: number;
 }
 
 export interface FanoutLag {
@@ -38,11 +41,16 @@ export function createFanoutProbe(options: FanoutProbeOptions): FanoutProbe {
   let missed = 0;
   let reads = 0;
 
+  /** Whether the post is on the reader's first page; a failed read counts as not yet. */
   const inHome = async (reader: number, tweetId: string): Promise<boolean> => {
     reads++;
-    const answer = await client.call('GET', '/v1/timelines/home?limit=20', { token: tokens[reader] });
-    if (answer.status !== 200) return false;
-    return (answer.body as { data: Array<{ id: string }> }).data.some((tweet) => tweet.id === tweetId);
+    try {
+      const answer = await client.call('GET', '/v1/timelines/home?limit=50', { token: tokens[reader], timeoutMs: 5000 });
+      if (answer.status !== 200) return false;
+      return (answer.body as { data?: Array<{ id: string }> }).data?.some((tweet) => tweet.id === tweetId) ?? false;
+    } catch {
+      return false;
+    }
   };
 
   /**
@@ -74,10 +82,13 @@ export function createFanoutProbe(options: FanoutProbeOptions): FanoutProbe {
 
   return {
     onPosted(post) {
-      const readers = followers[post.author] ?? [];
-      if (finished || readers.length === 0 || post.sentAt - lastSample < options.sampleEveryMs) return;
+      const all = followers[post.author] ?? [];
+      if (finished || all.length === 0 || post.sentAt - lastSample < options.sampleEveryMs) return;
       lastSample = post.sentAt;
-      const watched = watch(readers, post.tweetId, post.sentAt);
+      const readers = all.length <= options.maxReaders ? all : sample(all, options.maxReaders);
+      const watched = watch(readers, post.tweetId, post.sentAt).catch(() => {
+        missed++;
+      });
       watching.add(watched);
       void watched.finally(() => watching.delete(watched));
     },
@@ -87,4 +98,14 @@ export function createFanoutProbe(options: FanoutProbeOptions): FanoutProbe {
       return { sampled: lags.length + missed, missed, reads, lagMs: summarize(lags) };
     },
   };
+}
+
+/** `count` distinct items of `items`, drawn uniformly. */
+function sample<T>(items: readonly T[], count: number): T[] {
+  const copy = [...items];
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, count);
 }

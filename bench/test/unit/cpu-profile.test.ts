@@ -30,8 +30,9 @@ describe('summarizing a CPU profile', () => {
         { id: 3, callFrame: { functionName: 'route', url: 'file:///r/node_modules/fastify/lib/route.js', lineNumber: 9 } },
         { id: 4, callFrame: { functionName: 'hydrate', url: 'file:///r/services/timeline/src/x.ts', lineNumber: 0 } },
       ],
-      samples: [2, 3, 3, 4, 2, 3],
-      timeDeltas: [1000, 1000, 1000, 2000, 5000, 1000],
+      // Each sample lasts until the next: route 1+1 ms and 1 ms, hydrate 2 ms, idle 1+5 ms.
+      samples: [2, 3, 3, 4, 2, 3, 1],
+      timeDeltas: [0, 1000, 1000, 1000, 2000, 5000, 1000],
     };
     const path = join(mkdtempSync(join(tmpdir(), 'prof-')), 'p.cpuprofile');
     writeFileSync(path, JSON.stringify(profile));

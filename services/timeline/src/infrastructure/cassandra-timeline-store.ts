@@ -39,7 +39,14 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
   const ids = (rows: cassandra.types.Row[], column: string) => rows.map((row) => (row.get(column) as cassandra.types.Long).toString());
 
   /** Keeps the newest `depth` rows of a partition: one range deletion below the last kept row. */
+  /**
+   * Counting first: Cassandra still walks the partition, but ships one number instead of
+   * hundreds of ids for the driver to decode, and most trims stop there (the partition is
+   * within its depth). Only a partition past it has its boundary read and the rest deleted.
+   */
   const trim = async (table: string, key: string, id: string, depth: number) => {
+    const counted = await client.execute(`SELECT COUNT(*) AS row_count FROM ${table} WHERE ${key} = ?`, [id], prepared);
+    if ((counted.first().get('row_count') as cassandra.types.Long).toNumber() <= depth) return;
     const result = await client.execute(`SELECT tweet_id FROM ${table} WHERE ${key} = ? LIMIT ?`, [id, depth + 1], prepared);
     if (result.rows.length <= depth) return;
     const boundary = result.rows[depth]!.get('tweet_id') as cassandra.types.Long;

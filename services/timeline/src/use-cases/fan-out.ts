@@ -38,13 +38,13 @@ export function makeFanout(deps: FanoutDeps) {
    * checks again, and takes back what a delete or an unfollow handled meanwhile would have
    * removed, so no order of events (or retry of this chunk) leaves a row that should be gone.
    */
-  async function deliver(chunk: FanoutChunk): Promise<void> {
-    if (chunk.action === 'remove') {
+  async function deliver(chunk: FanoutChunk, options: { justChecked?: boolean } = {}): Promise<void> {
+    // The check before writing keeps a deleted tweet's late chunk from trimming real entries
+    // away; tweetCreated has just made it for the chunk it delivers itself.
+    if (chunk.action === 'remove' || (!options.justChecked && (await store.isDeleted(chunk.tweetId)))) {
       await take(chunk.readerIds, chunk.tweetId);
       return;
     }
-    // No check before writing: the check after it is the one that makes a delete win, and a
-    // tweet deleted before its chunk runs is rare enough to write and take back.
     await store.addToTimelines(chunk.readerIds, { tweetId: chunk.tweetId, authorId: chunk.authorId });
     await cache.add(chunk.readerIds, chunk.tweetId);
     if (shouldTrim(chunk.tweetId)) await store.trimTimelines(chunk.readerIds);
@@ -68,8 +68,9 @@ export function makeFanout(deps: FanoutDeps) {
    * the high-follower threshold (then the author is marked and nothing is fanned out: from now
    * on they are merged on read) or ends (then one page runs here, more go to the queue as
    * chunks every worker shares). Removing sends each page as soon as it is read. `withAuthor`
-   * (a new tweet) adds the author's own timeline to the first chunk, so the common case, a
-   * few hundred followers, is a single write and a single check.
+   * (a new tweet, just checked not deleted) also writes the author's own timeline here: in the
+   * one chunk that runs inline (the common case, a few hundred followers: one write, one check),
+   * or on its own before the rest is queued.
    */
   async function spread(action: FanoutChunk['action'], entry: TimelineEntry, createdAt: string, withAuthor = false): Promise<void> {
     const own: FanoutChunk = { action, ...entry, readerIds: [entry.authorId], createdAt };
@@ -82,7 +83,7 @@ export function makeFanout(deps: FanoutDeps) {
       after = page.next;
       if (action === 'add' && distributionFor(seen, deps.settings.highFollowerThreshold) === 'merge_on_read') {
         await deps.highFollowers.add(entry.authorId);
-        if (withAuthor) await deliver(own);
+        if (withAuthor) await deliver(own, { justChecked: true });
         return;
       }
       if (page.followerIds.length === 0) continue;
@@ -90,12 +91,13 @@ export function makeFanout(deps: FanoutDeps) {
       if (action === 'add') held.push(chunk);
       else await deps.queue.enqueue([chunk]);
     } while (after !== undefined);
-    if (withAuthor) {
-      if (held.length === 0) held.push(own);
-      else held[0] = { ...held[0]!, readerIds: [entry.authorId, ...held[0]!.readerIds] };
+    if (held.length <= 1) {
+      const inline = withAuthor ? { ...own, readerIds: [entry.authorId, ...(held[0]?.readerIds ?? [])] } : held[0];
+      if (inline) await deliver(inline, { justChecked: withAuthor });
+      return;
     }
-    if (held.length === 1) await deliver(held[0]!);
-    else if (held.length > 1) await deps.queue.enqueue(held);
+    if (withAuthor) await deliver(own, { justChecked: true });
+    await deps.queue.enqueue(held);
   }
 
   /**
@@ -114,7 +116,7 @@ export function makeFanout(deps: FanoutDeps) {
       return;
     }
     if (shouldTrim(tweet.tweetId)) await store.trimAuthorTweets(tweet.authorId);
-    if (mergedOnRead) await deliver(own);
+    if (mergedOnRead) await deliver(own, { justChecked: true });
     else await spread('add', tweet, tweet.createdAt, true);
   }
 

@@ -1,5 +1,5 @@
 import { sequentialIds } from '@chirp/testing/fakes';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
 import { aTimelineService } from '../fakes/fake-ports.ts';
 
@@ -35,7 +35,9 @@ describe('fan-out on write', () => {
     const followers = ['21', '22', '23', '24', '25'];
     for (const follower of followers) await follow(service, follower, '2');
     const tweetId = await post(service, '2');
-    expect(service.ports.queue.pending.map((chunk) => chunk.readerIds)).toEqual([['2', '21', '22'], ['23', '24'], ['25']]);
+    // More than one chunk: the author's own entry is written at once, the followers' chunks queued.
+    expect(await homeIds(service, '2')).toEqual([tweetId]);
+    expect(service.ports.queue.pending.map((chunk) => chunk.readerIds)).toEqual([['21', '22'], ['23', '24'], ['25']]);
     const chunks = [...service.ports.queue.pending];
     service.ports.queue.pending.push(chunks[1]!, chunks[0]!);
     await service.drain();
@@ -149,7 +151,9 @@ describe('follow, unfollow, delete', () => {
     expect(adds.map((chunk) => chunk.action)).toEqual(['add', 'add']);
     await service.tweetDeleted({ tweetId, authorId: '9', deletedAt: at });
     service.ports.queue.pending.splice(0); // the delete's own chunks: not run, so only the adds' guard is under test
+    const writes = vi.spyOn(service.ports.store, 'addToTimelines');
     for (const chunk of adds) await service.deliverChunk(chunk);
+    expect(writes).not.toHaveBeenCalled();
     for (const reader of ['9', '91', '92']) expect(service.ports.store.entriesOf(reader)).toEqual([]);
   });
 });
