@@ -2,6 +2,7 @@
 // report (report.json, summary.md, latency-vs-rate.svg) and prints where it is.
 //   --profile              record CPU profiles of the four services during the measured runs
 //   --smoke                seconds at a tiny rate on a small generated graph (what the tests run)
+//   --skip-baseline        no hello-world / proxy-hop runs (quicker, while working on Chirp itself)
 //   --graph reed98|generated   the follow graph (default reed98, from ../shared/data/social-graph)
 //   --users N --mean-following N --zipf S   the generated graph's shape (default 200000, 40, 1.0)
 //   --rate N --duration S  the mixed run (default 1000 requests/s for 60 s)
@@ -21,6 +22,7 @@ const { values } = parseArgs({
   options: {
     profile: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
+    'skip-baseline': { type: 'boolean', default: false },
     graph: { type: 'string', default: 'reed98' },
     users: { type: 'string', default: '200000' },
     'mean-following': { type: 'string', default: '40' },
@@ -53,6 +55,7 @@ const graph = graphFromFlags();
 const options: BenchOptions = values.smoke
   ? { ...SMOKE, graph }
   : { ...full({ seed: number('seed'), rate: number('rate'), durationMs: number('duration') * 1000, stepMs: number('step-seconds') * 1000 }), graph };
+if (values['skip-baseline']) options.baselineRates = [];
 const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
 const out = values.out ?? join(repo, 'bench', 'results', values.smoke ? 'tmp' : '', `${new Date().toISOString().slice(0, 10)}-${slug}`);
 const report = await runBench({ ...options, profileDir: values.profile ? join(out, 'profiles') : undefined });

@@ -13,7 +13,7 @@ import { histogram, histogramDelta, histogramQuantile, scrape } from './metrics-
 import type { LoadResult } from './open-loop.ts';
 import { seedGraph, waitForFanoutToSettle } from './seed.ts';
 import { socialWorkload } from './social-workload.ts';
-import { measureStep, type Step, type StepRun, stepRun } from './step-run.ts';
+import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
 
 export interface BenchOptions {
   graph: FollowGraph;
@@ -25,6 +25,7 @@ export interface BenchOptions {
   warmupMs: number;
   /** The step runs: rates to try in order, and how long each is measured. */
   stepRates: number[];
+  /** Empty: no baseline (a quicker run while working on Chirp itself). */
   baselineRates: number[];
   stepMs: number;
   goalP99Ms: number;
@@ -66,30 +67,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   const startedAt = new Date().toISOString();
   const stepSettings = { stepMs: options.stepMs, warmupMs: options.warmupMs, goalP99Ms: options.goalP99Ms, log };
-  const timing = { durationMs: options.stepMs, warmupMs: options.warmupMs };
 
-  log('baseline: bare Fastify hello-world, then one proxy hop in front of it');
-  const baseline = await startBaseline();
-  let hello: StepRun;
-  let proxy: StepRun;
-  const helloClient = createBenchClient(baseline.helloUrl, options.connections);
-  const proxyClient = createBenchClient(baseline.proxyUrl, options.connections);
-  try {
-    const get = (client: typeof helloClient) => () => ({
-      op: 'hello',
-      send: async () => {
-        const { status } = await client.call('GET', '/');
-        return { ok: status === 200, status };
-      },
-    });
-    log('hello-world:');
-    hello = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
-    log('one proxy hop:');
-    proxy = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
-  } finally {
-    await Promise.all([helloClient.close(), proxyClient.close()]);
-    await baseline.stop();
-  }
+  let hello: StepRun = { steps: [], highestRateUnderGoal: null, stoppedBecause: 'not run' };
+  let proxy: StepRun = hello;
+  if (options.baselineRates.length > 0) ({ hello, proxy } = await runBaseline(options, stepSettings));
 
   log('starting the platform (user, tweet, timeline, gateway) on fresh stores');
   const platform = await startPlatform({
@@ -167,6 +148,35 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await stopPlatform();
   }
+}
+
+/** The machine's limits: step runs against a bare Fastify hello-world and one proxy hop. */
+async function runBaseline(options: BenchOptions, stepSettings: Omit<StepRunOptions, 'rates' | 'measure'>): Promise<{ hello: StepRun; proxy: StepRun }> {
+  const timing = { durationMs: options.stepMs, warmupMs: options.warmupMs };
+  stepSettings.log?.('baseline: bare Fastify hello-world, then one proxy hop in front of it');
+  const baseline = await startBaseline();
+  let hello: StepRun;
+  let proxy: StepRun;
+  const helloClient = createBenchClient(baseline.helloUrl, options.connections);
+  const proxyClient = createBenchClient(baseline.proxyUrl, options.connections);
+  try {
+    const get = (client: typeof helloClient) => () => ({
+      op: 'hello',
+      send: async () => {
+        const { status } = await client.call('GET', '/');
+        return { ok: status === 200, status };
+      },
+    });
+    stepSettings.log?.('hello-world:');
+    hello = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
+    stepSettings.log?.('one proxy hop:');
+    proxy = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
+  } finally {
+    await Promise.all([helloClient.close(), proxyClient.close()]);
+    await baseline.stop();
+  }
+
+  return { hello, proxy };
 }
 
 /** Restarts each service with --cpu-prof; the profile is written when it exits at platform.stop(). */

@@ -7,6 +7,8 @@ import { progressBar } from './progress.ts';
 import { postText } from './text.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
+/** Tokens older than this are renewed before the next phase (they live ACCESS_TOKEN_TTL_SECONDS, an hour in the benchmark). */
+const TOKEN_REFRESH_MS = 30 * 60_000;
 
 export interface SeedOptions {
   postsPerUser: number;
@@ -34,10 +36,17 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   });
 
   const tokens: string[] = new Array<string>(graph.users);
-  await inBatches('sign in', users, concurrency, quiet, async (user) => {
-    const answer = expectStatus(await client.call('POST', '/v1/auth/login', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 200, `login ${handleOf(user)}`);
-    tokens[user] = (answer.body as { accessToken: string }).accessToken;
-  });
+  let signedInAt = -Infinity;
+  // Access tokens live an hour at most: a phase starting with older ones signs everyone in again.
+  const signIn = async () => {
+    if (performance.now() - signedInAt < TOKEN_REFRESH_MS) return;
+    await inBatches('sign in', users, concurrency, quiet, async (user) => {
+      const answer = expectStatus(await client.call('POST', '/v1/auth/login', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 200, `login ${handleOf(user)}`);
+      tokens[user] = (answer.body as { accessToken: string }).accessToken;
+    });
+    signedInAt = performance.now();
+  };
+  await signIn();
 
   const follows = Array.from({ length: followCount(graph) }, (_, i) => i);
   await inBatches('follow', follows, concurrency, quiet, async (k) => {
@@ -48,6 +57,7 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   });
 
   const random = seededRandom(options.seed);
+  await signIn();
   const posts = Array.from({ length: graph.users * options.postsPerUser }, (_, i) => i);
   await inBatches('post', posts, concurrency, quiet, async (k) => {
     const author = k % graph.users;
@@ -56,6 +66,7 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   });
 
   await waitForFanoutToSettle(options.timelineUrl, quiet);
+  await signIn();
   return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000 };
 }
 

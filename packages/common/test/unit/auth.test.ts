@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAccessTokenVerifier, createJwksKeyResolver, InvalidTokenError, type Jwk } from '../../src/auth.ts';
 
 const ISSUER = 'chirp-user';
@@ -181,5 +181,41 @@ describe('JWKS key resolver', () => {
   it('when the issuer answers something that is not a key set, then the resolver fails (no keys), it does not crash later', async () => {
     const resolver = createJwksKeyResolver({ fetchJwks: async () => ({ code: 'ROUTE_NOT_FOUND' }) as unknown as { keys: Jwk[] } });
     await expect(resolver.keyFor('k1')).rejects.toThrow(/no keys array/);
+  });
+});
+
+describe('verified-token cache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const counting = () => {
+    let lookups = 0;
+    const resolver = { keyFor: async (kid: string) => ((lookups += 1), kid === current.kid ? current.publicKey : undefined) };
+    return { verify: createAccessTokenVerifier({ keys: resolver, issuer: ISSUER, audience: AUDIENCE }), lookups: () => lookups };
+  };
+
+  it('when the same token comes again, then its claims are served without verifying it again', async () => {
+    const { verify, lookups } = counting();
+    const token = aToken();
+    const first = await verify(token);
+    expect(await verify(token)).toEqual(first);
+    expect(lookups()).toBe(1);
+  });
+
+  it('when one byte of a verified token is changed, then it is verified afresh and refused', async () => {
+    const { verify } = counting();
+    const token = aToken();
+    await verify(token);
+    const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1)!;
+    expect(await rejection(verify(tampered))).toMatch(/signature/);
+  });
+
+  it('when a verified token expires, then the cache no longer answers for it', async () => {
+    const { verify } = counting();
+    const token = aToken({ options: { expiresIn: 60 } });
+    await verify(token);
+    vi.useFakeTimers({ now: Date.now() + 120_000 });
+    expect(await rejection(verify(token))).toMatch(/expired/);
   });
 });
