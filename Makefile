@@ -22,7 +22,7 @@ test: setup deploy-tools
 ## make bench: the social-network benchmark through the gateway (seeds socfb-Reed98, mixed run, step run, baseline; ~12 min);
 ## report in bench/results/<date>-reed98/. PROFILE=1 records CPU profiles of the services; BENCH_FLAGS passes more (see bench/src/main.ts)
 bench: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
+	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && source .stack/env && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
 
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
 bench-user-followers: setup

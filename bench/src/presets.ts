@@ -26,7 +26,7 @@ export const smokeGraph = (seed: number): FollowGraph => generateHeavyTailedGrap
 export const full = (overrides: Pick<Settings, 'seed' | 'rate' | 'durationMs' | 'stepMs'>): Settings => ({
   postsPerUser: 10,
   warmupMs: 3000,
-  stepRates: [100, 200, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000],
+  stepRates: [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000],
   baselineRates: [1000, 2000, 4000, 6000, 8000, 12000, 16000],
   goalP99Ms: 100,
   connections: 128,

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Platform, type ServiceName, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { stackEnv } from '@chirp/testing/stack';
 import { startBaseline } from './baseline.ts';
 import type { CpuUse } from './cpu-usage.ts';
 import { type ProfileSummary, summarizeProfile } from './cpu-profile.ts';
@@ -11,7 +12,7 @@ import { type FollowGraph, followCount, followersByUser, seededRandom } from './
 import { createBenchClient } from './http-client.ts';
 import { histogram, histogramDelta, histogramQuantile, scrape } from './metrics-scrape.ts';
 import type { LoadResult } from './open-loop.ts';
-import { seedGraph, waitForFanoutToSettle } from './seed.ts';
+import { seedGraph, waitForFanoutToSettle, warmCaches } from './seed.ts';
 import { socialWorkload } from './social-workload.ts';
 import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
 
@@ -65,6 +66,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
+  stackEnv(); // Fails now, not after the baseline, when the stack's connection variables are missing.
   const startedAt = new Date().toISOString();
   const stepSettings = { stepMs: options.stepMs, warmupMs: options.warmupMs, goalP99Ms: options.goalP99Ms, log };
 
@@ -100,6 +102,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       quiet: options.quiet,
     });
     if (options.profileDir) await restartProfiled(platform, options.profileDir);
+    await warmCaches(client, seeded.tokens, options.seedConcurrency, options.quiet);
 
     const random = seededRandom(options.seed + 1);
     const followers = followersByUser(options.graph);

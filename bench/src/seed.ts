@@ -71,6 +71,20 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
 }
 
 /**
+ * Every user reads their home timeline and their own user timeline once, as the users of a
+ * running service would have: a run then measures the steady state, not a cold start in which
+ * every first read rebuilds a cache entry (restarted services, or a freshly seeded graph).
+ */
+export async function warmCaches(client: BenchClient, tokens: readonly string[], concurrency: number, quiet?: boolean): Promise<void> {
+  const users = tokens.map((_, i) => i);
+  await inBatches('warm up', users, concurrency, quiet, async (user) => {
+    const token = tokens[user];
+    expectStatus(await client.call('GET', '/v1/timelines/home?limit=10', { token }), 200, `${handleOf(user)} reads home`);
+    expectStatus(await client.call('GET', `/v1/users/${handleOf(user)}/tweets?limit=10`, { token }), 200, `${handleOf(user)} reads own tweets`);
+  });
+}
+
+/**
  * Fan-out is done when the timeline queue is empty and no entries were written for a second,
  * twice in a row. Gives up (and says so) after `timeoutMs`.
  */
