@@ -9,13 +9,15 @@
 //   --step-seconds S       measured seconds per step of the step runs (default 10)
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>)
-import { join, relative } from 'node:path';
+//   --render FILE          write summary.md and the plot again from a report.json, and nothing else
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateHeavyTailedGraph, type FollowGraph, loadNetworkRepositoryGraph } from './graph.ts';
 import { full, SMOKE, smokeGraph } from './presets.ts';
-import { checkGoals, thisMachine, writeReport } from './report.ts';
-import { type BenchOptions, runBench } from './run-bench.ts';
+import { checkGoals, type Machine, thisMachine, writeReport } from './report.ts';
+import { type BenchOptions, type BenchReport, runBench } from './run-bench.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -32,8 +34,16 @@ const { values } = parseArgs({
     'step-seconds': { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
+    render: { type: 'string' },
   },
 });
+
+if (values.render) {
+  // Writes summary.md and the plot again from a report.json (after a change to how they are drawn).
+  const { machine, goals: _goals, ...report } = JSON.parse(readFileSync(values.render, 'utf8')) as BenchReport & { machine: Machine; goals: unknown };
+  writeReport(dirname(values.render), report, machine);
+  process.exit(0);
+}
 
 const number = (name: keyof typeof values): number => {
   const value = Number(values[name]);

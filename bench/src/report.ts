@@ -166,6 +166,12 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
   if (profiled.length > 0) {
     lines.push('## Where the time went (CPU profiles of the measured runs)');
     lines.push('');
+    lines.push(
+      'Self time by package and function, from the services restarted with `--cpu-prof` after seeding (so warm-up, the step run and the mixed run). ' +
+        'On a machine with more busy processes than cores, a process is often switched out just after a socket write wakes the process it writes to, ' +
+        'so `writev`/`writeUtf8String` (V8 builtins) also hold time spent waiting for a core: read them as the cost of the machine being full.',
+    );
+    lines.push('');
     for (const [service, profile] of profiled) {
       const groups = profile.groups.slice(0, 6).map((g) => `${g.group} ${(100 * g.share).toFixed(0)}%`).join(', ');
       const functions = profile.functions.slice(0, 4).map((f) => `\`${f.name}\` (${f.group}, ${(100 * f.share).toFixed(0)}%)`).join(', ');

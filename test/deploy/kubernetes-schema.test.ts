@@ -9,7 +9,7 @@ describe('Kubernetes objects against the OpenAPI schemas', () => {
 
     expect(result.output).toBe('');
     expect(result.ok).toBe(true);
-  });
+  }, 30_000); // Renders with kubectl and validates with Python: seconds, more on a busy machine.
 
   it('when a manifest has a wrongly typed value and a misspelt field, then both objects are rejected', () => {
     const result = validateKubernetes(readFileSync(join(fixtures, 'broken/deployment.yaml'), 'utf8'));
