@@ -31,6 +31,6 @@ export const full = (overrides: Pick<Settings, 'seed' | 'rate' | 'durationMs' | 
   goalP99Ms: 100,
   connections: 128,
   seedConcurrency: 32,
-  probeEveryMs: 500,
+  probeEveryMs: 1000,
   ...overrides,
 });
