@@ -2,7 +2,6 @@
 // service, Postgres, Redis, Cassandra, the SNS/SQS emulator, the load generator), from
 // /proc/<pid>/stat. With everything on one machine this is what says which part limits it.
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 
 const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux Node runs on.
 
@@ -60,5 +59,3 @@ export function cpuUse(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
     .filter((use) => use.cores >= 0.005)
     .sort((a, b) => b.cores - a.cores);
 }
-
-export const machineCores = (): number => cpus().length;

@@ -84,9 +84,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   log('starting the platform (user, tweet, timeline, gateway) on fresh stores');
   const platform = await startPlatform({
     logLevel: 'warn',
-    gatewayEnv: RAISED_LIMITS,
     // Tokens must outlive the run: the workload signs in once per user.
-    serviceEnv: { user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
+    serviceEnv: { gateway: RAISED_LIMITS, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
   });
   const client = createBenchClient(platform.gatewayUrl, options.connections);
   // The probe's reads have their own few connections, so they never queue ahead of the workload.

@@ -31,7 +31,7 @@ export interface StepRunOptions {
   log?: (line: string) => void;
 }
 
-export const withinGoal = (result: LoadResult, goalP99Ms: number): boolean => result.total.errors === 0 && result.total.latencyMs.p99 <= goalP99Ms;
+const withinGoal = (result: LoadResult, goalP99Ms: number): boolean => result.total.errors === 0 && result.total.latencyMs.p99 <= goalP99Ms;
 
 export async function stepRun(options: StepRunOptions): Promise<StepRun> {
   const steps: Step[] = [];

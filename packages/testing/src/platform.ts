@@ -23,8 +23,6 @@ export interface RunningService {
    * `nodeArgs` go to node before the entry point (the benchmark's `--cpu-prof`).
    */
   start(options?: { nodeArgs?: string[] }): Promise<void>;
-  /** The running process's pid, if it runs. */
-  pid(): number | undefined;
 }
 
 export interface Platform {
@@ -36,9 +34,7 @@ export interface Platform {
 }
 
 export interface PlatformOptions {
-  /** Extra environment for the gateway (rate limits, CORS...). */
-  gatewayEnv?: Record<string, string>;
-  /** Extra environment for any service (the benchmark's token lifetime). */
+  /** Extra environment per service (the gateway's rate limits and breaker, the user service's token lifetime...). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
 }
@@ -83,7 +79,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       USER_SERVICE_URL: url('user'),
       TWEET_SERVICE_URL: url('tweet'),
       TIMELINE_SERVICE_URL: url('timeline'),
-      ...options.gatewayEnv,
     },
   };
 
@@ -132,7 +127,6 @@ function managedProcess(name: ServiceName, url: string, logFile: string, env: No
   const log = createWriteStream(logFile, { flags: 'a' });
   return {
     url,
-    pid: () => child?.pid,
     async start(options = {}) {
       if (child) throw new Error(`${name} is already running`);
       const started = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

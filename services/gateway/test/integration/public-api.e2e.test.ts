@@ -11,7 +11,7 @@ let api: Awaited<ReturnType<typeof contractClient>>;
 
 beforeAll(async () => {
   // Limits are raised: this walk signs in more often than a person would (the security suite tests them).
-  platform = await startPlatform({ gatewayEnv: { RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_POST: '1000', RATE_LIMIT_ANONYMOUS: '10000', RATE_LIMIT_AUTHENTICATED: '10000' } });
+  platform = await startPlatform({ serviceEnv: { gateway: { RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_POST: '1000', RATE_LIMIT_ANONYMOUS: '10000', RATE_LIMIT_AUTHENTICATED: '10000' } } });
   api = await contractClient(platform.gatewayUrl);
 });
 

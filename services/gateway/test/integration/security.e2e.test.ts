@@ -16,7 +16,7 @@ let adasTweet: string;
 
 beforeAll(async () => {
   platform = await startPlatform({
-    gatewayEnv: { RATE_LIMIT_SIGN_IN: String(SIGN_IN_LIMIT), RATE_LIMIT_AUTHENTICATED: '10000', RATE_LIMIT_ANONYMOUS: '10000', BREAKER_RESET_MS: '1000' },
+    serviceEnv: { gateway: { RATE_LIMIT_SIGN_IN: String(SIGN_IN_LIMIT), RATE_LIMIT_AUTHENTICATED: '10000', RATE_LIMIT_ANONYMOUS: '10000', BREAKER_RESET_MS: '1000' } },
   });
   api = await contractClient(platform.gatewayUrl);
   const signUp = async (handle: string) => {

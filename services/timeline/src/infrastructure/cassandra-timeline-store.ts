@@ -38,8 +38,8 @@ export function createCassandraTimelineStore(client: Client, options: { writeBat
   };
   const ids = (rows: cassandra.types.Row[], column: string) => rows.map((row) => (row.get(column) as cassandra.types.Long).toString());
 
-  /** Keeps the newest `depth` rows of a partition: one range deletion below the last kept row. */
   /**
+   * Keeps the newest `depth` rows of a partition: one range deletion below the last kept row.
    * Counting first: Cassandra still walks the partition, but ships one number instead of
    * hundreds of ids for the driver to decode, and most trims stop there (the partition is
    * within its depth). Only a partition past it has its boundary read and the rest deleted.
