@@ -13,11 +13,22 @@ export class ConfigError extends Error {
 }
 
 /**
+ * A rule between variables that each pass alone but cannot work together; it returns the
+ * problems, each naming the variables and what to change, or nothing.
+ */
+export type ConfigRule<T> = (config: T) => readonly string[];
+
+/**
  * Reads the variables a schema names from `env`, applies defaults, converts
  * numbers and booleans, and checks every rule. Every bad or missing variable
  * is listed by name in one ConfigError, so an operator fixes them in one go.
+ * `rules` run once every variable is valid on its own.
  */
-export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): Static<S> {
+export function loadConfig<S extends TObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  rules: ReadonlyArray<ConfigRule<Static<S>>> = [],
+): Static<S> {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const value = env[key];
@@ -25,7 +36,11 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
   }
   const withDefaults = Value.Default(schema, raw);
   const converted = Value.Convert(schema, withDefaults);
-  if (Value.Check(schema, converted)) return converted;
+  if (Value.Check(schema, converted)) {
+    const problems = rules.flatMap((rule) => rule(converted));
+    if (problems.length > 0) throw new ConfigError(problems);
+    return converted;
+  }
 
   const problems = new Map<string, string>();
   for (const error of Value.Errors(schema, converted)) {
@@ -54,9 +69,12 @@ export const HttpServerConfig = {
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 25_000 }),
 };
 
-/** A URL-shaped string; checked at start-up rather than at first use. */
-export const UrlString = (options: { default?: string } = {}) =>
-  Type.String({ pattern: '^[a-z][a-z0-9+.-]*://[^\\s]+$', ...options });
+/**
+ * A URL-shaped string; checked at start-up rather than at first use. With `schemes`, only
+ * those (`REDIS_URL=http://...` cannot work, and would otherwise fail at the first call).
+ */
+export const UrlString = ({ schemes, ...options }: { default?: string; schemes?: readonly string[] } = {}) =>
+  Type.String({ pattern: `^${schemes ? `(${schemes.join('|')})` : '[a-z][a-z0-9+.-]*'}://[^\\s]+$`, ...options });
 
 /** A service that owns a Postgres database. */
 export const PostgresConfig = {

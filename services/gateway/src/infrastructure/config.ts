@@ -1,8 +1,11 @@
-import { HttpServerConfig, loadConfig, UrlString } from '@chirp/common/config';
+import { type ConfigRule, HttpServerConfig, loadConfig, UrlString } from '@chirp/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** A comma-separated list of origins (`https://app.chirp.dev,https://m.chirp.dev`), or empty for none. */
 const OriginList = Type.String({ pattern: '^$|^https?://[^\\s,/]+(,https?://[^\\s,/]+)*$', default: '' });
+
+const REDIS_SCHEMES = ['redis', 'rediss'];
+const HTTP_SCHEMES = ['http', 'https'];
 
 export const GatewayConfigSchema = Type.Object({
   ...HttpServerConfig,
@@ -16,7 +19,7 @@ export const GatewayConfigSchema = Type.Object({
   CORS_ALLOWED_ORIGINS: OriginList,
 
   /** Rate limits: shared by every replica, so the gateway's Redis. */
-  REDIS_URL: UrlString(),
+  REDIS_URL: UrlString({ schemes: REDIS_SCHEMES }),
   REDIS_KEY_PREFIX: Type.String({ default: 'chirp:gateway:' }),
   RATE_LIMIT_PERIOD_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   /** Requests per period per signed-in user, on routes without a stricter policy. */
@@ -30,9 +33,9 @@ export const GatewayConfigSchema = Type.Object({
   /** New tweets per period per user. */
   RATE_LIMIT_POST: Type.Integer({ minimum: 1, default: 30 }),
 
-  USER_SERVICE_URL: UrlString(),
-  TWEET_SERVICE_URL: UrlString(),
-  TIMELINE_SERVICE_URL: UrlString(),
+  USER_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
+  TWEET_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
+  TIMELINE_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
   /** Per attempt of a downstream call; idempotent calls are tried up to DOWNSTREAM_RETRIES more times. */
   DOWNSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2000 }),
   DOWNSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
@@ -47,7 +50,22 @@ export const GatewayConfigSchema = Type.Object({
 });
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
-export const loadGatewayConfig = (env: NodeJS.ProcessEnv): GatewayConfig => loadConfig(GatewayConfigSchema, env);
+const RATE_LIMITS = ['RATE_LIMIT_AUTHENTICATED', 'RATE_LIMIT_ANONYMOUS', 'RATE_LIMIT_SIGN_IN', 'RATE_LIMIT_SESSION', 'RATE_LIMIT_POST'] as const;
+
+/**
+ * The limiter keeps arrival times in microseconds and spaces requests `period / limit` apart:
+ * past one request per microsecond that spacing rounds to 0, the Redis script's key would get
+ * `PX 0` and fail on every call, and every replica would silently fall back to its own budget.
+ */
+const rateLimitsFitThePeriod: ConfigRule<GatewayConfig> = (config) =>
+  RATE_LIMITS.filter((name) => config[name] > config.RATE_LIMIT_PERIOD_SECONDS * 1e6).map(
+    (name) =>
+      `${name}=${config[name]} cannot work with RATE_LIMIT_PERIOD_SECONDS=${config.RATE_LIMIT_PERIOD_SECONDS}: ` +
+      `at most one request per microsecond (${config.RATE_LIMIT_PERIOD_SECONDS * 1e6}) can be limited; lower it or lengthen the period`,
+  );
+
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv | Record<string, string | undefined>): GatewayConfig =>
+  loadConfig(GatewayConfigSchema, env, [rateLimitsFitThePeriod]);
 
 export const corsOrigins = (config: Pick<GatewayConfig, 'CORS_ALLOWED_ORIGINS'>): string[] =>
   config.CORS_ALLOWED_ORIGINS === '' ? [] : config.CORS_ALLOWED_ORIGINS.split(',');

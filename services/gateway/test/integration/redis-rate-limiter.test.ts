@@ -22,6 +22,19 @@ describe('the Redis rate limiter', () => {
     }
   });
 
+  // The configuration refuses limits past this bound (test/unit/config.test.ts): one past it is the `PX 0` the script would fail on.
+  it('when the limit is one request per microsecond of the period, the most the config allows, then the script still works', async () => {
+    const { redis, cleanup } = createTestRedis();
+    try {
+      const limiter = createRedisRateLimiter(redis);
+      const decision = await limiter.consume('ip:9.9.9.8', { policy: 'p', limit: 60_000_000, periodSeconds: 60 });
+      expect(decision).toMatchObject({ allowed: true, limit: 60_000_000 });
+      await expect(limiter.consume('ip:9.9.9.7', { policy: 'p', limit: 120_000_000, periodSeconds: 60 })).rejects.toThrow(/expire/);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('when two gateway replicas share one Redis, then they share each budget', async () => {
     const first = createTestRedis();
     const second = { redis: first.redis.duplicate() };

@@ -12,6 +12,12 @@ export const invalidDisplayName = (min: number, max: number) =>
   new DomainError('invalid', 'INVALID_DISPLAY_NAME', `The display name must be ${min}–${max} characters, without control characters.`);
 export const invalidBio = () =>
   new DomainError('invalid', 'INVALID_BIO', 'The bio has characters that cannot be stored (a NUL, or half of an emoji).');
+export const invisibleCharacters = (field: string, character: string) =>
+  new DomainError(
+    'invalid',
+    'INVISIBLE_CHARACTERS',
+    `The ${field} has an invisible formatting character (${character}): bidi controls, zero-width and other format characters are not allowed, except joiners inside emoji.`,
+  );
 export const bioTooLong = (max: number) => new DomainError('invalid', 'BIO_TOO_LONG', `The bio must be at most ${max} characters.`);
 export const userNotFound = () => new DomainError('not_found', 'USER_NOT_FOUND', 'No such user.');
 export const cannotFollowSelf = () => new DomainError('invalid', 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself.');

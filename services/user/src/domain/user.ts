@@ -1,6 +1,6 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
-import { HANDLE_PATTERN, isStorableText } from '@chirp/common/text';
-import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, passwordTooLong, passwordTooShort } from './user-errors.ts';
+import { HANDLE_PATTERN, invisibleCharacterIn, isStorableText } from '@chirp/common/text';
+import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, invisibleCharacters, passwordTooLong, passwordTooShort } from './user-errors.ts';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -48,6 +48,7 @@ export function parseDisplayName(raw: string | undefined, handle: string): strin
   if (length < DISPLAY_NAME_MIN || length > DISPLAY_NAME_MAX || !isStorableText(name, { controls: true })) {
     throw invalidDisplayName(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX);
   }
+  refuseInvisible('display name', name);
   return name;
 }
 
@@ -55,7 +56,14 @@ export function parseBio(raw: string): string {
   const bio = raw.trim();
   if (!isStorableText(bio, { controls: false })) throw invalidBio();
   if (lengthOf(bio) > BIO_MAX) throw bioTooLong(BIO_MAX);
+  refuseInvisible('bio', bio);
   return bio;
+}
+
+/** Bidi overrides, zero-width and other invisible characters would let a name pass for another. */
+function refuseInvisible(field: 'display name' | 'bio', text: string): void {
+  const character = invisibleCharacterIn(text);
+  if (character !== undefined) throw invisibleCharacters(field, character);
 }
 
 export function checkFollow(followerId: string, followeeId: string): void {

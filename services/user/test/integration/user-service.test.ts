@@ -84,6 +84,9 @@ describe('bad input on the real store', () => {
       ['POST', '/v1/users', { handle: uniqueHandle('nul'), password: 'password-1', displayName: 'a\u0000b' }, 400, 'INVALID_DISPLAY_NAME'],
       ['POST', '/v1/users', { handle: uniqueHandle('sur'), password: 'password-1', displayName: 'Ann \ud83d' }, 400, 'INVALID_DISPLAY_NAME'],
       ['PATCH', `/v1/users/${ada.id}`, { bio: 'bio \u0000' }, 400, 'INVALID_BIO'],
+      ['POST', '/v1/users', { handle: uniqueHandle('rlo'), password: 'password-1', displayName: 'alice\u202e' }, 400, 'INVISIBLE_CHARACTERS'],
+      ['PATCH', `/v1/users/${ada.id}`, { displayName: 'ada\u200b' }, 400, 'INVISIBLE_CHARACTERS'],
+      ['PATCH', `/v1/users/${ada.id}`, { bio: 'see \u2066me\u2069' }, 400, 'INVISIBLE_CHARACTERS'],
       ['GET', '/v1/users/search?q=%00', undefined, 400, 'INVALID_SEARCH_QUERY'],
       ['PATCH', `/v1/users/123`, { bio: 'x' }, 404, 'USER_NOT_FOUND'],
     ];

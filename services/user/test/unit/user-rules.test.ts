@@ -61,6 +61,29 @@ describe('display name and bio', () => {
     expect(codeOf(() => parseDisplayName('x'.repeat(51), 'ada'))).toBe('INVALID_DISPLAY_NAME');
   });
 
+  it('when a display name or bio has a bidi control or another invisible format character, then INVISIBLE_CHARACTERS', () => {
+    const invisible = ['alice\u202e', 'ali\u202dce', '\u202aa', 'a\u202bb', 'a\u202cb', 'a\u2066b', 'a\u2067b', 'a\u2068b', 'a\u2069b', 'a\u200bb', 'a\u200eb', 'a\u2060b', 'a\ufeffda', 'ad\u00ada', 'a\u200db', 'a\u200cb', 'a\u3164b', 'a\u{E0041}b'];
+    for (const text of invisible) {
+      expect(codeOf(() => parseDisplayName(text, 'ada')), JSON.stringify(text)).toBe('INVISIBLE_CHARACTERS');
+      expect(codeOf(() => parseBio(text)), JSON.stringify(text)).toBe('INVISIBLE_CHARACTERS');
+    }
+  });
+
+  it('when the refusal names the character, then the detail says which code point', () => {
+    expect(() => parseDisplayName('alice\u202e', 'ada')).toThrow(/U\+202E/);
+  });
+
+  it('when joiners and variation selectors sit inside emoji sequences, then the name and bio are kept', () => {
+    for (const emoji of ['👩\u200d💻', '🏳\ufe0f\u200d🌈', '❤\ufe0f\u200d🔥', '🧑🏽\u200d🚀', '👍🏽', '1\ufe0f\u20e3', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', 'Ada 👨\u200d👩\u200d👧']) {
+      expect(parseDisplayName(emoji, 'ada'), JSON.stringify(emoji)).toBe(emoji);
+      expect(parseBio(emoji), JSON.stringify(emoji)).toBe(emoji);
+    }
+  });
+
+  it('when a joiner is not between two emoji, then it is refused even next to one', () => {
+    for (const text of ['😀\u200d', '\u200d😀', 'a\u200d😀', '😀\u200da']) expect(codeOf(() => parseBio(text)), JSON.stringify(text)).toBe('INVISIBLE_CHARACTERS');
+  });
+
   it('when a bio is over 160 characters, then BIO_TOO_LONG; empty is allowed', () => {
     expect(parseBio('')).toBe('');
     expect(parseBio('b'.repeat(160))).toHaveLength(160);

@@ -25,7 +25,7 @@ export function registerAuthRoutes(parent: FastifyInstance, { users }: GatewayUs
         body: RegisterBody,
         response: {
           201: json('The new account', UserRef),
-          ...errorResponses(EVERY_ROUTE, JSON_BODY, { 400: ['INVALID_HANDLE', 'PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'INVALID_DISPLAY_NAME'], 409: ['HANDLE_TAKEN'] }),
+          ...errorResponses(EVERY_ROUTE, JSON_BODY, { 400: ['INVALID_HANDLE', 'PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'INVALID_DISPLAY_NAME', 'INVISIBLE_CHARACTERS'], 409: ['HANDLE_TAKEN'] }),
         },
       },
     },

@@ -7,7 +7,7 @@ import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIG
 import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf } from './route-context.ts';
 import { HandleParams, json, NO_CONTENT, pageOf, PageQuery, SearchQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
 
-const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_BIO'] };
+const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_BIO', 'INVISIBLE_CHARACTERS'] };
 const UNKNOWN_USER = { 404: ['USER_NOT_FOUND'] };
 
 /** Profiles, the follow graph and user timelines. */
