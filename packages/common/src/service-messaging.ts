@@ -2,8 +2,10 @@
 // events, and the consumer of its own queue. One piece, so every such service wires them alike.
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { createAwsMessagingClients } from './aws-clients.ts';
 import { createSnsEventPublisher, createSqsConsumer, type EventHandlerRegistry } from './events.ts';
+import { createConsumerMetrics, registerOutboxMetrics } from './messaging-metrics.ts';
 import { createOutboxRelay } from './outbox.ts';
 
 export interface ServiceMessagingOptions {
@@ -15,6 +17,8 @@ export interface ServiceMessagingOptions {
   /** What the service does with its queue's events; `name` labels it in shutdown logs. */
   consumes: { name: string; handlers: EventHandlerRegistry };
   log: Logger;
+  /** The service's /metrics registry: outbox backlog, consumer outcomes and queue depths go there. */
+  metrics: Registry;
 }
 
 /**
@@ -28,12 +32,20 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
     publishers: { [options.publishes.topic]: createSnsEventPublisher({ sns, topicArn: options.publishes.topicArn }) },
     log: options.log,
   });
+  registerOutboxMetrics(options.metrics, options.pool, options.log);
+  const consumerMetrics = createConsumerMetrics(options.metrics, {
+    sqs,
+    queueUrl: options.config.EVENTS_QUEUE_URL,
+    deadLetterQueueUrl: options.config.EVENTS_DLQ_URL,
+    log: options.log,
+  });
   const consumer = createSqsConsumer({
     sqs,
     queueUrl: options.config.EVENTS_QUEUE_URL,
     deadLetterQueueUrl: options.config.EVENTS_DLQ_URL,
     handlers: options.consumes.handlers,
     log: options.log,
+    onProcessed: consumerMetrics.onProcessed,
   });
   await relay.start();
   consumer.start();

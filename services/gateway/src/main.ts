@@ -1,10 +1,11 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAccessTokenVerifier, createJwksKeyResolver } from '@chirp/common/auth';
+import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { runHttpService } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { Redis } from 'ioredis';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './infrastructure/config.ts';
 import { createHttpTimelineService } from './infrastructure/http-timeline-service.ts';
@@ -20,44 +21,18 @@ const config = loadGatewayConfig(process.env);
 const metrics = new Registry();
 const log = createLogger('gateway', config.LOG_LEVEL);
 
-const breakerOpen = new Gauge({
-  name: 'chirp_gateway_downstream_breaker_open',
-  help: 'Whether the circuit breaker to a downstream service is open (1) and failing fast; check that service',
-  labelNames: ['downstream'],
-  registers: [metrics],
-});
-const breakerChanges = new Counter({
-  name: 'chirp_gateway_downstream_breaker_transitions_total',
-  help: 'Circuit breaker state changes, by downstream and new state',
-  labelNames: ['downstream', 'state'],
-  registers: [metrics],
-});
-const downstreamDuration = new Histogram({
-  name: 'chirp_gateway_downstream_request_duration_seconds',
-  help: 'Each attempt of a call to a downstream service, by outcome (status code, or error)',
-  labelNames: ['downstream', 'method', 'outcome'],
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [metrics],
-});
-
+const downstreams = createDownstreamMetrics(metrics, log, { downstreams: ['user', 'tweet', 'timeline'], breakerResetMs: config.BREAKER_RESET_MS });
 const clientOptions = (name: string, baseUrl: string): ServiceClientOptions => ({
   name,
   baseUrl,
   timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
   retries: config.DOWNSTREAM_RETRIES,
   breaker: { resetTimeoutMs: config.BREAKER_RESET_MS },
-  onBreakerStateChange: (downstream, state) => {
-    breakerOpen.set({ downstream }, state === 'open' ? 1 : 0);
-    breakerChanges.inc({ downstream, state });
-    if (state === 'open') log.error({ downstream, resetMs: config.BREAKER_RESET_MS }, 'circuit breaker opened: calls to this service fail fast with 503; check its pods and logs');
-    else log.warn({ downstream, state }, state === 'closed' ? 'circuit breaker closed: calls flow again' : 'circuit breaker half-open: trying one call');
-  },
-  onAttempt: ({ name: downstream, method, outcome, seconds }) => downstreamDuration.observe({ downstream, method, outcome }, seconds),
+  ...downstreams,
 });
 const userClient = createServiceClient(clientOptions('user', config.USER_SERVICE_URL));
 const tweetClient = createServiceClient(clientOptions('tweet', config.TWEET_SERVICE_URL));
 const timelineClient = createServiceClient(clientOptions('timeline', config.TIMELINE_SERVICE_URL));
-for (const downstream of ['user', 'tweet', 'timeline']) breakerOpen.set({ downstream }, 0);
 
 // Fail fast when Redis is away: a rate-limit check must never hold a request up.
 const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });

@@ -1,7 +1,9 @@
 // Composition root: config → clients → adapters → use cases → the roles this process runs.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { cassandraDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createSqsConsumer } from '@chirp/common/events';
+import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
 import { runHttpService } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';
@@ -37,7 +39,14 @@ const registry = new Registry();
 const serveApi = config.TIMELINE_ROLE !== 'consumer';
 const consume = config.TIMELINE_ROLE !== 'api';
 const metrics = createTimelineMetrics(registry, consume ? { sqs, queueUrl: config.EVENTS_QUEUE_URL } : undefined);
-const tweetService = createServiceClient({ name: 'tweet', baseUrl: config.TWEET_SERVICE_URL, timeoutMs: 1500, retries: 1 });
+const tweetService = createServiceClient({
+  name: 'tweet',
+  baseUrl: config.TWEET_SERVICE_URL,
+  timeoutMs: 1500,
+  retries: 1,
+  breaker: { resetTimeoutMs: 5000 },
+  ...createDownstreamMetrics(registry, log, { downstreams: serveApi ? ['tweet'] : [], breakerResetMs: 5000 }),
+});
 
 const store = createCassandraTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH });
 const useCases = makeTimelineUseCases({
@@ -56,7 +65,10 @@ const cassandraDep = cassandraDependency(client);
 // Redis is a cache: reads fall back to Cassandra, so it never decides readiness.
 const app = buildApp({ config, readiness: readinessOf([cassandraDep]), metrics: registry, ...(serveApi ? { useCases } : {}) });
 
-const consumer = consume
+const queueMetrics = consume
+  ? createConsumerMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL, deadLetterQueueUrl: config.EVENTS_DLQ_URL, log })
+  : undefined;
+const consumer = queueMetrics
   ? createSqsConsumer({
       sqs,
       queueUrl: config.EVENTS_QUEUE_URL,
@@ -64,7 +76,10 @@ const consumer = consume
       handlers: timelineEventHandlers(useCases),
       log,
       concurrency: config.CONSUMER_CONCURRENCY,
-      onProcessed: metrics.onProcessed,
+      onProcessed: (outcome, event, startedAt) => {
+        metrics.onProcessed(outcome, event);
+        queueMetrics.onProcessed(outcome, event, startedAt);
+      },
     })
   : undefined;
 consumer?.start();

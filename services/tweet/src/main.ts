@@ -41,6 +41,7 @@ const messaging = await startServiceMessaging({
   publishes: { topic: TWEET_EVENTS_TOPIC, topicArn: config.TWEET_EVENTS_TOPIC_ARN },
   consumes: { name: 'user event consumer', handlers: userEventHandlers(useCases.learnAuthor) },
   log,
+  metrics: app.metrics,
 });
 
 const pruning = setInterval(() => {

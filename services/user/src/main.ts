@@ -45,6 +45,7 @@ const messaging = await startServiceMessaging({
   publishes: { topic: USER_EVENTS_TOPIC, topicArn: config.USER_EVENTS_TOPIC_ARN },
   consumes: { name: 'tweet event consumer', handlers: tweetEventHandlers(useCases.recordTweetFact) },
   log,
+  metrics: app.metrics,
 });
 
 await runHttpService(app, {

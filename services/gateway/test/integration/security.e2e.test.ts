@@ -142,7 +142,7 @@ describe('when the timeline service is down', () => {
         expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED/);
       }
       const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
-      expect(metrics).toMatch(/chirp_gateway_downstream_breaker_open\{downstream="timeline"\} 1/);
+      expect(metrics).toMatch(/chirp_downstream_breaker_open\{downstream="timeline"\} 1/);
       expect((await api.call('GET', `/v1/tweets/${adasTweet}`)).status).toBe(200);
       expect((await api.call('POST', '/v1/tweets', { token: eve.accessToken, body: { text: 'still here' } })).status).toBe(201);
       expect((await api.call('GET', '/v1/users/ada/tweets')).status).toBe(200);
@@ -151,6 +151,6 @@ describe('when the timeline service is down', () => {
     }
     await eventually(async () => (await api.call('GET', '/v1/timelines/home', { token: ada.accessToken })).status === 200, 'home reads succeed again', 15_000);
     const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
-    expect(metrics).toMatch(/chirp_gateway_downstream_breaker_open\{downstream="timeline"\} 0/);
+    expect(metrics).toMatch(/chirp_downstream_breaker_open\{downstream="timeline"\} 0/);
   });
 });
