@@ -24,7 +24,11 @@ import { Registry } from 'prom-client';
 import { createSqsFanoutQueue } from '../src/adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from '../src/adapters/messaging/timeline-event-handlers.ts';
 import { applyCassandraSchema } from '../src/infrastructure/cassandra-schema.ts';
-import { createCassandraTimelineStore, createHighFollowerAuthors } from '../src/infrastructure/cassandra-timeline-store.ts';
+import { createCassandraAuthorTweetStore } from '../src/infrastructure/cassandra-author-tweet-store.ts';
+import { createCassandraDeletedTweets } from '../src/infrastructure/cassandra-deleted-tweets.ts';
+import { createCassandraFollowGraph } from '../src/infrastructure/cassandra-follow-graph.ts';
+import { createCassandraHighFollowerAuthors } from '../src/infrastructure/cassandra-high-follower-authors.ts';
+import { createCassandraHomeTimelineStore } from '../src/infrastructure/cassandra-home-timeline-store.ts';
 import { createTimelineMetrics } from '../src/infrastructure/metrics.ts';
 import { createRedisTimelineCache } from '../src/infrastructure/redis-timeline-cache.ts';
 import { makeTimelineUseCases } from '../src/use-cases/timeline-use-cases.ts';
@@ -62,17 +66,21 @@ const clients = createAwsMessagingClients({ region: env.AWS_REGION ?? 'us-east-1
 const topology = await applyTopology(clients, { topics: [], queues: [{ name: 'timeline', subscribesTo: [], maxReceiveCount: 5, visibilityTimeoutSeconds: 60 }] }, `bench-${run}-`);
 const queueUrl = topology.queueUrls.timeline!;
 
-const store = createCassandraTimelineStore(client, { writeBatch: Number(values.batch) });
+const homeTimelines = createCassandraHomeTimelineStore(client, { writeBatch: Number(values.batch) });
+const authorTweets = createCassandraAuthorTweetStore(client);
+const graph = createCassandraFollowGraph(client);
 const registry = new Registry();
 let written = 0;
 const metrics = createTimelineMetrics(registry, { sqs: clients.sqs, queueUrl });
 const ids = createIdGenerator({ workerId: 1000 });
 const makeService = (threshold: number) =>
   makeTimelineUseCases({
-    graph: store,
-    store,
+    homeTimelines,
+    authorTweets,
+    deleted: createCassandraDeletedTweets(client),
+    graph,
     cache: createRedisTimelineCache(redis, { ttlSeconds: 3600, log }),
-    highFollowers: createHighFollowerAuthors(client, { refreshMs: 1000 }),
+    highFollowers: createCassandraHighFollowerAuthors(client, { refreshMs: 1000 }),
     queue: createSqsFanoutQueue({ sqs: clients.sqs, queueUrl }),
     metrics: { entriesWritten: (n) => ((written += n), metrics.fanout.entriesWritten(n)), lag: (seconds) => metrics.fanout.lag(seconds) },
     tweets: { hydrate: async (page) => page.map((id) => ({ id })) },
@@ -101,7 +109,7 @@ for (const [index, followers] of sizes.entries()) {
   await seedFollowers(author, followers, BigInt(10_000_000 * (index + 1)));
   written = 0;
   const started = performance.now();
-  await fanout.tweetCreated({ tweetId: ids.next(), authorId: author, createdAt: new Date().toISOString() });
+  await fanout.fanOut({ tweetId: ids.next(), authorId: author, createdAt: new Date().toISOString() });
   while (written < followers + 1) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${followers.toLocaleString('en')} followers: every timeline written in ${seconds.toFixed(2)} s (${Math.round(written / seconds).toLocaleString('en')} entries/s)`);
@@ -113,7 +121,7 @@ const perAuthor = Number(values['per-author']);
 for (let a = 0; a < authors; a += 1) await seedFollowers(String(2_000 + a), perAuthor, BigInt(100_000_000 + a * 1_000_000));
 written = 0;
 const sustainedStart = performance.now();
-await Promise.all(Array.from({ length: authors }, (_, a) => fanout.tweetCreated({ tweetId: ids.next(), authorId: String(2_000 + a), createdAt: new Date().toISOString() })));
+await Promise.all(Array.from({ length: authors }, (_, a) => fanout.fanOut({ tweetId: ids.next(), authorId: String(2_000 + a), createdAt: new Date().toISOString() })));
 const expected = authors * (perAuthor + 1);
 while (written < expected) await new Promise((resolve) => setTimeout(resolve, 20));
 const sustainedSeconds = (performance.now() - sustainedStart) / 1000;
@@ -125,14 +133,14 @@ await Promise.all(consumers.map((consumer) => consumer.stop()));
 // A reader following 5 high-follower authors (50 recent tweets each) and 100 fanned-out entries.
 const reader = '5000';
 const readService = makeService(10_000);
-const highFollowers = createHighFollowerAuthors(client, { refreshMs: 60_000 });
+const highFollowers = createCassandraHighFollowerAuthors(client, { refreshMs: 60_000 });
 for (let a = 0; a < 5; a += 1) {
   const author = String(6_000 + a);
   await highFollowers.add(author);
-  await store.saveFollow({ followerId: reader, followeeId: author, sequence: '1', following: true });
-  for (let t = 0; t < 50; t += 1) await store.addAuthorTweet({ tweetId: ids.next(), authorId: author }, false);
+  await graph.saveFollow({ followerId: reader, followeeId: author, sequence: '1', following: true });
+  for (let t = 0; t < 50; t += 1) await authorTweets.record({ tweetId: ids.next(), authorId: author }, false);
 }
-await store.addEntries(reader, Array.from({ length: 100 }, () => ({ tweetId: ids.next(), authorId: '7000' })));
+await homeTimelines.pushMany(reader, Array.from({ length: 100 }, () => ({ tweetId: ids.next(), authorId: '7000' })));
 const timings = { warm: [] as number[], cold: [] as number[] };
 for (let round = -20; round < reads; round += 1) {
   await redis.del(`home:${reader}`);

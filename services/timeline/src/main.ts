@@ -14,7 +14,11 @@ import { createSqsFanoutQueue } from './adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from './adapters/messaging/timeline-event-handlers.ts';
 import { buildApp } from './app.ts';
 import { migrateCassandra } from './infrastructure/cassandra-schema.ts';
-import { createCassandraTimelineStore, createHighFollowerAuthors } from './infrastructure/cassandra-timeline-store.ts';
+import { createCassandraAuthorTweetStore } from './infrastructure/cassandra-author-tweet-store.ts';
+import { createCassandraDeletedTweets } from './infrastructure/cassandra-deleted-tweets.ts';
+import { createCassandraFollowGraph } from './infrastructure/cassandra-follow-graph.ts';
+import { createCassandraHighFollowerAuthors } from './infrastructure/cassandra-high-follower-authors.ts';
+import { createCassandraHomeTimelineStore } from './infrastructure/cassandra-home-timeline-store.ts';
 import { loadTimelineConfig } from './infrastructure/config.ts';
 import { createTimelineMetrics } from './infrastructure/metrics.ts';
 import { createRedisTimelineCache } from './infrastructure/redis-timeline-cache.ts';
@@ -48,12 +52,13 @@ const tweetService = createServiceClient({
   ...createDownstreamMetrics(registry, log, { downstreams: serveApi ? ['tweet'] : [], breakerResetMs: 5000 }),
 });
 
-const store = createCassandraTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH });
 const useCases = makeTimelineUseCases({
-  graph: store,
-  store,
+  homeTimelines: createCassandraHomeTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH }),
+  authorTweets: createCassandraAuthorTweetStore(client),
+  deleted: createCassandraDeletedTweets(client),
+  graph: createCassandraFollowGraph(client),
   cache: createRedisTimelineCache(redis, { ttlSeconds: config.TIMELINE_CACHE_TTL_SECONDS, log }),
-  highFollowers: createHighFollowerAuthors(client, { refreshMs: config.HIGH_FOLLOWER_REFRESH_MS }),
+  highFollowers: createCassandraHighFollowerAuthors(client, { refreshMs: config.HIGH_FOLLOWER_REFRESH_MS }),
   queue: createSqsFanoutQueue({ sqs, queueUrl: config.EVENTS_QUEUE_URL }),
   metrics: metrics.fanout,
   tweets: createTweetServiceHydrator(tweetService),

@@ -2,7 +2,7 @@
 // fanned out to, and how several newest-first streams of tweet ids become one page.
 
 /** A home timeline keeps its newest 800 entries (Twitter's and Mastodon's depth), in every store. */
-export const TIMELINE_DEPTH = 800;
+export const MAX_HOME_ITEMS = 800;
 /** After a follow, this many of the followee's newest tweets join the follower's timeline. */
 export const FOLLOW_BACKFILL = 200;
 /** An author's recent tweets kept for follows and read-time merges. */
@@ -43,3 +43,11 @@ export type Distribution = 'fan_out' | 'merge_on_read';
  */
 export const distributionFor = (followersSeen: number, threshold: number): Distribution =>
   followersSeen >= threshold ? 'merge_on_read' : 'fan_out';
+
+/** How fan-out splits its work; from the service's configuration. */
+export interface FanoutSettings {
+  /** Authors with at least this many followers are merged on read (10,000 by default). */
+  highFollowerThreshold: number;
+  /** Followers per chunk: one chunk runs inline, more go to the queue for any worker. */
+  chunkSize: number;
+}

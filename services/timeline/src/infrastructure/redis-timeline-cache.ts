@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@chirp/common/logging';
 import type { Redis } from 'ioredis';
-import { TIMELINE_DEPTH } from '../domain/timeline.ts';
+import { MAX_HOME_ITEMS } from '../domain/timeline.ts';
 import type { TimelineCache } from '../use-cases/ports.ts';
 
 /**
@@ -95,7 +95,7 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
   return {
     async add(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
-      for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), Number(tweetId), pad(tweetId), TIMELINE_DEPTH);
+      for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), Number(tweetId), pad(tweetId), MAX_HOME_ITEMS);
       await run(pipeline, 'add', readerIds.length);
     },
     async remove(readerIds, tweetId) {
@@ -150,7 +150,7 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
         // forget or a remove meanwhile drops the entry, and then this build ends without it.
         await redis.multi().del(key).zadd(key, -2, marker).pexpire(key, REBUILD_LOCK_MS).exec();
         const ids = await load();
-        const finished = await scripted.timelineFinish(key, marker, options.ttlSeconds * 1000, TIMELINE_DEPTH, ...ids.flatMap((id) => [Number(id), pad(id)]));
+        const finished = await scripted.timelineFinish(key, marker, options.ttlSeconds * 1000, MAX_HOME_ITEMS, ...ids.flatMap((id) => [Number(id), pad(id)]));
         return finished === 1;
       } catch (err) {
         writeFailed(err, 'rebuild', 1);

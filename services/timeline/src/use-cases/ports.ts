@@ -28,34 +28,41 @@ export interface TimelineEntry {
   authorId: string;
 }
 
-/** Home timelines, authors' recent tweets and deletion markers (Cassandra). */
-export interface TimelineStore {
-  /** Writes one entry into each reader's timeline; idempotent. */
-  addToTimelines(readerIds: readonly string[], entry: TimelineEntry): Promise<void>;
-  /** Writes several entries into one reader's timeline; idempotent. */
-  addEntries(readerId: string, entries: readonly TimelineEntry[]): Promise<void>;
-  removeFromTimelines(readerIds: readonly string[], tweetId: string): Promise<void>;
+/** Readers' home timelines in the durable store (Mastodon's home feed, kept in Cassandra). Every write is idempotent. */
+export interface HomeTimelineStore {
+  /** Writes one entry into each reader's timeline. */
+  push(readerIds: readonly string[], entry: TimelineEntry): Promise<void>;
+  /** Writes several entries into one reader's timeline (a followee's tweets merged in). */
+  pushMany(readerId: string, entries: readonly TimelineEntry[]): Promise<void>;
+  unpush(readerIds: readonly string[], tweetId: string): Promise<void>;
   /** Removes every entry by `authorId` from the reader's timeline. */
-  removeAuthor(readerId: string, authorId: string): Promise<void>;
-  /** The reader's timeline, newest first, never deeper than TIMELINE_DEPTH (what a cache entry is built from). */
-  readTimeline(readerId: string): Promise<string[]>;
-  /** Cuts the readers' timelines to their newest TIMELINE_DEPTH entries. */
-  trimTimelines(readerIds: readonly string[]): Promise<void>;
+  unpushAuthor(readerId: string, authorId: string): Promise<void>;
+  /** The reader's timeline, newest first, never deeper than MAX_HOME_ITEMS (what a cache entry is built from). */
+  read(readerId: string): Promise<string[]>;
+  /** Cuts the readers' timelines to their newest MAX_HOME_ITEMS entries. */
+  trim(readerIds: readonly string[]): Promise<void>;
+}
 
+/** Each author's recent tweets: what a follow merges in, and what is merged on read for high-follower authors. */
+export interface AuthorTweetStore {
   /**
    * Records the author's tweet; `fannedOut` says it was written into followers' timelines.
    * The flag only ever goes up: recording it again without fan-out keeps a true.
    */
-  addAuthorTweet(entry: TimelineEntry, fannedOut: boolean): Promise<void>;
+  record(entry: TimelineEntry, fannedOut: boolean): Promise<void>;
   /** Whether the author's tweet was fanned out; undefined when it is not recorded. */
-  authorTweetFannedOut(entry: TimelineEntry): Promise<boolean | undefined>;
-  removeAuthorTweet(entry: TimelineEntry): Promise<void>;
+  wasFannedOut(entry: TimelineEntry): Promise<boolean | undefined>;
+  remove(entry: TimelineEntry): Promise<void>;
   /** The author's recent tweets, newest first, below `before`. */
-  authorTweets(authorId: string, before: string | undefined, limit: number): Promise<string[]>;
-  trimAuthorTweets(authorId: string): Promise<void>;
+  recent(authorId: string, before: string | undefined, limit: number): Promise<string[]>;
+  /** Cuts the author's recent tweets to their newest AUTHOR_TWEETS_DEPTH. */
+  trim(authorId: string): Promise<void>;
+}
 
-  markDeleted(tweetId: string): Promise<void>;
-  isDeleted(tweetId: string): Promise<boolean>;
+/** Markers of deleted tweets, so a create or chunk that arrives after the delete finds it. */
+export interface DeletedTweets {
+  mark(tweetId: string): Promise<void>;
+  has(tweetId: string): Promise<boolean>;
 }
 
 /** Which authors are merged on read; a process-wide view that may lag a store write by seconds. */
@@ -68,7 +75,7 @@ export interface HighFollowerAuthors {
 }
 
 /**
- * The Redis copy of home timelines: the newest TIMELINE_DEPTH ids per reader. A reader's entry
+ * The Redis copy of home timelines: the newest MAX_HOME_ITEMS ids per reader. A reader's entry
  * is either whole or absent; writes go only into entries that exist, so a partial one never shows.
  */
 export interface TimelineCache {
@@ -80,7 +87,7 @@ export interface TimelineCache {
   /** Newest first below `before`; undefined when the reader's entry is absent (or being built). */
   read(readerId: string, before: string | undefined, limit: number): Promise<string[] | undefined>;
   /**
-   * Builds the reader's entry from `load` (the newest TIMELINE_DEPTH ids), one build per reader
+   * Builds the reader's entry from `load` (the newest MAX_HOME_ITEMS ids), one build per reader
    * at a time across processes; resolves false when another build holds the lock.
    */
   rebuild(readerId: string, load: () => Promise<string[]>): Promise<boolean>;

@@ -1,6 +1,6 @@
 import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
 import { isBefore, mergeNewest } from '../domain/timeline.ts';
-import type { FollowGraph, HighFollowerAuthors, HydratedTweet, TimelineCache, TimelineStore, TweetHydrator } from './ports.ts';
+import type { AuthorTweetStore, FollowGraph, HighFollowerAuthors, HomeTimelineStore, HydratedTweet, TimelineCache, TweetHydrator } from './ports.ts';
 
 /** Beyond this many high-follower authors, a home read reads the reader's whole following list instead. */
 const MAX_AUTHORS_ASKED = 200;
@@ -19,7 +19,8 @@ export interface HomeTimelineQuery {
  */
 export function makeReadHomeTimeline(deps: {
   graph: FollowGraph;
-  store: TimelineStore;
+  homeTimelines: HomeTimelineStore;
+  authorTweets: AuthorTweetStore;
   cache: TimelineCache;
   highFollowers: HighFollowerAuthors;
   tweets: TweetHydrator;
@@ -31,7 +32,7 @@ export function makeReadHomeTimeline(deps: {
   async function stored(readerId: string, before: string | undefined, limit: number): Promise<string[]> {
     const cached = await deps.cache.read(readerId, before, limit);
     if (cached) return cached;
-    const loadAll = () => deps.store.readTimeline(readerId);
+    const loadAll = () => deps.homeTimelines.read(readerId);
     let all: string[] | undefined;
     await deps.cache.rebuild(readerId, async () => (all = await loadAll()));
     all ??= await loadAll(); // another process holds the rebuild, or Redis is down
@@ -55,7 +56,7 @@ export function makeReadHomeTimeline(deps: {
     const wanted = query.limit + 1;
     const [own, merged] = await Promise.all([
       stored(query.readerId, before, wanted),
-      followedHighFollowerAuthors(query.readerId).then((authors) => Promise.all(authors.map((authorId) => deps.store.authorTweets(authorId, before, wanted)))),
+      followedHighFollowerAuthors(query.readerId).then((authors) => Promise.all(authors.map((authorId) => deps.authorTweets.recent(authorId, before, wanted)))),
     ]);
     const page = toPage(mergeNewest([own, ...merged], wanted), query.limit, (id) => [id], (id) => id);
     return {

@@ -1,21 +1,52 @@
-import { type FanoutDeps, makeFanout } from './fan-out.ts';
-import { makeFollowChanges } from './follow-changes.ts';
-import type { TweetHydrator } from './ports.ts';
+import type { FanoutSettings } from '../domain/timeline.ts';
+import { makeFanOut } from './fan-out.ts';
+import { makeMergeIntoHome } from './merge-into-home.ts';
+import type {
+  AuthorTweetStore,
+  Clock,
+  DeletedTweets,
+  FanoutMetrics,
+  FanoutQueue,
+  FollowGraph,
+  HighFollowerAuthors,
+  HomeTimelineStore,
+  TimelineCache,
+  TweetHydrator,
+} from './ports.ts';
+import { makePushToHome } from './push-to-home.ts';
 import { makeReadHomeTimeline } from './read-home-timeline.ts';
+import { makeRecordFollowChange } from './record-follow-change.ts';
+import { makeRemoveTweet } from './remove-tweet.ts';
+import { makeUnmergeFromHome } from './unmerge-from-home.ts';
+import { makeUnpushFromHome } from './unpush-from-home.ts';
 
-/** Fan-out's ports, and the tweet service for hydrating reads. */
-export interface TimelinePorts extends FanoutDeps {
+/** Every port of the timeline service: one per store concern, the cache, the queue, the tweet service. */
+export interface TimelinePorts {
+  homeTimelines: HomeTimelineStore;
+  authorTweets: AuthorTweetStore;
+  deleted: DeletedTweets;
+  graph: FollowGraph;
+  cache: TimelineCache;
+  highFollowers: HighFollowerAuthors;
+  queue: FanoutQueue;
+  metrics: FanoutMetrics;
   tweets: TweetHydrator;
+  clock: Clock;
+  settings: FanoutSettings;
 }
 
 /** Every use case of the timeline service, made from one set of ports (real in main.ts, fakes in tests). */
 export function makeTimelineUseCases(ports: TimelinePorts) {
-  const fanout = makeFanout(ports);
+  const unpushFromHome = makeUnpushFromHome(ports);
+  const pushToHome = makePushToHome({ ...ports, unpushFromHome });
+  const mergeIntoHome = makeMergeIntoHome(ports);
+  const unmergeFromHome = makeUnmergeFromHome(ports);
   return {
-    tweetCreated: fanout.tweetCreated,
-    tweetDeleted: fanout.tweetDeleted,
-    deliverChunk: fanout.deliver,
-    followChanged: makeFollowChanges(ports),
+    fanOut: makeFanOut({ ...ports, pushToHome, unpushFromHome }),
+    removeTweet: makeRemoveTweet({ ...ports, unpushFromHome }),
+    pushToHome,
+    unpushFromHome,
+    recordFollowChange: makeRecordFollowChange({ graph: ports.graph, mergeIntoHome, unmergeFromHome }),
     readHomeTimeline: makeReadHomeTimeline(ports),
   };
 }

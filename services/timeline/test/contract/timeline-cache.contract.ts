@@ -1,6 +1,6 @@
 // One suite for the home timeline cache: the in-memory fake (unit) and Redis (integration).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import { MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
 import type { TimelineCache } from '../../src/use-cases/ports.ts';
 
 /** Real Snowflake-sized ids that differ by 1, so a cache keyed by a double would confuse them. */
@@ -66,11 +66,11 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
     });
 
     it('when tweets pass the depth, then the entry keeps the newest', async () => {
-      await cache.rebuild('5', async () => Array.from({ length: TIMELINE_DEPTH }, (_, i) => id(TIMELINE_DEPTH - i)));
-      await cache.add(['5'], id(TIMELINE_DEPTH + 1));
-      const read = await cache.read('5', undefined, TIMELINE_DEPTH + 10);
-      expect(read).toHaveLength(TIMELINE_DEPTH);
-      expect([read?.[0], read?.at(-1)]).toEqual([id(TIMELINE_DEPTH + 1), id(2)]);
+      await cache.rebuild('5', async () => Array.from({ length: MAX_HOME_ITEMS }, (_, i) => id(MAX_HOME_ITEMS - i)));
+      await cache.add(['5'], id(MAX_HOME_ITEMS + 1));
+      const read = await cache.read('5', undefined, MAX_HOME_ITEMS + 10);
+      expect(read).toHaveLength(MAX_HOME_ITEMS);
+      expect([read?.[0], read?.at(-1)]).toEqual([id(MAX_HOME_ITEMS + 1), id(2)]);
     });
   });
 }

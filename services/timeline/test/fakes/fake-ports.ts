@@ -1,9 +1,12 @@
 // Fakes of the timeline's ports other than the store, and one builder for the lot.
 import { aClock } from '@chirp/testing/fakes';
-import { byIdDesc, isBefore, TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import { byIdDesc, isBefore, MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
 import type { FanoutChunk, HighFollowerAuthors, HydratedTweet, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
 import { makeTimelineUseCases, type TimelinePorts } from '../../src/use-cases/timeline-use-cases.ts';
-import { createInMemoryTimelineStore, type InMemoryTimelineStore } from './in-memory-timeline-store.ts';
+import { createInMemoryAuthorTweets } from './in-memory-author-tweets.ts';
+import { createInMemoryDeletedTweets } from './in-memory-deleted-tweets.ts';
+import { createInMemoryFollowGraph } from './in-memory-follow-graph.ts';
+import { createInMemoryHomeTimelines, type InMemoryHomeTimelines } from './in-memory-home-timelines.ts';
 
 export interface InMemoryTimelineCache extends TimelineCache {
   down: boolean;
@@ -17,7 +20,7 @@ export function createInMemoryTimelineCache(): InMemoryTimelineCache {
   const entries = new Map<string, { ids: Set<string>; ready: boolean }>();
   const newest = (ids: Set<string>) => [...ids].sort(byIdDesc);
   const trim = (ids: Set<string>) => {
-    for (const id of newest(ids).slice(TIMELINE_DEPTH)) ids.delete(id);
+    for (const id of newest(ids).slice(MAX_HOME_ITEMS)) ids.delete(id);
   };
   const cache: InMemoryTimelineCache = {
     down: false,
@@ -103,8 +106,7 @@ export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: 
 }
 
 export interface TestTimelinePorts extends TimelinePorts {
-  store: InMemoryTimelineStore;
-  graph: InMemoryTimelineStore;
+  homeTimelines: InMemoryHomeTimelines;
   cache: InMemoryTimelineCache;
   highFollowers: ReturnType<typeof aHighFollowerSet>;
   queue: ReturnType<typeof aChunkQueue>;
@@ -113,11 +115,12 @@ export interface TestTimelinePorts extends TimelinePorts {
 }
 
 export function aTimelineService(settings: Partial<TimelinePorts['settings']> = {}) {
-  const store = createInMemoryTimelineStore();
   const written = { entries: 0, lags: [] as number[] };
   const ports: TestTimelinePorts = {
-    store,
-    graph: store,
+    homeTimelines: createInMemoryHomeTimelines(),
+    authorTweets: createInMemoryAuthorTweets(),
+    deleted: createInMemoryDeletedTweets(),
+    graph: createInMemoryFollowGraph(),
     cache: createInMemoryTimelineCache(),
     highFollowers: aHighFollowerSet(),
     queue: aChunkQueue(),
@@ -130,7 +133,9 @@ export function aTimelineService(settings: Partial<TimelinePorts['settings']> = 
   const useCases = makeTimelineUseCases(ports);
   /** Runs every queued chunk, as workers would (in any order; here, as queued). */
   const drain = async () => {
-    while (ports.queue.pending.length > 0) await useCases.deliverChunk(ports.queue.pending.shift()!);
+    while (ports.queue.pending.length > 0) await deliver(ports.queue.pending.shift()!);
   };
-  return { ports, ...useCases, drain };
+  /** A chunk as the queue's consumer hands it on: pushed or unpushed, by its action. */
+  const deliver = (chunk: FanoutChunk) => (chunk.action === 'add' ? useCases.pushToHome(chunk) : useCases.unpushFromHome(chunk));
+  return { ports, ...useCases, deliver, drain };
 }

@@ -13,7 +13,7 @@ describe('timeline routes', () => {
     const service = aTimelineService();
     for (const id of ['7000000000000000001', '7000000000000000002', '7000000000000000003']) {
       service.ports.tweets.known.add(id);
-      await service.tweetCreated({ tweetId: id, authorId: '5', createdAt: '2026-03-01T12:00:00.000Z' });
+      await service.fanOut({ tweetId: id, authorId: '5', createdAt: '2026-03-01T12:00:00.000Z' });
     }
     const app = buildApp({ config, readiness: { cassandra: async () => 'ok' }, useCases: service });
     const first = await app.inject({ method: 'GET', url: '/v1/users/5/home?limit=2' });

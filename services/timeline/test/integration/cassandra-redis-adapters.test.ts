@@ -2,10 +2,17 @@ import { createLogger } from '@chirp/common/logging';
 import { cassandraClient, createTestKeyspace, createTestRedis, type TestKeyspace } from '@chirp/testing/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { applyCassandraSchema } from '../../src/infrastructure/cassandra-schema.ts';
-import { createCassandraTimelineStore, createHighFollowerAuthors } from '../../src/infrastructure/cassandra-timeline-store.ts';
+import { createCassandraAuthorTweetStore } from '../../src/infrastructure/cassandra-author-tweet-store.ts';
+import { createCassandraDeletedTweets } from '../../src/infrastructure/cassandra-deleted-tweets.ts';
+import { createCassandraFollowGraph } from '../../src/infrastructure/cassandra-follow-graph.ts';
+import { createCassandraHighFollowerAuthors } from '../../src/infrastructure/cassandra-high-follower-authors.ts';
+import { createCassandraHomeTimelineStore } from '../../src/infrastructure/cassandra-home-timeline-store.ts';
 import { createRedisTimelineCache } from '../../src/infrastructure/redis-timeline-cache.ts';
 import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
-import { timelineStoreContract } from '../contract/timeline-store.contract.ts';
+import { authorTweetStoreContract } from '../contract/author-tweet-store.contract.ts';
+import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
+import { followGraphContract } from '../contract/follow-graph.contract.ts';
+import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 
 const log = createLogger('test', 'silent');
 let keyspace: TestKeyspace;
@@ -26,21 +33,25 @@ afterAll(async () => {
   await Promise.all(redises.map((r) => r.cleanup()));
 });
 
-timelineStoreContract('Cassandra', async () => createCassandraTimelineStore(keyspace.client));
+homeTimelineStoreContract('Cassandra', async () => createCassandraHomeTimelineStore(keyspace.client));
+homeTimelineStoreContract('Cassandra, rows in unlogged batches', async () => createCassandraHomeTimelineStore(keyspace.client, { writeBatch: 50 }));
+authorTweetStoreContract('Cassandra', async () => createCassandraAuthorTweetStore(keyspace.client));
+deletedTweetsContract('Cassandra', async () => createCassandraDeletedTweets(keyspace.client));
+followGraphContract('Cassandra', async () => createCassandraFollowGraph(keyspace.client));
 timelineCacheContract('Redis', async () => createRedisTimelineCache(freshRedis().redis, { ttlSeconds: 60, log }));
 
 it('when the schema is applied again, then nothing fails and the tables and rows stay as they were', async () => {
   const tables = async () =>
     (await keyspace.client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace.keyspace])).rows.map((row) => String(row.table_name)).sort();
-  const store = createCassandraTimelineStore(keyspace.client);
-  await store.addToTimelines(['90002'], { tweetId: '90001', authorId: '7' });
+  const homeTimelines = createCassandraHomeTimelineStore(keyspace.client);
+  await homeTimelines.push(['90002'], { tweetId: '90001', authorId: '7' });
   const before = await tables();
   const admin = cassandraClient();
   await applyCassandraSchema(admin, keyspace.keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
   await admin.shutdown();
   expect(before.length).toBeGreaterThan(3);
   expect(await tables()).toEqual(before);
-  expect(await store.readTimeline('90002')).toEqual(['90001']);
+  expect(await homeTimelines.read('90002')).toEqual(['90001']);
 });
 
 it('when two rebuilds of one reader race, then one builds and the other is told to read Cassandra', async () => {
@@ -58,8 +69,8 @@ it('when two rebuilds of one reader race, then one builds and the other is told 
 });
 
 it('when a high-follower author is added by one process, then another sees it after its refresh interval', async () => {
-  const writer = createHighFollowerAuthors(keyspace.client, { refreshMs: 60_000 });
-  const reader = createHighFollowerAuthors(keyspace.client, { refreshMs: 200 });
+  const writer = createCassandraHighFollowerAuthors(keyspace.client, { refreshMs: 60_000 });
+  const reader = createCassandraHighFollowerAuthors(keyspace.client, { refreshMs: 200 });
   expect(await reader.has('777')).toBe(false);
   await writer.add('777');
   expect(await writer.has('777')).toBe(true);

@@ -14,10 +14,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsFanoutQueue } from '../../src/adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from '../../src/adapters/messaging/timeline-event-handlers.ts';
 import { applyCassandraSchema } from '../../src/infrastructure/cassandra-schema.ts';
-import { createCassandraTimelineStore, createHighFollowerAuthors } from '../../src/infrastructure/cassandra-timeline-store.ts';
+import { createCassandraAuthorTweetStore } from '../../src/infrastructure/cassandra-author-tweet-store.ts';
+import { createCassandraDeletedTweets } from '../../src/infrastructure/cassandra-deleted-tweets.ts';
+import { createCassandraFollowGraph } from '../../src/infrastructure/cassandra-follow-graph.ts';
+import { createCassandraHighFollowerAuthors } from '../../src/infrastructure/cassandra-high-follower-authors.ts';
+import { createCassandraHomeTimelineStore } from '../../src/infrastructure/cassandra-home-timeline-store.ts';
 import { createTimelineMetrics } from '../../src/infrastructure/metrics.ts';
 import { createRedisTimelineCache } from '../../src/infrastructure/redis-timeline-cache.ts';
-import type { TimelineStore } from '../../src/use-cases/ports.ts';
+import type { HomeTimelineStore } from '../../src/use-cases/ports.ts';
 import { makeTimelineUseCases, type TimelineUseCases } from '../../src/use-cases/timeline-use-cases.ts';
 import { aTweetDirectory } from '../fakes/fake-ports.ts';
 
@@ -30,14 +34,16 @@ const tweets = aTweetDirectory();
 const consumers: SqsConsumer[] = [];
 let sequence = 0;
 
-/** The use cases over the real adapters; `store` may be wrapped to inject a fault. */
-function aService(options: { threshold?: number; chunkSize?: number; store?: (real: ReturnType<typeof createCassandraTimelineStore>) => TimelineStore } = {}) {
-  const real = createCassandraTimelineStore(keyspace.client);
+/** The use cases over the real adapters; `homeTimelines` may be wrapped to inject a fault. */
+function aService(options: { threshold?: number; chunkSize?: number; homeTimelines?: (real: HomeTimelineStore) => HomeTimelineStore } = {}) {
+  const real = createCassandraHomeTimelineStore(keyspace.client);
   return makeTimelineUseCases({
-    graph: real,
-    store: options.store ? options.store(real) : real,
+    homeTimelines: options.homeTimelines ? options.homeTimelines(real) : real,
+    authorTweets: createCassandraAuthorTweetStore(keyspace.client),
+    deleted: createCassandraDeletedTweets(keyspace.client),
+    graph: createCassandraFollowGraph(keyspace.client),
     cache: createRedisTimelineCache(redis.redis, { ttlSeconds: 600, log }),
-    highFollowers: createHighFollowerAuthors(keyspace.client, { refreshMs: 100 }),
+    highFollowers: createCassandraHighFollowerAuthors(keyspace.client, { refreshMs: 100 }),
     queue: createSqsFanoutQueue({ sqs: topology.clients.sqs, queueUrl: topology.queueUrls['chirp-timeline']! }),
     metrics: createTimelineMetrics(new Registry(), { sqs: topology.clients.sqs, queueUrl: topology.queueUrls['chirp-timeline']! }).fanout,
     tweets,
@@ -83,8 +89,8 @@ const deleted = (authorId: string, tweetId: string) => createEvent(TweetDeleted,
 const publishTweets = (events: EventEnvelope[]) => topology.publisher(TWEET_EVENTS_TOPIC).publish(events);
 const tweetIdOf = (event: EventEnvelope) => (event.payload as { tweetId: string }).tweetId;
 const home = async (service: TimelineUseCases, readerId: string, limit = 100) => (await service.readHomeTimeline({ readerId, limit })).data.map((t) => t.id);
-const stored = (readerId: string) => createCassandraTimelineStore(keyspace.client).readTimeline(readerId);
-const followed = async (followerId: string, followeeId: string) => createCassandraTimelineStore(keyspace.client).isFollowing(followerId, followeeId);
+const stored = (readerId: string) => createCassandraHomeTimelineStore(keyspace.client).read(readerId);
+const followed = async (followerId: string, followeeId: string) => createCassandraFollowGraph(keyspace.client).isFollowing(followerId, followeeId);
 
 describe('fan-out through the queue', () => {
   it('when an author with 3 followers tweets, then it reaches the author and each follower, and a second delivery of the event changes nothing', async () => {
@@ -112,7 +118,7 @@ describe('fan-out through the queue', () => {
     await eventually(async () => (await Promise.all(followers.map((f) => followed(f, author)))).every(Boolean), 'follows applied');
     const first = created(author);
     await publishTweets([first]);
-    await eventually(async () => createHighFollowerAuthors(keyspace.client, { refreshMs: 0 }).has(author), 'author marked high-follower');
+    await eventually(async () => createCassandraHighFollowerAuthors(keyspace.client, { refreshMs: 0 }).has(author), 'author marked high-follower');
     const second = created(author);
     await publishTweets([second]);
     await eventually(async () => (await stored(author)).length === 2, 'second tweet recorded');
@@ -148,7 +154,7 @@ describe('follow, unfollow, delete', () => {
     await eventually(() => followed(reader, author), 'follow applied');
     const early = created(author);
     await publishTweets([deleted(author, tweetIdOf(early))]);
-    await eventually(() => createCassandraTimelineStore(keyspace.client).isDeleted(tweetIdOf(early)), 'delete recorded');
+    await eventually(() => createCassandraDeletedTweets(keyspace.client).has(tweetIdOf(early)), 'delete recorded');
     const later = created(author);
     await publishTweets([early, later]);
     await eventually(async () => (await stored(reader)).length === 1, 'later tweet delivered');
@@ -188,7 +194,7 @@ describe('a worker stopped mid-fan-out', () => {
     const setup = aService();
     consume(setup);
     await follows(followers.map((f) => [f, author]));
-    await eventually(async () => (await createCassandraTimelineStore(keyspace.client).followersPage(author, undefined, 100)).followerIds.length === 60, 'follows applied');
+    await eventually(async () => (await createCassandraFollowGraph(keyspace.client).followersPage(author, undefined, 100)).followerIds.length === 60, 'follows applied');
     await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
     // Warm some followers' cache entries, so the cached copies must come out right too.
     for (const reader of followers.slice(0, 5)) await home(setup, reader);
@@ -197,13 +203,13 @@ describe('a worker stopped mid-fan-out', () => {
     let died = false;
     const dying = aService({
       chunkSize: 10,
-      store: (real) => ({
+      homeTimelines: (real) => ({
         ...real,
-        async addToTimelines(readerIds, entry) {
+        async push(readerIds, entry) {
           // The author's own timeline (one reader) is written; the first chunk of followers dies half-way.
-          if (readerIds.length === 1) return real.addToTimelines(readerIds, entry);
+          if (readerIds.length === 1) return real.push(readerIds, entry);
           if (died) throw new Error('worker is dead');
-          await real.addToTimelines(readerIds.slice(0, readerIds.length / 2), entry);
+          await real.push(readerIds.slice(0, readerIds.length / 2), entry);
           died = true;
           throw new Error('worker killed mid-chunk');
         },

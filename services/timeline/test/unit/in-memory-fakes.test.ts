@@ -1,7 +1,16 @@
+import { authorTweetStoreContract } from '../contract/author-tweet-store.contract.ts';
+import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
+import { followGraphContract } from '../contract/follow-graph.contract.ts';
+import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
-import { timelineStoreContract } from '../contract/timeline-store.contract.ts';
 import { createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
-import { createInMemoryTimelineStore } from '../fakes/in-memory-timeline-store.ts';
+import { createInMemoryAuthorTweets } from '../fakes/in-memory-author-tweets.ts';
+import { createInMemoryDeletedTweets } from '../fakes/in-memory-deleted-tweets.ts';
+import { createInMemoryFollowGraph } from '../fakes/in-memory-follow-graph.ts';
+import { createInMemoryHomeTimelines } from '../fakes/in-memory-home-timelines.ts';
 
-timelineStoreContract('in memory', async () => createInMemoryTimelineStore());
+homeTimelineStoreContract('in memory', async () => createInMemoryHomeTimelines());
+authorTweetStoreContract('in memory', async () => createInMemoryAuthorTweets());
+deletedTweetsContract('in memory', async () => createInMemoryDeletedTweets());
+followGraphContract('in memory', async () => createInMemoryFollowGraph());
 timelineCacheContract('in memory', async () => createInMemoryTimelineCache());

@@ -1,6 +1,6 @@
 import { sequentialIds } from '@chirp/testing/fakes';
 import { describe, expect, it, vi } from 'vitest';
-import { TIMELINE_DEPTH } from '../../src/domain/timeline.ts';
+import { MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
 import { aTimelineService } from '../fakes/fake-ports.ts';
 
 const ids = sequentialIds(7_000_000_000_000_000_000n);
@@ -8,11 +8,11 @@ const at = '2026-03-01T12:00:00.000Z';
 let sequence = 0;
 /** Follows with rising sequences, as the user service numbers them. */
 const follow = (service: ReturnType<typeof aTimelineService>, followerId: string, followeeId: string, following = true) =>
-  service.followChanged({ followerId, followeeId, sequence: String((sequence += 1)), following });
+  service.recordFollowChange({ followerId, followeeId, sequence: String((sequence += 1)), following });
 const post = async (service: ReturnType<typeof aTimelineService>, authorId: string) => {
   const tweetId = ids.next();
   service.ports.tweets.known.add(tweetId);
-  await service.tweetCreated({ tweetId, authorId, createdAt: at });
+  await service.fanOut({ tweetId, authorId, createdAt: at });
   return tweetId;
 };
 const homeIds = async (service: ReturnType<typeof aTimelineService>, readerId: string, limit = 100) =>
@@ -42,7 +42,7 @@ describe('fan-out on write', () => {
     service.ports.queue.pending.push(chunks[1]!, chunks[0]!);
     await service.drain();
     for (const reader of ['2', ...followers]) expect(await homeIds(service, reader)).toEqual([tweetId]);
-    expect(service.ports.store.entriesOf('21')).toEqual([{ tweetId, authorId: '2' }]);
+    expect(service.ports.homeTimelines.entriesOf('21')).toEqual([{ tweetId, authorId: '2' }]);
   });
 
   it('when the same tweet.created is handled twice, then every timeline holds it once', async () => {
@@ -50,9 +50,9 @@ describe('fan-out on write', () => {
     await follow(service, '31', '3');
     const tweetId = ids.next();
     service.ports.tweets.known.add(tweetId);
-    await service.tweetCreated({ tweetId, authorId: '3', createdAt: at });
-    await service.tweetCreated({ tweetId, authorId: '3', createdAt: at });
-    expect(service.ports.store.entriesOf('31')).toEqual([{ tweetId, authorId: '3' }]);
+    await service.fanOut({ tweetId, authorId: '3', createdAt: at });
+    await service.fanOut({ tweetId, authorId: '3', createdAt: at });
+    expect(service.ports.homeTimelines.entriesOf('31')).toEqual([{ tweetId, authorId: '3' }]);
   });
 });
 
@@ -104,14 +104,14 @@ describe('follow, unfollow, delete', () => {
     expect(await homeIds(service, '61')).toEqual([...older].reverse());
     await follow(service, '61', '6', false);
     expect(await homeIds(service, '61')).toEqual([]);
-    expect(service.ports.store.entriesOf('61')).toEqual([]);
+    expect(service.ports.homeTimelines.entriesOf('61')).toEqual([]);
   });
 
   it('when an unfollow arrives before the follow it follows, then the pair stays unfollowed and the timeline empty', async () => {
     const service = aTimelineService();
     await post(service, '7');
-    await service.followChanged({ followerId: '71', followeeId: '7', sequence: '1002', following: false });
-    await service.followChanged({ followerId: '71', followeeId: '7', sequence: '1001', following: true });
+    await service.recordFollowChange({ followerId: '71', followeeId: '7', sequence: '1002', following: false });
+    await service.recordFollowChange({ followerId: '71', followeeId: '7', sequence: '1001', following: true });
     expect(await service.ports.graph.isFollowing('71', '7')).toBe(false);
     expect(await homeIds(service, '71')).toEqual([]);
   });
@@ -122,15 +122,15 @@ describe('follow, unfollow, delete', () => {
     const kept = await post(service, '8');
     const gone = await post(service, '8');
     await service.drain();
-    await service.tweetDeleted({ tweetId: gone, authorId: '8', deletedAt: at });
+    await service.removeTweet({ tweetId: gone, authorId: '8', deletedAt: at });
     await service.drain();
-    for (const reader of ['8', '81', '82']) expect(service.ports.store.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
+    for (const reader of ['8', '81', '82']) expect(service.ports.homeTimelines.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
     const early = ids.next();
-    await service.tweetDeleted({ tweetId: early, authorId: '8', deletedAt: at });
+    await service.removeTweet({ tweetId: early, authorId: '8', deletedAt: at });
     await service.drain();
-    await service.tweetCreated({ tweetId: early, authorId: '8', createdAt: at });
+    await service.fanOut({ tweetId: early, authorId: '8', createdAt: at });
     await service.drain();
-    for (const reader of ['8', '81', '82']) expect(service.ports.store.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
+    for (const reader of ['8', '81', '82']) expect(service.ports.homeTimelines.entriesOf(reader).map((e) => e.tweetId)).toEqual([kept]);
   });
 
   it('when a queued chunk runs after the reader unfollowed, then the tweet does not stay in their timeline', async () => {
@@ -139,8 +139,8 @@ describe('follow, unfollow, delete', () => {
     const tweetId = await post(service, '94');
     await follow(service, '95', '94', false);
     await service.drain();
-    expect(service.ports.store.entriesOf('95')).toEqual([]);
-    expect(service.ports.store.entriesOf('96')).toEqual([{ tweetId, authorId: '94' }]);
+    expect(service.ports.homeTimelines.entriesOf('95')).toEqual([]);
+    expect(service.ports.homeTimelines.entriesOf('96')).toEqual([{ tweetId, authorId: '94' }]);
   });
 
   it('when a queued chunk runs after the tweet was deleted, then it writes nothing', async () => {
@@ -149,12 +149,12 @@ describe('follow, unfollow, delete', () => {
     const tweetId = await post(service, '9');
     const adds = service.ports.queue.pending.splice(0);
     expect(adds.map((chunk) => chunk.action)).toEqual(['add', 'add']);
-    await service.tweetDeleted({ tweetId, authorId: '9', deletedAt: at });
+    await service.removeTweet({ tweetId, authorId: '9', deletedAt: at });
     service.ports.queue.pending.splice(0); // the delete's own chunks: not run, so only the adds' guard is under test
-    const writes = vi.spyOn(service.ports.store, 'addToTimelines');
-    for (const chunk of adds) await service.deliverChunk(chunk);
+    const writes = vi.spyOn(service.ports.homeTimelines, 'push');
+    for (const chunk of adds) await service.deliver(chunk);
     expect(writes).not.toHaveBeenCalled();
-    for (const reader of ['9', '91', '92']) expect(service.ports.store.entriesOf(reader)).toEqual([]);
+    for (const reader of ['9', '91', '92']) expect(service.ports.homeTimelines.entriesOf(reader)).toEqual([]);
   });
 });
 
@@ -188,13 +188,13 @@ describe('reads and the cache', () => {
     const service = aTimelineService();
     await service.readHomeTimeline({ readerId: '12', limit: 1 }); // builds an empty cache entry
     const posted: string[] = [];
-    for (let i = 0; i < TIMELINE_DEPTH + 100; i += 1) posted.push(await post(service, '12'));
+    for (let i = 0; i < MAX_HOME_ITEMS + 100; i += 1) posted.push(await post(service, '12'));
     // Trims run on about one tweet in TRIM_EVERY, so the store may hold a few past 800 between trims, never 900.
-    const kept = service.ports.store.entriesOf('12').map((entry) => entry.tweetId);
-    expect(kept.length).toBeGreaterThanOrEqual(TIMELINE_DEPTH);
-    expect(kept.length).toBeLessThan(TIMELINE_DEPTH + 100);
+    const kept = service.ports.homeTimelines.entriesOf('12').map((entry) => entry.tweetId);
+    expect(kept.length).toBeGreaterThanOrEqual(MAX_HOME_ITEMS);
+    expect(kept.length).toBeLessThan(MAX_HOME_ITEMS + 100);
     expect(kept).toEqual(posted.slice(-kept.length).reverse());
-    expect(service.ports.cache.peek('12')).toEqual(posted.slice(-TIMELINE_DEPTH).reverse());
+    expect(service.ports.cache.peek('12')).toEqual(posted.slice(-MAX_HOME_ITEMS).reverse());
   });
 
   it('when the cursor is malformed, then INVALID_CURSOR', async () => {

@@ -1,11 +1,15 @@
 import { makeCreateTweet } from './create-tweet.ts';
 import { makeDeleteTweet } from './delete-tweet.ts';
 import { makeLearnAuthor } from './learn-authors.ts';
-import { makeLikeTweet } from './like-tweet.ts';
+import { makeGetTweet } from './get-tweet.ts';
+import { makeGetTweets } from './get-tweets.ts';
+import { makeListAuthorTweets } from './list-author-tweets.ts';
+import { makeListReplies } from './list-replies.ts';
 import type { Clock, IdSource, TweetCache, TweetStore } from './ports.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
-import { makeReadTweets } from './read-tweets.ts';
-import { makeTweetViews } from './tweet-view.ts';
+import { makeSearchTweets } from './search-tweets.ts';
+import { makeSetLike } from './set-like.ts';
+import { tweetViews } from './tweet-view.ts';
 
 export interface TweetPorts {
   tweets: TweetStore;
@@ -16,12 +20,16 @@ export interface TweetPorts {
 
 /** Every use case of the tweet service, made from one set of ports (real in main.ts, fakes in tests). */
 export function makeTweetUseCases(ports: TweetPorts) {
-  const { hydrate, present } = makeTweetViews(ports);
+  const { hydrate, present } = tweetViews(ports);
   return {
     createTweet: makeCreateTweet({ ...ports, hydrate, present }),
     deleteTweet: makeDeleteTweet(ports),
-    ...makeLikeTweet(ports),
-    ...makeReadTweets({ tweets: ports.tweets, hydrate }),
+    setLike: makeSetLike(ports),
+    getTweet: makeGetTweet({ hydrate }),
+    getTweets: makeGetTweets({ hydrate }),
+    listAuthorTweets: makeListAuthorTweets({ tweets: ports.tweets, hydrate }),
+    listReplies: makeListReplies({ tweets: ports.tweets, hydrate }),
+    searchTweets: makeSearchTweets({ tweets: ports.tweets, hydrate }),
     learnAuthor: makeLearnAuthor(ports),
     pruneIdempotencyKeys: makePruneIdempotencyKeys(ports),
   };

@@ -1,5 +1,6 @@
 // Tweets as callers see them: live only, with their author and, for a viewer, likedByMe.
 // Every read goes through `hydrate`, so the cache rules live in one place.
+import { type Page, toPage } from '@chirp/common/pagination';
 import type { Author, Tweet } from '../domain/tweet.ts';
 import type { StoredAuthor, StoredTweet, TweetCache, TweetReader } from './ports.ts';
 
@@ -40,7 +41,7 @@ async function viewsOf(deps: Deps, live: readonly StoredTweet[], viewerId: strin
  * which then fills the cache. Deleted and unknown ids are left out. `present`: the same views
  * for tweets the caller already holds (a tweet just created), without reading them again.
  */
-export function makeTweetViews(deps: Deps): { hydrate: Hydrate; present: Present } {
+export function tweetViews(deps: Deps): { hydrate: Hydrate; present: Present } {
   return {
     present: (tweets, viewerId) => viewsOf(deps, tweets, viewerId, new Map()),
     async hydrate(ids, viewerId) {
@@ -73,4 +74,21 @@ async function loadAuthors(deps: Deps, authors: Map<string, StoredAuthor>, ids: 
   const loaded = await deps.tweets.findAuthors(missing);
   for (const author of loaded) authors.set(author.id, author);
   await deps.cache.putAuthors(loaded);
+}
+
+/** A page query of tweets, as a viewer (when named) sees them. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  viewerId?: string | undefined;
+}
+
+/**
+ * A page from a keyset query of ids (fetched with one extra to know whether more follow),
+ * hydrated. The cursor is the last id the query gave, so a tweet deleted between the two
+ * steps shortens this page but never shifts the next one.
+ */
+export async function hydratedPage(ids: string[], query: ListQuery, hydrate: Hydrate): Promise<Page<TweetView>> {
+  const page = toPage(ids, query.limit, (id) => [id], (id) => id);
+  return { data: await hydrate(page.data, query.viewerId), nextCursor: page.nextCursor };
 }

@@ -88,7 +88,7 @@ describe('counts under concurrency', () => {
     await Promise.all(
       Array.from({ length: 60 }, (_, i) => {
         const userId = String(9_000 + (i % 20));
-        return i % 3 === 2 ? service.unlikeTweet({ tweetId: tweet.id, userId }) : service.likeTweet({ tweetId: tweet.id, userId });
+        return i % 3 === 2 ? service.setLike({ tweetId: tweet.id, userId, liked: false }) : service.setLike({ tweetId: tweet.id, userId, liked: true });
       }),
     );
     const rows = await liveCount('SELECT count(*) AS n FROM likes WHERE tweet_id = $1', [tweet.id]);
@@ -158,7 +158,7 @@ describe('the cache', () => {
     down.on('error', () => {}); // The refused connection is the point of this case.
     const replica = serviceOver(store, createRedisTweetCache(down, { ttlSeconds: 300, log }), 4);
     const { tweet } = await replica.createTweet({ ...author, text: 'no cache #here' });
-    await replica.likeTweet({ tweetId: tweet.id, userId: '77' });
+    await replica.setLike({ tweetId: tweet.id, userId: '77', liked: true });
     const without = await replica.getTweets({ ids: [tweet.id], viewerId: '77' });
     expect(without).toEqual(await service.getTweets({ ids: [tweet.id], viewerId: '77' }));
     expect(without[0]).toMatchObject({ likeCount: 1, likedByMe: true });

@@ -130,20 +130,20 @@ describe('likes', () => {
   it('when liked twice and unliked twice, then the count goes 1 then 0 and likedByMe follows, for that viewer only', async () => {
     const service = aTweetService();
     const { tweet } = await service.createTweet({ ...alice, text: 'like me' });
-    await service.likeTweet({ tweetId: tweet.id, userId: bob.authorId });
-    await service.likeTweet({ tweetId: tweet.id, userId: bob.authorId });
+    await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: true });
+    await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: true });
     expect(await service.getTweet({ tweetId: tweet.id, viewerId: bob.authorId })).toMatchObject({ likeCount: 1, likedByMe: true });
     expect(await service.getTweet({ tweetId: tweet.id, viewerId: alice.authorId })).toMatchObject({ likeCount: 1, likedByMe: false });
     expect((await service.getTweet({ tweetId: tweet.id })).likedByMe).toBeUndefined();
-    await service.unlikeTweet({ tweetId: tweet.id, userId: bob.authorId });
-    await service.unlikeTweet({ tweetId: tweet.id, userId: bob.authorId });
+    await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: false });
+    await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: false });
     expect(await service.getTweet({ tweetId: tweet.id, viewerId: bob.authorId })).toMatchObject({ likeCount: 0, likedByMe: false });
   });
 
   it('when the same users like many times over, then each counts once (real concurrency: the Postgres integration test)', async () => {
     const service = aTweetService();
     const { tweet } = await service.createTweet({ ...alice, text: 'popular' });
-    await Promise.all(Array.from({ length: 30 }, (_, i) => service.likeTweet({ tweetId: tweet.id, userId: String(2000 + (i % 10)) })));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => service.setLike({ tweetId: tweet.id, userId: String(2000 + (i % 10)), liked: true })));
     expect((await service.getTweet({ tweetId: tweet.id })).likeCount).toBe(10);
   });
 
@@ -151,8 +151,8 @@ describe('likes', () => {
     const service = aTweetService();
     const { tweet } = await service.createTweet({ ...alice, text: 'soon gone' });
     await service.deleteTweet({ tweetId: tweet.id, callerId: alice.authorId });
-    await expect(service.likeTweet({ tweetId: tweet.id, userId: bob.authorId })).rejects.toMatchObject({ code: 'TWEET_NOT_FOUND' });
-    await expect(service.unlikeTweet({ tweetId: '12345', userId: bob.authorId })).rejects.toMatchObject({ code: 'TWEET_NOT_FOUND' });
+    await expect(service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: true })).rejects.toMatchObject({ code: 'TWEET_NOT_FOUND' });
+    await expect(service.setLike({ tweetId: '12345', userId: bob.authorId, liked: false })).rejects.toMatchObject({ code: 'TWEET_NOT_FOUND' });
   });
 });
 
@@ -169,7 +169,7 @@ describe('reading', () => {
   it('when the cache is down or emptied, then every read answers the same from the store', async () => {
     const service = aTweetService();
     const { tweet } = await service.createTweet({ ...alice, text: 'steady' });
-    await service.likeTweet({ tweetId: tweet.id, userId: bob.authorId });
+    await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: true });
     const warm = await service.getTweets({ ids: [tweet.id], viewerId: bob.authorId });
     service.ports.cache.clear();
     expect(await service.getTweets({ ids: [tweet.id], viewerId: bob.authorId })).toEqual(warm);

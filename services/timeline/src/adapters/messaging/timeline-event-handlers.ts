@@ -12,11 +12,11 @@ import { FanoutChunkEvent } from './fanout-chunks.ts';
 export function timelineEventHandlers(useCases: TimelineUseCases): EventHandlerRegistry {
   const ignore = async () => {};
   return new EventHandlerRegistry()
-    .on(TweetCreated, ({ payload }) => useCases.tweetCreated({ tweetId: payload.tweetId, authorId: payload.authorId, createdAt: payload.createdAt }))
-    .on(TweetDeleted, ({ payload }) => useCases.tweetDeleted({ tweetId: payload.tweetId, authorId: payload.authorId, deletedAt: payload.deletedAt }))
-    .on(UserFollowed, ({ payload }) => useCases.followChanged({ ...payload, following: true }))
-    .on(UserUnfollowed, ({ payload }) => useCases.followChanged({ ...payload, following: false }))
-    .on(FanoutChunkEvent, ({ payload }) => useCases.deliverChunk(payload))
+    .on(TweetCreated, ({ payload }) => useCases.fanOut({ tweetId: payload.tweetId, authorId: payload.authorId, createdAt: payload.createdAt }))
+    .on(TweetDeleted, ({ payload }) => useCases.removeTweet({ tweetId: payload.tweetId, authorId: payload.authorId, deletedAt: payload.deletedAt }))
+    .on(UserFollowed, ({ payload }) => useCases.recordFollowChange({ ...payload, following: true }))
+    .on(UserUnfollowed, ({ payload }) => useCases.recordFollowChange({ ...payload, following: false }))
+    .on(FanoutChunkEvent, ({ payload }) => (payload.action === 'add' ? useCases.pushToHome(payload) : useCases.unpushFromHome(payload)))
     .on(UserRegistered, ignore)
     .on(UserUpdated, ignore);
 }

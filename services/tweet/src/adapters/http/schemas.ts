@@ -3,7 +3,7 @@ import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination
 import { type TweetJson, TweetSchema } from '@chirp/common/api-v1';
 import { HANDLE_PATTERN } from '@chirp/common/text';
 import { Type } from '@sinclair/typebox';
-import { MAX_BATCH_IDS } from '../../use-cases/read-tweets.ts';
+import { MAX_BATCH_IDS } from '../../use-cases/get-tweets.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';
 
 export const IdParam = IdString();

@@ -53,11 +53,11 @@ export function registerTweetRoutes(parent: FastifyInstance, useCases: TweetUseC
     return reply.code(204).send();
   });
   app.put('/v1/users/:userId/likes/:tweetId', { schema: { params: UserTweetParams } }, async (request, reply) => {
-    await useCases.likeTweet({ tweetId: request.params.tweetId, userId: request.params.userId });
+    await useCases.setLike({ tweetId: request.params.tweetId, userId: request.params.userId, liked: true });
     return reply.code(204).send();
   });
   app.delete('/v1/users/:userId/likes/:tweetId', { schema: { params: UserTweetParams } }, async (request, reply) => {
-    await useCases.unlikeTweet({ tweetId: request.params.tweetId, userId: request.params.userId });
+    await useCases.setLike({ tweetId: request.params.tweetId, userId: request.params.userId, liked: false });
     return reply.code(204).send();
   });
 

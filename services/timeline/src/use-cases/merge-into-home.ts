@@ -1,0 +1,35 @@
+import { FOLLOW_BACKFILL } from '../domain/timeline.ts';
+import type { AuthorTweetStore, DeletedTweets, FollowGraph, HighFollowerAuthors, HomeTimelineStore, TimelineCache } from './ports.ts';
+
+/**
+ * After a follow, the followee's recent tweets join the follower's home timeline (Mastodon's
+ * merge_into_home). Checked again after writing: an unfollow or a delete handled meanwhile wins
+ * over this merge. The cached copy is dropped, to be rebuilt from the store on the next read.
+ */
+export function makeMergeIntoHome(deps: {
+  graph: FollowGraph;
+  homeTimelines: HomeTimelineStore;
+  cache: TimelineCache;
+  authorTweets: AuthorTweetStore;
+  deleted: DeletedTweets;
+  highFollowers: HighFollowerAuthors;
+}) {
+  const { homeTimelines } = deps;
+  return async function mergeIntoHome({ followerId, followeeId }: { followerId: string; followeeId: string }): Promise<void> {
+    // A high-follower author's tweets are merged when the timeline is read; nothing to copy.
+    if (await deps.highFollowers.has(followeeId)) return;
+    const recent = await deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL);
+    // Nothing to copy (a new account, or a graph seeded before anyone posts): the timeline is unchanged.
+    if (recent.length === 0) return;
+    await homeTimelines.pushMany(
+      followerId,
+      recent.map((tweetId) => ({ tweetId, authorId: followeeId })),
+    );
+    await homeTimelines.trim([followerId]);
+    if (!(await deps.graph.isFollowing(followerId, followeeId))) await homeTimelines.unpushAuthor(followerId, followeeId);
+    const deleted = (await Promise.all(recent.map(async (tweetId) => ((await deps.deleted.has(tweetId)) ? [tweetId] : [])))).flat();
+    if (deleted.length > 0) await Promise.all(deleted.map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
+    await deps.cache.forget(followerId);
+  };
+}
+export type MergeIntoHome = ReturnType<typeof makeMergeIntoHome>;

@@ -1,0 +1,46 @@
+import { shouldTrim } from '../domain/timeline.ts';
+import type { Clock, DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, TimelineCache } from './ports.ts';
+import type { UnpushFromHome } from './unpush-from-home.ts';
+
+export interface PushToHomeDeps {
+  homeTimelines: HomeTimelineStore;
+  cache: TimelineCache;
+  deleted: DeletedTweets;
+  graph: FollowGraph;
+  metrics: FanoutMetrics;
+  clock: Clock;
+  unpushFromHome: UnpushFromHome;
+}
+
+/**
+ * Writes one tweet into a set of home timelines (a fan-out chunk), stored and cached, and trims
+ * them now and then. After writing it checks again, and takes back what a delete or an unfollow
+ * handled meanwhile would have removed, so no order of events (or retry of this chunk) leaves a
+ * row that should be gone. Idempotent: a worker killed half-way leaves only work a redelivery
+ * does again.
+ */
+export function makePushToHome(deps: PushToHomeDeps) {
+  const { homeTimelines, cache, deleted, unpushFromHome } = deps;
+  return async function pushToHome(chunk: Omit<FanoutChunk, 'action'>, options: { justChecked?: boolean } = {}): Promise<void> {
+    // The check before writing keeps a deleted tweet's late chunk from trimming real entries
+    // away; fanOut has just made it for the chunk it pushes itself.
+    if (!options.justChecked && (await deleted.has(chunk.tweetId))) {
+      await unpushFromHome(chunk);
+      return;
+    }
+    await homeTimelines.push(chunk.readerIds, { tweetId: chunk.tweetId, authorId: chunk.authorId });
+    await cache.add(chunk.readerIds, chunk.tweetId);
+    if (shouldTrim(chunk.tweetId)) await homeTimelines.trim(chunk.readerIds);
+    if (await deleted.has(chunk.tweetId)) {
+      await unpushFromHome(chunk);
+      return;
+    }
+    const followers = chunk.readerIds.filter((id) => id !== chunk.authorId);
+    const still = await deps.graph.followersAmong(chunk.authorId, followers);
+    await unpushFromHome({ readerIds: followers.filter((id) => !still.has(id)), tweetId: chunk.tweetId });
+    deps.metrics.entriesWritten(chunk.readerIds.length);
+    const lag = (deps.clock.now().getTime() - Date.parse(chunk.createdAt)) / 1000;
+    if (Number.isFinite(lag)) deps.metrics.lag(lag);
+  };
+}
+export type PushToHome = ReturnType<typeof makePushToHome>;

@@ -1,0 +1,20 @@
+// One suite for deletion markers: the in-memory fake (unit) and Cassandra (integration) must behave alike.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DeletedTweets } from '../../src/use-cases/ports.ts';
+import { nextId } from './snowflake-ids.ts';
+
+export function deletedTweetsContract(name: string, make: () => Promise<DeletedTweets>): void {
+  describe(`DeletedTweets contract: ${name}`, () => {
+    let deleted: DeletedTweets;
+    beforeEach(async () => {
+      deleted = await make();
+    });
+
+    it('when a tweet is marked deleted, then it stays so; others are not', async () => {
+      const [gone, kept] = [nextId(), nextId()];
+      await deleted.mark(gone);
+      await deleted.mark(gone);
+      expect([await deleted.has(gone), await deleted.has(kept)]).toEqual([true, false]);
+    });
+  });
+}
