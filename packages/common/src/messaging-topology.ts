@@ -1,4 +1,6 @@
-import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { TweetCreated, TweetDeleted, TweetLiked } from './contracts/tweet-events.ts';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from './contracts/user-events.ts';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -11,6 +13,11 @@ export interface QueueDeclaration {
   /** Receives before SQS moves a failing message to `<name>-dlq`. */
   maxReceiveCount: number;
   visibilityTimeoutSeconds: number;
+  /**
+   * The event types the queue's subscriptions let through (an SNS filter policy on the
+   * `eventType` message attribute); absent: every event of its topics.
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface MessagingTopology {
@@ -22,13 +29,32 @@ export const CHIRP_TOPOLOGY: MessagingTopology = {
   topics: ['chirp-user-events', 'chirp-tweet-events'],
   queues: [
     // The timeline learns the follow graph and new tweets.
-    { name: 'chirp-timeline', subscribesTo: ['chirp-user-events', 'chirp-tweet-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+    {
+      name: 'chirp-timeline',
+      subscribesTo: ['chirp-user-events', 'chirp-tweet-events'],
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 60,
+      eventTypes: typesOf(UserFollowed, UserUnfollowed, TweetCreated, TweetDeleted),
+    },
     // The tweet service keeps its copy of handles and display names.
-    { name: 'chirp-tweet', subscribesTo: ['chirp-user-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+    { name: 'chirp-tweet', subscribesTo: ['chirp-user-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30, eventTypes: typesOf(UserRegistered, UserUpdated) },
     // The user service keeps tweet counts.
-    { name: 'chirp-user', subscribesTo: ['chirp-tweet-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+    { name: 'chirp-user', subscribesTo: ['chirp-tweet-events'], maxReceiveCount: 5, visibilityTimeoutSeconds: 30, eventTypes: typesOf(TweetCreated, TweetDeleted) },
+    // The notification service: who follows, mentions, replies to and likes whom, and its handle directory.
+    // Unfollows and unlikes are left out: one act notifies once, and its notification stays.
+    {
+      name: 'chirp-notification',
+      subscribesTo: ['chirp-user-events', 'chirp-tweet-events'],
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 30,
+      eventTypes: typesOf(UserRegistered, UserUpdated, UserFollowed, TweetCreated, TweetDeleted, TweetLiked),
+    },
   ],
 };
+
+function typesOf(...definitions: ReadonlyArray<{ type: string }>): string[] {
+  return definitions.map((definition) => definition.type);
+}
 
 export const deadLetterQueueName = (queue: string): string => `${queue}-dlq`;
 
@@ -84,15 +110,39 @@ export async function applyTopology(
         },
       }),
     );
-    for (const topicArn of sources) {
-      await clients.sns.send(
-        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' }, ReturnSubscriptionArn: true }),
-      );
-    }
+    const attributes: Record<string, string> = { RawMessageDelivery: 'true' };
+    if (queue.eventTypes) attributes.FilterPolicy = JSON.stringify({ eventType: queue.eventTypes });
+    for (const topicArn of sources) await subscribe(clients.sns, topicArn, arn, attributes);
     applied.queueUrls[queue.name] = url;
     applied.deadLetterQueueUrls[queue.name] = dlqUrl;
   }
   return applied;
+}
+
+/**
+ * Subscribes `queueArn` to `topicArn`. SNS refuses a subscription that exists with other
+ * attributes (a filter policy added later); then the existing one is updated, so re-runs converge.
+ */
+async function subscribe(sns: SNSClient, topicArn: string, queueArn: string, attributes: Record<string, string>): Promise<void> {
+  try {
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }));
+    return;
+  } catch (error) {
+    if (!(error instanceof Error) || !/already exists with different attributes/i.test(error.message)) throw error;
+  }
+  let nextToken: string | undefined;
+  do {
+    const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: nextToken }));
+    for (const subscription of page.Subscriptions ?? []) {
+      if (subscription.Endpoint !== queueArn || subscription.SubscriptionArn === undefined) continue;
+      for (const [name, value] of Object.entries(attributes)) {
+        await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn, AttributeName: name, AttributeValue: value }));
+      }
+      return;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  throw new Error(`SNS says ${queueArn} is subscribed to ${topicArn} with other attributes, but does not list the subscription`);
 }
 
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {

@@ -236,11 +236,14 @@ describe('bad input', () => {
     consume(service);
     const author = user();
     await topology.clients.sqs.send(new SendMessageCommand({ QueueUrl: topology.queueUrls['chirp-timeline']!, MessageBody: '{"not":"an event"}' }));
-    await topology.publisher(TWEET_EVENTS_TOPIC).publish([{ id: 'x-1', type: 'tweet.liked', occurredAt: new Date().toISOString(), version: 1, payload: {} }]);
+    const unknown = { id: 'x-1', type: 'tweet.bookmarked', occurredAt: new Date().toISOString(), version: 1, payload: {} };
+    await topology.clients.sqs.send(new SendMessageCommand({ QueueUrl: topology.queueUrls['chirp-timeline']!, MessageBody: JSON.stringify(unknown) }));
+    // A type the timeline does not handle, published on its topic, is filtered out by its subscription: never dead-lettered.
+    await topology.publisher(TWEET_EVENTS_TOPIC).publish([{ ...unknown, id: 'x-2', type: 'tweet.liked' }]);
     const tweet = created(author);
     await publishTweets([tweet]);
     await eventually(async () => (await stored(author)).length === 1, 'later event handled');
     const dead = await drainEvents(topology.clients.sqs, topology.deadLetterQueueUrls['chirp-timeline']!);
-    expect(dead.map((event) => event.type ?? 'malformed').sort()).toEqual(['malformed', 'tweet.liked']);
+    expect(dead.map((event) => event.type ?? 'malformed').sort()).toEqual(['malformed', 'tweet.bookmarked']);
   });
 });

@@ -45,7 +45,7 @@ export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; i
       await tx.emit([
         createEvent(
           TweetCreated,
-          { tweetId: id, authorId: tweet.authorId, createdAt: now.toISOString(), replyToId, mentions, hashtags },
+          { tweetId: id, authorId: tweet.authorId, createdAt: now.toISOString(), replyToId, replyToAuthorId: parent?.authorId ?? null, mentions, hashtags },
           { occurredAt: now },
         ),
       ]);

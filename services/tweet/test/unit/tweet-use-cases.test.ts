@@ -22,7 +22,7 @@ describe('creating tweets', () => {
     expect(service.ports.tweets.events.map((event) => [event.type, event.payload])).toEqual([
       [
         'tweet.created',
-        { tweetId: tweet.id, authorId: '1001', createdAt: tweet.createdAt.toISOString(), replyToId: null, mentions: ['Bob_1'], hashtags: ['chirp'] },
+        { tweetId: tweet.id, authorId: '1001', createdAt: tweet.createdAt.toISOString(), replyToId: null, replyToAuthorId: null, mentions: ['Bob_1'], hashtags: ['chirp'] },
       ],
     ]);
   });
@@ -43,6 +43,7 @@ describe('creating tweets', () => {
     const { tweet: reply } = await service.createTweet({ ...bob, text: 'reply', replyToId: parent.id });
     expect(reply.replyToId).toBe(parent.id);
     expect((await service.getTweet({ tweetId: parent.id })).replyCount).toBe(1);
+    expect(service.ports.tweets.events.at(-1)?.payload).toMatchObject({ tweetId: reply.id, replyToId: parent.id, replyToAuthorId: parent.author.id });
     await expect(service.createTweet({ ...bob, text: 'x', replyToId: '999' })).rejects.toMatchObject({ code: 'REPLY_TARGET_NOT_FOUND' });
     await service.deleteTweet({ tweetId: parent.id, callerId: alice.authorId });
     await expect(service.createTweet({ ...bob, text: 'x', replyToId: parent.id })).rejects.toMatchObject({ code: 'REPLY_TARGET_NOT_FOUND' });
@@ -138,6 +139,17 @@ describe('likes', () => {
     await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: false });
     await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: false });
     expect(await service.getTweet({ tweetId: tweet.id, viewerId: bob.authorId })).toMatchObject({ likeCount: 0, likedByMe: false });
+  });
+
+  it('when liked twice, unliked twice and liked again, then one event per change of the like: liked, unliked, liked, naming the author', async () => {
+    const service = aTweetService();
+    const { tweet } = await service.createTweet({ ...alice, text: 'like me' });
+    for (const act of ['like', 'like', 'unlike', 'unlike', 'like'] as const) {
+      await service.setLike({ tweetId: tweet.id, userId: bob.authorId, liked: act === 'like' });
+    }
+    const likeEvents = service.ports.tweets.events.filter((event) => event.type !== 'tweet.created');
+    expect(likeEvents.map((event) => event.type)).toEqual(['tweet.liked', 'tweet.unliked', 'tweet.liked']);
+    expect(likeEvents[1]?.payload).toMatchObject({ tweetId: tweet.id, authorId: alice.authorId, userId: bob.authorId });
   });
 
   it('when the same users like many times over, then each counts once (real concurrency: the Postgres integration test)', async () => {

@@ -1,0 +1,71 @@
+// The live stream's wire between the services that make events and the gateway replicas that
+// hold the connections: Redis pub/sub, one channel per connected user (and one per
+// high-follower author a connected user follows). A replica subscribes only while it holds a
+// listener, so a publish reaches only replicas that want it, and none when the user is offline.
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { Redis } from 'ioredis';
+
+/** `notification` and `update` carry the object clients see (Notification, Tweet); `delete` carries `{ id }`. */
+export const StreamMessageSchema = Type.Object({
+  event: Type.Union([Type.Literal('notification'), Type.Literal('update'), Type.Literal('delete')]),
+  /** The SSE id: set for notifications (their id), so a client can resume after it. */
+  id: Type.Optional(Type.String()),
+  data: Type.Unknown(),
+  /** When the act happened (ms since the epoch), for the delivery-lag histogram. */
+  at: Type.Number(),
+});
+export interface StreamMessage {
+  event: 'notification' | 'update' | 'delete';
+  id?: string;
+  data: unknown;
+  at: number;
+}
+const streamMessageCheck = TypeCompiler.Compile(StreamMessageSchema);
+
+/** A message from a channel, or undefined when it is not one (logged by the caller). */
+export function parseStreamMessage(text: string): StreamMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return streamMessageCheck.Check(value) ? (value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Channel names under one prefix (tests use their own, so runs never hear each other). */
+export function streamChannels(prefix: string) {
+  return {
+    /** Everything for one user: their notifications, and tweets entering or leaving their home timeline. */
+    user: (userId: string) => `${prefix}user:${userId}`,
+    /** Tweets of one high-follower author, merged into followers' timelines on read: one publish for every online follower. */
+    author: (authorId: string) => `${prefix}author:${authorId}`,
+  };
+}
+export type StreamChannels = ReturnType<typeof streamChannels>;
+
+/**
+ * Publishes messages to channels, skipping channels nobody listens to (one PUBSUB NUMSUB for
+ * all of them first), so a caller can also skip the work of making a message for nobody.
+ */
+export function createStreamPublisher(redis: Redis) {
+  return {
+    /** The channels among `channels` that at least one gateway replica listens to. */
+    async listened(channels: readonly string[]): Promise<string[]> {
+      if (channels.length === 0) return [];
+      const answer = (await redis.call('PUBSUB', 'NUMSUB', ...channels)) as Array<string | number>;
+      const listened: string[] = [];
+      for (let i = 0; i < answer.length; i += 2) if (Number(answer[i + 1]) > 0) listened.push(String(answer[i]));
+      return listened;
+    },
+    async publish(messages: ReadonlyArray<{ channel: string; message: StreamMessage }>): Promise<void> {
+      if (messages.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const { channel, message } of messages) pipeline.publish(channel, JSON.stringify(message));
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed?.[0]) throw failed[0];
+    },
+  };
+}
+export type StreamPublisher = ReturnType<typeof createStreamPublisher>;

@@ -1,0 +1,194 @@
+import { withTransaction } from '@chirp/common/pg-transaction';
+import type { Pool, PoolClient } from 'pg';
+import { handleKey, type NotificationType, type StoredNotification } from '../domain/notification.ts';
+import type { KnownUser, NotificationStore, UserDirectory } from '../use-cases/ports.ts';
+
+interface NotificationRow {
+  id: string;
+  recipient_id: string;
+  type: NotificationType;
+  actor_id: string;
+  tweet_id: string | null;
+  created_at: Date;
+}
+const COLUMNS = 'id, recipient_id, type, actor_id, tweet_id, created_at';
+const toNotification = (row: NotificationRow): StoredNotification => ({
+  id: row.id,
+  recipientId: row.recipient_id,
+  type: row.type,
+  actorId: row.actor_id,
+  tweetId: row.tweet_id,
+  at: row.created_at,
+});
+
+/**
+ * Adds and deletes of one tweet's notifications take the same transaction-scoped lock, so a
+ * create racing a delete is ordered: the delete removes what the create committed, or the
+ * create sees the delete's marker. (A hash of the id: two tweets sharing a lock only wait.)
+ */
+const lockTweet = (client: PoolClient, tweetId: string) => client.query("SELECT pg_advisory_xact_lock(hashtextextended('notification-tweet:' || $1, 0))", [tweetId]);
+
+/** Notifications and read marks in Postgres: every read is a range of (recipient, id), so no query scans a user's history. */
+export function createPgNotificationStore(pool: Pool): NotificationStore {
+  return {
+    async add(candidates, ids) {
+      if (candidates.length === 0) return [];
+      return withTransaction(pool, async (client) => {
+        const tweetIds = [...new Set(candidates.flatMap((c) => (c.tweetId === null ? [] : [c.tweetId])))].sort();
+        for (const tweetId of tweetIds) await lockTweet(client, tweetId);
+        const { rows: deleted } = tweetIds.length > 0
+          ? await client.query<{ tweet_id: string }>('SELECT tweet_id FROM deleted_tweets WHERE tweet_id = ANY($1::bigint[])', [tweetIds])
+          : { rows: [] };
+        const gone = new Set(deleted.map((row) => row.tweet_id));
+        const live = candidates.filter((c) => c.tweetId === null || !gone.has(c.tweetId));
+        if (live.length === 0) return [];
+        const { rows } = await client.query<NotificationRow>(
+          `INSERT INTO notifications (${COLUMNS})
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+           ON CONFLICT ON CONSTRAINT notifications_one_per_act DO NOTHING
+           RETURNING ${COLUMNS}`,
+          [
+            live.map(() => ids.next()),
+            live.map((c) => c.recipientId),
+            live.map((c) => c.type),
+            live.map((c) => c.actorId),
+            live.map((c) => c.tweetId),
+            live.map((c) => c.at),
+          ],
+        );
+        return rows.map(toNotification).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      });
+    },
+
+    async forgetTweet(tweetId, at) {
+      return withTransaction(pool, async (client) => {
+        await lockTweet(client, tweetId);
+        await client.query('INSERT INTO deleted_tweets (tweet_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tweetId, at]);
+        await client.query('DELETE FROM held_mentions WHERE tweet_id = $1', [tweetId]);
+        const { rowCount } = await client.query('DELETE FROM notifications WHERE tweet_id = $1', [tweetId]);
+        return rowCount ?? 0;
+      });
+    },
+
+    async listNewest(recipientId, { before, types, limit }) {
+      const below = before ?? '9223372036854775807';
+      if (types === undefined) {
+        const { rows } = await pool.query<NotificationRow>(
+          `SELECT ${COLUMNS} FROM notifications WHERE recipient_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+          [recipientId, below, limit],
+        );
+        return rows.map(toNotification);
+      }
+      // One index range per type, each at most `limit` rows, merged: a rare type never scans the others.
+      const { rows } = await pool.query<NotificationRow>(
+        `SELECT n.* FROM unnest($2::text[]) AS wanted(type)
+         CROSS JOIN LATERAL (
+           SELECT ${COLUMNS} FROM notifications
+           WHERE recipient_id = $1 AND type = wanted.type AND id < $3 ORDER BY id DESC LIMIT $4
+         ) AS n
+         ORDER BY n.id DESC LIMIT $4`,
+        [recipientId, types, below, limit],
+      );
+      return rows.map(toNotification);
+    },
+
+    async listAfter(recipientId, after, limit) {
+      const { rows } = await pool.query<NotificationRow>(
+        `SELECT ${COLUMNS} FROM notifications WHERE recipient_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+        [recipientId, after, limit],
+      );
+      return rows.map(toNotification);
+    },
+
+    async readUpTo(recipientId) {
+      const { rows } = await pool.query<{ read_up_to: string }>('SELECT read_up_to FROM notification_reads WHERE recipient_id = $1', [recipientId]);
+      return rows[0]?.read_up_to ?? '0';
+    },
+
+    async markRead(recipientId, upToId) {
+      await pool.query(
+        `INSERT INTO notification_reads (recipient_id, read_up_to) VALUES ($1, $2)
+         ON CONFLICT (recipient_id) DO UPDATE SET read_up_to = GREATEST(notification_reads.read_up_to, EXCLUDED.read_up_to)`,
+        [recipientId, upToId],
+      );
+    },
+
+    async countUnread(recipientId, cap) {
+      // At most `cap` index entries above the read mark are read, however long the history.
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (
+           SELECT 1 FROM notifications
+           WHERE recipient_id = $1 AND id > COALESCE((SELECT read_up_to FROM notification_reads WHERE recipient_id = $1), 0)
+           LIMIT $2
+         ) AS unread`,
+        [recipientId, cap],
+      );
+      return rows[0]?.n ?? 0;
+    },
+
+    async pruneDeletedBefore(before) {
+      const { rowCount } = await pool.query('DELETE FROM deleted_tweets WHERE deleted_at < $1', [before]);
+      return rowCount ?? 0;
+    },
+  };
+}
+
+interface UserRow {
+  id: string;
+  handle: string;
+  display_name: string;
+  profile_version: number;
+  registered_at: Date | null;
+}
+const toUser = (row: UserRow): KnownUser => ({
+  id: row.id,
+  handle: row.handle,
+  displayName: row.display_name,
+  profileVersion: row.profile_version,
+  registeredAt: row.registered_at,
+});
+
+/** The handle directory and held mentions, in the same Postgres. */
+export function createPgUserDirectory(pool: Pool): UserDirectory {
+  return {
+    async save(user) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO known_users (id, handle, display_name, profile_version, registered_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
+           profile_version = EXCLUDED.profile_version, registered_at = COALESCE(EXCLUDED.registered_at, known_users.registered_at)
+         WHERE known_users.profile_version < EXCLUDED.profile_version`,
+        [user.id, user.handle, user.displayName, user.profileVersion, user.registeredAt],
+      );
+      return rowCount === 1;
+    },
+    async findByHandles(handles) {
+      const { rows } = await pool.query<UserRow>('SELECT * FROM known_users WHERE lower(handle) = ANY($1::text[])', [handles.map(handleKey)]);
+      return rows.map(toUser);
+    },
+    async findByIds(ids) {
+      const { rows } = await pool.query<UserRow>('SELECT * FROM known_users WHERE id = ANY($1::bigint[])', [ids]);
+      return rows.map(toUser);
+    },
+    async hold(mentions) {
+      await pool.query(
+        `INSERT INTO held_mentions (handle_key, tweet_id, actor_id, handle, at)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+        [mentions.map((m) => handleKey(m.handle)), mentions.map((m) => m.tweetId), mentions.map((m) => m.actorId), mentions.map((m) => m.handle), mentions.map((m) => m.at)],
+      );
+    },
+    async findHeld(handle) {
+      const { rows } = await pool.query<{ handle: string; tweet_id: string; actor_id: string; at: Date }>(
+        'SELECT handle, tweet_id, actor_id, at FROM held_mentions WHERE handle_key = $1 ORDER BY tweet_id LIMIT 1000',
+        [handleKey(handle)],
+      );
+      return rows.map((row) => ({ handle: row.handle, tweetId: row.tweet_id, actorId: row.actor_id, at: row.at }));
+    },
+    async release(handle, tweetIds) {
+      await pool.query('DELETE FROM held_mentions WHERE handle_key = $1 AND tweet_id = ANY($2::bigint[])', [handleKey(handle), tweetIds]);
+    },
+    async pruneHeld(before) {
+      const { rowCount } = await pool.query('DELETE FROM held_mentions WHERE at < $1', [before]);
+      return rowCount ?? 0;
+    },
+  };
+}
