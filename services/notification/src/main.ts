@@ -4,7 +4,9 @@ import { createPostgresPool, postgresDependency, readinessOf, redisDependency } 
 import { createSqsConsumer } from '@chirp/common/events';
 import { runHttpService } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
+import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createLogger } from '@chirp/common/logging';
+import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { createServiceClient } from '@chirp/common/service-client';
 import { createStreamPublisher, streamChannels } from '@chirp/common/stream-channels';
@@ -30,7 +32,10 @@ if (config.RUN_MIGRATIONS) await runMigrations(pool, NOTIFICATION_MIGRATIONS, lo
 const worker = await workerIdFor(config, pool, log);
 const registry = new Registry();
 const metrics = createNotificationMetrics(registry, log);
-const downstream = (name: string, baseUrl: string) => createServiceClient({ name, baseUrl, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS, retries: 1 });
+const BREAKER_RESET_MS = 5000;
+const downstreamHooks = createDownstreamMetrics(registry, log, { downstreams: ['tweet', 'user'], breakerResetMs: BREAKER_RESET_MS });
+const downstream = (name: string, baseUrl: string) =>
+  createServiceClient({ name, baseUrl, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS, retries: 1, breaker: { resetTimeoutMs: BREAKER_RESET_MS }, ...downstreamHooks });
 const tweetService = downstream('tweet', config.TWEET_SERVICE_URL);
 const userService = downstream('user', config.USER_SERVICE_URL);
 
@@ -40,7 +45,7 @@ const useCases = makeNotificationUseCases({
   userLookup: createUserServiceLookup(userService),
   tweets: createTweetServiceHydrator(tweetService),
   push: createRedisNotificationPush(createStreamPublisher(redis), streamChannels(config.STREAM_CHANNEL_PREFIX)),
-  metrics: metrics.port,
+  metrics,
   ids: createIdGenerator({ workerId: worker.workerId }),
   clock: { now: () => new Date() },
 });
@@ -49,6 +54,7 @@ const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, metrics: registry });
 
 const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
+const queueMetrics = createConsumerMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL, deadLetterQueueUrl: config.EVENTS_DLQ_URL, log });
 const consumer = createSqsConsumer({
   sqs,
   queueUrl: config.EVENTS_QUEUE_URL,
@@ -56,7 +62,7 @@ const consumer = createSqsConsumer({
   handlers: notificationEventHandlers(useCases),
   log,
   concurrency: config.CONSUMER_CONCURRENCY,
-  onProcessed: metrics.onProcessed,
+  onProcessed: queueMetrics.onProcessed,
 });
 consumer.start();
 

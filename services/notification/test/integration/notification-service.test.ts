@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type SqsConsumer } from '@chirp/common/events';
 import { createIdGenerator } from '@chirp/common/ids';
-import { createLogger } from '@chirp/common/logging';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
 import { TweetCreated, TweetDeleted, TweetLiked, TweetUnliked, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { UserFollowed, UserRegistered, UserUnfollowed, USER_EVENTS_TOPIC } from '@chirp/common/user-events';
