@@ -8,7 +8,7 @@ export interface Answer {
 }
 
 export interface BenchClient {
-  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: { token?: string; body?: unknown; timeoutMs?: number }): Promise<Answer>;
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: { token?: string; body?: unknown; timeoutMs?: number; headers?: Record<string, string> }): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -16,7 +16,7 @@ export function createBenchClient(origin: string, connections: number): BenchCli
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   return {
     async call(method, path, options = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       const timeout = options.timeoutMs ?? 30_000;
@@ -41,4 +41,26 @@ export function createBenchClient(origin: string, connections: number): BenchCli
 export function expectStatus(answer: Answer, expected: number, what: string): Answer {
   if (answer.status !== expected) throw new Error(`${what}: expected ${expected}, got ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
   return answer;
+}
+
+/** Answers a client retries after a pause: the service was busy or unreachable, nothing was refused. */
+const RETRYABLE = new Set([502, 503, 504]);
+
+/**
+ * Calls until the answer is not a 502/503/504 or a network error, at most `attempts` times with
+ * a growing pause, as a well-behaved client does on a busy machine. Only for idempotent calls (a
+ * PUT, a login, a POST with an Idempotency-Key); `onRetry` counts them for the report.
+ */
+export async function callRetrying(client: BenchClient, attempts: number, onRetry: () => void, ...args: Parameters<BenchClient['call']>): Promise<Answer & { attempt: number }> {
+  for (let attempt = 1; ; attempt++) {
+    let answer: Answer | undefined;
+    try {
+      answer = await client.call(...args);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+    if (answer && (!RETRYABLE.has(answer.status) || attempt >= attempts)) return { ...answer, attempt };
+    onRetry();
+    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+  }
 }

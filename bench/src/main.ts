@@ -5,8 +5,13 @@
 //   --skip-baseline        no hello-world / proxy-hop runs (quicker, while working on Chirp itself)
 //   --graph reed98|generated   the follow graph (default reed98, from ../shared/data/social-graph)
 //   --users N --mean-following N --zipf S   the generated graph's shape (default 200000, 40, 1.0)
-//   --rate N --duration S  the mixed run (default 1000 requests/s for 60 s)
+//   --rate N --duration S  the mixed run (default 500 requests/s, the goal, for 60 s)
 //   --step-seconds S       measured seconds per step of the step runs (default 10)
+//   --step-rates A,B,...   the rates the step run tries (default 50, 100, 150 … 2000)
+//   --cost-rate N --cost-seconds S --cost-repeats N   the cost table: each workload at N/s for S s, N times (default 100, 10, 3)
+//   --cost-only            seed, then the cost table only (no step run, no mixed run): quick comparisons
+//   --topology split|all   the timeline as Kubernetes runs it, api and consumer apart (default), or one process
+//   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>)
 //   --render FILE          write summary.md and the plot again from a report.json, and nothing else
@@ -29,9 +34,16 @@ const { values } = parseArgs({
     users: { type: 'string', default: '200000' },
     'mean-following': { type: 'string', default: '40' },
     zipf: { type: 'string', default: '1.0' },
-    rate: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '60' },
     'step-seconds': { type: 'string', default: '10' },
+    'step-rates': { type: 'string' },
+    'cost-rate': { type: 'string', default: '100' },
+    'cost-seconds': { type: 'string', default: '10' },
+    'cost-repeats': { type: 'string', default: '3' },
+    'cost-only': { type: 'boolean', default: false },
+    topology: { type: 'string', default: 'split' },
+    'log-level': { type: 'string', default: 'info' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
     render: { type: 'string' },
@@ -61,11 +73,27 @@ function graphFromFlags(): FollowGraph {
   throw new Error(`--graph must be reed98 or generated, got ${values.graph}`);
 }
 
+if (values.topology !== 'split' && values.topology !== 'all') throw new Error(`--topology must be split or all, got ${values.topology}`);
 const graph = graphFromFlags();
 const options: BenchOptions = values.smoke
   ? { ...SMOKE, graph }
-  : { ...full({ seed: number('seed'), rate: number('rate'), durationMs: number('duration') * 1000, stepMs: number('step-seconds') * 1000 }), graph };
+  : {
+      ...full({
+        seed: number('seed'),
+        rate: number('rate'),
+        durationMs: number('duration') * 1000,
+        stepMs: number('step-seconds') * 1000,
+        costRate: number('cost-rate'),
+        costMs: number('cost-seconds') * 1000,
+        costRepeats: number('cost-repeats'),
+        splitTimeline: values.topology === 'split',
+        logLevel: values['log-level'],
+      }),
+      graph,
+    };
 if (values['skip-baseline']) options.baselineRates = [];
+if (values['step-rates']) options.stepRates = values['step-rates'].split(',').map(Number);
+if (values['cost-only']) options.costOnly = true;
 const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
 const out = values.out ?? join(repo, 'bench', 'results', values.smoke ? 'tmp' : '', `${new Date().toISOString().slice(0, 10)}-${slug}`);
 const report = await runBench({ ...options, profileDir: values.profile ? join(out, 'profiles') : undefined });

@@ -15,6 +15,12 @@ export const SMOKE: Settings = {
   baselineRates: [100, 200],
   stepMs: 2000,
   goalP99Ms: 100,
+  costRate: 20,
+  costMs: 2000,
+  costRepeats: 1,
+  idleMs: 1000,
+  splitTimeline: true,
+  logLevel: 'info',
   connections: 16,
   seedConcurrency: 8,
   probeEveryMs: 200,
@@ -23,7 +29,7 @@ export const SMOKE: Settings = {
 export const smokeGraph = (seed: number): FollowGraph => generateHeavyTailedGraph({ users: 30, meanFollowing: 5, popularityExponent: 1, seed });
 
 /** The full run, around the goals: 1,000 requests/s mixed with p99 under 100 ms. */
-export const full = (overrides: Pick<Settings, 'seed' | 'rate' | 'durationMs' | 'stepMs'>): Settings => ({
+export const full = (overrides: Pick<Settings, 'seed' | 'rate' | 'durationMs' | 'stepMs' | 'costRate' | 'costMs' | 'costRepeats' | 'splitTimeline' | 'logLevel'>): Settings => ({
   postsPerUser: 10,
   warmupMs: 3000,
   stepRates: [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000],
@@ -32,5 +38,6 @@ export const full = (overrides: Pick<Settings, 'seed' | 'rate' | 'durationMs' | 
   connections: 128,
   seedConcurrency: 32,
   probeEveryMs: 1000,
+  idleMs: 5000,
   ...overrides,
 });

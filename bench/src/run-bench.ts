@@ -2,18 +2,21 @@
 // workload at the target rate (with fan-out lag and CPU use), then the step run.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Platform, type ServiceName, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { type Platform, type RunningService, SERVICES, startPlatform } from '@chirp/testing/platform';
 import { stackEnv } from '@chirp/testing/stack';
 import { startBaseline } from './baseline.ts';
-import type { CpuUse } from './cpu-usage.ts';
+import { type CostRow, type CostRun, costRows, costRun, idleCores } from './cost.ts';
+import { type CpuUse, stackServers } from './cpu-usage.ts';
 import { type ProfileSummary, summarizeProfile } from './cpu-profile.ts';
 import { createFanoutProbe, type FanoutLag, type FanoutProbe } from './fanout-probe.ts';
 import { type FollowGraph, followCount, followersByUser, seededRandom } from './graph.ts';
 import { createBenchClient } from './http-client.ts';
 import { histogram, histogramDelta, histogramQuantile, scrape } from './metrics-scrape.ts';
 import type { LoadResult } from './open-loop.ts';
-import { seedGraph, waitForFanoutToSettle, warmCaches } from './seed.ts';
-import { socialWorkload } from './social-workload.ts';
+import { type SeedRates, seedGraph, waitForFanoutToSettle, warmCaches } from './seed.ts';
+import { OPERATIONS, socialWorkload } from './social-workload.ts';
+import { type EventLoopDelay, type GcPauses, gcLogOf, gcPauses, watchEventLoops } from './stalls.ts';
+import { median } from './stats.ts';
 import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
 
 export interface BenchOptions {
@@ -30,6 +33,18 @@ export interface BenchOptions {
   baselineRates: number[];
   stepMs: number;
   goalP99Ms: number;
+  /** The cost table: every workload (the mix, then each operation alone) at this rate, this long, this many times. */
+  costRate: number;
+  costMs: number;
+  costRepeats: number;
+  /** How long idle CPU is measured before the cost runs. */
+  idleMs: number;
+  /** The timeline as Kubernetes runs it (api and consumer apart), or as one `all` process (make dev). */
+  splitTimeline: boolean;
+  /** The services' LOG_LEVEL (info, as deployed). */
+  logLevel: string;
+  /** Seed and measure the cost table only: no step run, no mixed run. */
+  costOnly?: boolean;
   /** Connections from the load generator to the gateway. */
   connections: number;
   seedConcurrency: number;
@@ -42,15 +57,28 @@ export interface BenchOptions {
 
 export interface BenchReport {
   startedAt: string;
-  graph: { name: string; users: number; follows: number; postsSeeded: number; seedSeconds: number };
+  graph: { name: string; users: number; follows: number; postsSeeded: number; seedSeconds: number; rates: SeedRates };
   settings: Omit<BenchOptions, 'graph' | 'quiet' | 'profileDir'> & { profiled: boolean };
-  mixed: {
+  /** The mixed run at `rate`; absent with --cost-only. */
+  mixed?: {
     result: LoadResult;
     cpu: CpuUse;
+    eventLoop?: Record<string, EventLoopDelay>;
+    gc?: GcPauses;
     fanout: { client: FanoutLag; server: { chunksObserved: number; p50Ms: number | null; p99Ms: number | null } };
   };
   steps: { chirp: StepRun; hello: StepRun; proxy: StepRun };
-  profiles: Partial<Record<ServiceName, ProfileSummary>>;
+  cost: {
+    rate: number;
+    rows: CostRow[];
+    runs: CostRun[];
+    /** Cores each role used with nothing offered (taken off the runs' CPU). */
+    idleCores: Record<string, number>;
+    /** One proxy hop in front of hello-world at the same rate (both servers): the machine's floor. */
+    proxyHopMs: number | null;
+  };
+  /** By process: user, tweet, gateway, and timeline or timeline-api and timeline-consumer. */
+  profiles: Record<string, ProfileSummary>;
 }
 
 /**
@@ -79,11 +107,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   let hello: StepRun = { steps: [], highestRateUnderGoal: null, stoppedBecause: 'not run' };
   let proxy: StepRun = hello;
-  if (options.baselineRates.length > 0) ({ hello, proxy } = await runBaseline(options, stepSettings));
+  let proxyHopMs: number | null = null;
+  if (options.baselineRates.length > 0) ({ hello, proxy, proxyHopMs } = await runBaseline(options, stepSettings));
 
-  log('starting the platform (user, tweet, timeline, gateway) on fresh stores');
+  log(`starting the platform (user, tweet, ${options.splitTimeline ? 'timeline api and consumer apart' : 'timeline as one process'}, gateway) on fresh stores`);
   const platform = await startPlatform({
-    logLevel: 'warn',
+    logLevel: options.logLevel,
+    splitTimeline: options.splitTimeline,
     // Tokens must outlive the run: the workload signs in once per user.
     serviceEnv: { gateway: RAISED_LIMITS, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
   });
@@ -98,7 +128,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await platform.stop();
   };
   try {
-    const timelineUrl = platform.services.timeline.url;
+    // The queue's depth and the entries written are the consumer's figures.
+    const timelineUrl = (platform.timelineConsumer ?? platform.services.timeline).url;
+    const eventLoops = watchEventLoops(nodeProcesses(platform));
+    const cassandraPid = [...stackServers()].find(([, role]) => role === 'cassandra')?.[0];
+    const gcLog = cassandraPid === undefined ? null : gcLogOf(cassandraPid);
     log(`seeding ${options.graph.name}: ${options.graph.users} users, ${followCount(options.graph)} follows, ${options.postsPerUser} posts each`);
     const seeded = await seedGraph(client, options.graph, {
       postsPerUser: options.postsPerUser,
@@ -114,44 +148,76 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const followers = followersByUser(options.graph);
     let probe: FanoutProbe | undefined;
     const workload = socialWorkload({ client, tokens: seeded.tokens, random, onPosted: (post) => probe?.onPosted(post) });
-    /** One run of the mix at `rate`, with fan-out lag sampled from its posts and the CPU each role used. */
+    /** One run of the mix at `rate`, with fan-out lag sampled from its posts, the CPU each role used and the stalls. */
     const measureMixed = async (rate: number, durationMs: number): Promise<Step & { fanout: FanoutLag }> => {
       probe = createFanoutProbe({ client: probeClient, tokens: seeded.tokens, followers, sampleEveryMs: options.probeEveryMs, pollMs: 20, giveUpMs: 30_000, maxReaders: PROBED_FOLLOWERS });
+      await eventLoops.start();
+      const startedAt = Date.now();
       const step = await measureStep(rate, { durationMs, warmupMs: options.warmupMs, next: () => workload.next() });
-      return { ...step, fanout: await probe.finish() };
+      const eventLoop = await eventLoops.read();
+      return { ...step, eventLoop, gc: gcPauses(gcLog, startedAt, Date.now()), fanout: await probe.finish() };
     };
     // Between runs fan-out catches up, so one run's backlog is not the next one's latency.
     const settle = () => waitForFanoutToSettle(timelineUrl, true, 180_000).catch((error: unknown) => log(`  (${String(error)}; going on)`));
 
-    log('step run through the gateway:');
-    const chirp = await stepRun({ ...stepSettings, rates: options.stepRates, measure: (rate) => measureMixed(rate, options.stepMs), between: settle });
+    await settle();
+    log('cost table: idle CPU first, then each workload at one rate');
+    const idle = await idleCores(options.idleMs);
+    const following = new Set<number>();
+    for (let k = 0; k < options.graph.follows.length; k += 2) following.add(options.graph.follows[k]! * options.graph.users + options.graph.follows[k + 1]!);
+    const costWorkloads = [
+      { name: 'mix', next: () => workload.next() },
+      ...OPERATIONS.map((op) => {
+        const alone = socialWorkload({ client, tokens: seeded.tokens, random, only: op, following });
+        return { name: op, next: () => alone.next() };
+      }),
+    ];
+    const costRuns: CostRun[] = [];
+    for (let repeat = 0; repeat < options.costRepeats; repeat++) {
+      for (const { name, next } of costWorkloads) {
+        const run = await costRun({ name, rate: options.costRate, durationMs: options.costMs, warmupMs: options.warmupMs, next, idle, settle, eventLoops, gcLog });
+        costRuns.push(run);
+        log(`  ${name} at ${options.costRate}/s: platform ${costRows([run])[0]!.platformMs.toFixed(2)} ms CPU per request, p99 ${run.result.total.latencyMs.p99.toFixed(1)} ms, errors ${run.result.total.errors}`);
+      }
+    }
 
-    await settle();
-    log(`mixed workload at ${options.rate} req/s for ${options.durationMs / 1000} s`);
-    const lagBefore = histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds');
-    const mixed = await measureMixed(options.rate, options.durationMs);
-    await settle();
-    const lag = histogramDelta(lagBefore, histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds'));
-    const toMs = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
-    log(`  p50 ${mixed.result.total.latencyMs.p50.toFixed(1)} ms, p99 ${mixed.result.total.latencyMs.p99.toFixed(1)} ms, errors ${mixed.result.total.errors}; fan-out p99 ${mixed.fanout.lagMs.p99.toFixed(0)} ms`);
+    let chirp: StepRun = { steps: [], highestRateUnderGoal: null, stoppedBecause: 'not run (--cost-only)' };
+    let mixed: BenchReport['mixed'];
+    if (!options.costOnly) {
+      log('step run through the gateway:');
+      chirp = await stepRun({ ...stepSettings, rates: options.stepRates, measure: (rate) => measureMixed(rate, options.stepMs), between: settle });
+
+      await settle();
+      log(`mixed workload at ${options.rate} req/s for ${options.durationMs / 1000} s`);
+      const lagBefore = histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds');
+      const run = await measureMixed(options.rate, options.durationMs);
+      await settle();
+      const lag = histogramDelta(lagBefore, histogram(await scrape(timelineUrl), 'chirp_timeline_fanout_lag_seconds'));
+      const toMs = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
+      log(`  p50 ${run.result.total.latencyMs.p50.toFixed(1)} ms, p99 ${run.result.total.latencyMs.p99.toFixed(1)} ms, errors ${run.result.total.errors}; fan-out p99 ${run.fanout.lagMs.p99.toFixed(0)} ms`);
+      mixed = {
+        result: run.result,
+        cpu: run.cpu,
+        eventLoop: run.eventLoop,
+        gc: run.gc,
+        fanout: {
+          client: run.fanout,
+          // One observation per chunk written: per tweet, unless its followers fill several chunks.
+          server: { chunksObserved: lag.count, p50Ms: toMs(histogramQuantile(lag, 0.5)), p99Ms: toMs(histogramQuantile(lag, 0.99)) },
+        },
+      };
+    }
 
     await stopPlatform();
     const profiles = options.profileDir ? readProfiles(options.profileDir) : {};
     const { graph, quiet: _quiet, profileDir, ...settings } = options;
     return {
       startedAt,
-      graph: { name: graph.name, users: graph.users, follows: followCount(graph), postsSeeded: seeded.posts, seedSeconds: seeded.seconds },
+      graph: { name: graph.name, users: graph.users, follows: followCount(graph), postsSeeded: seeded.posts, seedSeconds: seeded.seconds, rates: seeded.rates },
       settings: { ...settings, profiled: profileDir !== undefined },
-      mixed: {
-        result: mixed.result,
-        cpu: mixed.cpu,
-        fanout: {
-          client: mixed.fanout,
-          // One observation per chunk written: per tweet, unless its followers fill several chunks.
-          server: { chunksObserved: lag.count, p50Ms: toMs(histogramQuantile(lag, 0.5)), p99Ms: toMs(histogramQuantile(lag, 0.99)) },
-        },
-      },
+      mixed,
       steps: { chirp, hello, proxy },
+      cost: { rate: options.costRate, rows: costRows(costRuns), runs: costRuns, idleCores: idle, proxyHopMs },
       profiles,
     };
   } finally {
@@ -159,13 +225,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
 }
 
-/** The machine's limits: step runs against a bare Fastify hello-world and one proxy hop. */
-async function runBaseline(options: BenchOptions, stepSettings: Omit<StepRunOptions, 'rates' | 'measure'>): Promise<{ hello: StepRun; proxy: StepRun }> {
+/** The machine's limits: step runs against a bare Fastify hello-world and one proxy hop, and the hop's CPU per request at the cost table's rate. */
+async function runBaseline(options: BenchOptions, stepSettings: Omit<StepRunOptions, 'rates' | 'measure'>): Promise<{ hello: StepRun; proxy: StepRun; proxyHopMs: number }> {
   const timing = { durationMs: options.stepMs, warmupMs: options.warmupMs };
   stepSettings.log?.('baseline: bare Fastify hello-world, then one proxy hop in front of it');
   const baseline = await startBaseline();
   let hello: StepRun;
   let proxy: StepRun;
+  let proxyHopMs: number;
   const helloClient = createBenchClient(baseline.helloUrl, options.connections);
   const proxyClient = createBenchClient(baseline.proxyUrl, options.connections);
   try {
@@ -180,26 +247,48 @@ async function runBaseline(options: BenchOptions, stepSettings: Omit<StepRunOpti
     hello = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
     stepSettings.log?.('one proxy hop:');
     proxy = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
+    const hops = [];
+    for (let repeat = 0; repeat < options.costRepeats; repeat++) {
+      const run = await costRun({ name: 'proxy hop', rate: options.costRate, durationMs: options.costMs, warmupMs: options.warmupMs, next: get(proxyClient), idle: {}, settle: async () => undefined, eventLoops: watchEventLoops({}), gcLog: null });
+      hops.push(run.msPerRequest['baseline server'] ?? 0);
+    }
+    proxyHopMs = median(hops);
+    stepSettings.log?.(`one proxy hop at ${options.costRate}/s: ${proxyHopMs.toFixed(2)} ms CPU per request (both servers)`);
   } finally {
     await Promise.all([helloClient.close(), proxyClient.close()]);
     await baseline.stop();
   }
 
-  return { hello, proxy };
+  return { hello, proxy, proxyHopMs };
+}
+
+/** The Node processes of the platform, by name, for their event-loop delay. */
+function nodeProcesses(platform: Platform): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const name of SERVICES) urls[name === 'timeline' && platform.timelineConsumer ? 'timeline-api' : name] = platform.services[name].url;
+  if (platform.timelineConsumer) urls['timeline-consumer'] = platform.timelineConsumer.url;
+  return urls;
+}
+
+/** Every process of the platform by the name its profile folder takes. */
+function profiledProcesses(platform: Platform): Array<[string, RunningService]> {
+  const all: Array<[string, RunningService]> = SERVICES.map((name) => [name === 'timeline' && platform.timelineConsumer ? 'timeline-api' : name, platform.services[name]]);
+  if (platform.timelineConsumer) all.push(['timeline-consumer', platform.timelineConsumer]);
+  return all;
 }
 
 /** Restarts each service with --cpu-prof; the profile is written when it exits at platform.stop(). */
 async function restartProfiled(platform: Platform, dir: string): Promise<void> {
-  for (const name of SERVICES) {
+  for (const [name, service] of profiledProcesses(platform)) {
     mkdirSync(join(dir, name), { recursive: true });
-    await platform.services[name].stop();
-    await platform.services[name].start({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] });
+    await service.stop();
+    await service.start({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] });
   }
 }
 
-function readProfiles(dir: string): Partial<Record<ServiceName, ProfileSummary>> {
-  const profiles: Partial<Record<ServiceName, ProfileSummary>> = {};
-  for (const name of SERVICES) {
+function readProfiles(dir: string): Record<string, ProfileSummary> {
+  const profiles: Record<string, ProfileSummary> = {};
+  for (const name of readdirSync(dir)) {
     const files = readdirSync(join(dir, name)).filter((file) => file.endsWith('.cpuprofile'));
     if (files.length > 0) profiles[name] = summarizeProfile(join(dir, name, files.sort().at(-1)!));
   }

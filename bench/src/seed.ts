@@ -1,7 +1,7 @@
 // Seeds a graph through the public API, as clients would: register, sign in, follow, post.
 // Then waits until fan-out has written every post into its followers' timelines.
 import { type FollowGraph, followCount, handleOf, seededRandom } from './graph.ts';
-import { type BenchClient, expectStatus } from './http-client.ts';
+import { type BenchClient, callRetrying, expectStatus } from './http-client.ts';
 import { scrape, sampleSum } from './metrics-scrape.ts';
 import { progressBar } from './progress.ts';
 import { postText } from './text.ts';
@@ -19,20 +19,36 @@ export interface SeedOptions {
   quiet?: boolean;
 }
 
+/** Seeding's two heavy phases through the public API, per second (acknowledged, not fanned out). */
+export interface SeedRates {
+  followsPerSecond: number;
+  postsPerSecond: number;
+  /** Calls retried after a 502/503/504 or a network error (a busy machine). */
+  retries: number;
+}
+
+/** Attempts per seeding call. */
+const ATTEMPTS = 5;
+
 export interface SeededUsers {
   /** Access token per user index. */
   tokens: string[];
   posts: number;
   seconds: number;
+  rates: SeedRates;
 }
 
 export async function seedGraph(client: BenchClient, graph: FollowGraph, options: SeedOptions): Promise<SeededUsers> {
   const started = performance.now();
   const { concurrency, quiet } = options;
   const users = Array.from({ length: graph.users }, (_, i) => i);
+  let retries = 0;
+  const call = (...args: Parameters<BenchClient['call']>) => callRetrying(client, ATTEMPTS, () => retries++, ...args);
 
   await inBatches('register', users, concurrency, quiet, async (user) => {
-    expectStatus(await client.call('POST', '/v1/auth/register', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 201, `register ${handleOf(user)}`);
+    const answer = await call('POST', '/v1/auth/register', { body: { handle: handleOf(user), password: BENCH_PASSWORD } });
+    // A retried registration whose first attempt went through finds the handle taken.
+    if (!(answer.attempt > 1 && answer.status === 409)) expectStatus(answer, 201, `register ${handleOf(user)}`);
   });
 
   const tokens: string[] = new Array<string>(graph.users);
@@ -41,7 +57,7 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   const signIn = async () => {
     if (performance.now() - signedInAt < TOKEN_REFRESH_MS) return;
     await inBatches('sign in', users, concurrency, quiet, async (user) => {
-      const answer = expectStatus(await client.call('POST', '/v1/auth/login', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 200, `login ${handleOf(user)}`);
+      const answer = expectStatus(await call('POST', '/v1/auth/login', { body: { handle: handleOf(user), password: BENCH_PASSWORD } }), 200, `login ${handleOf(user)}`);
       tokens[user] = (answer.body as { accessToken: string }).accessToken;
     });
     signedInAt = performance.now();
@@ -49,25 +65,34 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   await signIn();
 
   const follows = Array.from({ length: followCount(graph) }, (_, i) => i);
+  const followsFrom = performance.now();
   await inBatches('follow', follows, concurrency, quiet, async (k) => {
     const follower = graph.follows[2 * k]!;
     const followee = graph.follows[2 * k + 1]!;
     const path = `/v1/users/me/following/${handleOf(followee)}`;
-    expectStatus(await client.call('PUT', path, { token: tokens[follower] }), 204, `${handleOf(follower)} follows ${handleOf(followee)}`);
+    expectStatus(await call('PUT', path, { token: tokens[follower] }), 204, `${handleOf(follower)} follows ${handleOf(followee)}`);
   });
+
+  const followSeconds = (performance.now() - followsFrom) / 1000;
 
   const random = seededRandom(options.seed);
   await signIn();
   const posts = Array.from({ length: graph.users * options.postsPerUser }, (_, i) => i);
+  const postsFrom = performance.now();
   await inBatches('post', posts, concurrency, quiet, async (k) => {
     const author = k % graph.users;
     const text = postText(random, handleOf(Math.floor(random() * graph.users)), k);
-    expectStatus(await client.call('POST', '/v1/tweets', { token: tokens[author], body: { text } }), 201, `${handleOf(author)} posts`);
+    // The key makes a retried post the same post.
+    const headers = { 'idempotency-key': `seed-${options.seed}-${k}` };
+    expectStatus(await call('POST', '/v1/tweets', { token: tokens[author], body: { text }, headers }), 201, `${handleOf(author)} posts`);
   });
+
+  const postSeconds = (performance.now() - postsFrom) / 1000;
 
   await waitForFanoutToSettle(options.timelineUrl, quiet);
   await signIn();
-  return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000 };
+  const rates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
+  return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000, rates };
 }
 
 /**

@@ -2,6 +2,7 @@
 // the highest rate that stayed under it.
 import { type CpuUse, cpuSnapshot, cpuUse } from './cpu-usage.ts';
 import type { FanoutLag } from './fanout-probe.ts';
+import type { EventLoopDelay, GcPauses } from './stalls.ts';
 import { type LoadResult, type Request, runOpenLoop } from './open-loop.ts';
 
 export interface Step {
@@ -10,6 +11,9 @@ export interface Step {
   cpu: CpuUse;
   /** Chirp's steps only: fan-out lag of posts sampled during the step. */
   fanout?: FanoutLag;
+  /** Chirp's steps only: each Node process's event-loop delay, and Cassandra's GC pauses. */
+  eventLoop?: Record<string, EventLoopDelay>;
+  gc?: GcPauses;
 }
 
 export interface StepRun {

@@ -52,6 +52,9 @@ CASSANDRA_JVM_FLAGS=(
   -XX:G1RSetUpdatingPauseTimePercent=5
   -XX:MaxGCPauseMillis=300
   -XX:InitiatingHeapOccupancyPercent=70
+  # Every pause with its wall time, as jvm17-server.options logs it: the benchmark reads the
+  # pauses of its runs from here (make bench: "GC pauses"), so a stall has a name.
+  "-Xlog:gc=info,safepoint=off:file=$CASSANDRA_LOG_DIR/gc.log:time,uptime,tags:filecount=4,filesize=10M"
 
   # --- jvm17-server.options: JPMS ---------------------------------------------
   -Djdk.attach.allowAttachSelf=true

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupOf, summarizeProfile } from '../../src/cpu-profile.ts';
-import { roleOf } from '../../src/cpu-usage.ts';
+import { cpuAccounting, listeningPids, OTHER_ROLE, roleOf, stackPorts } from '../../src/cpu-usage.ts';
 
 describe('grouping profile frames', () => {
   it.each([
@@ -48,13 +49,32 @@ describe('summarizing a CPU profile', () => {
 });
 
 describe('CPU roles', () => {
-  it('when a process is a service, a store or the emulator, then its role names it', () => {
-    expect(roleOf(1, '/x/node /repo/services/gateway/src/main.ts', 'node')).toBe('gateway');
-    expect(roleOf(1, 'java -cp x org.apache.cassandra.service.CassandraDaemon', 'java')).toBe('cassandra');
-    expect(roleOf(1, 'postgres: chirp chirp_user 127.0.0.1 idle', 'postgres')).toBe('postgres');
-    expect(roleOf(1, '/usr/bin/redis-server 127.0.0.1:16379', 'redis-server')).toBe('redis');
-    expect(roleOf(1, 'node /repo/node_modules/fauxqs/dist/cli.js', 'node')).toBe('sns/sqs emulator');
-    expect(roleOf(process.pid, 'anything', 'node')).toBe('load generator');
-    expect(roleOf(1, 'bash', 'bash')).toBe('other');
+  it('when a process is a service the benchmark started, then its role names it, the timeline by its role', () => {
+    expect(roleOf('/x/node /repo/services/gateway/src/main.ts')).toBe('gateway');
+    expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'A=1\0TIMELINE_ROLE=consumer\0B=2')).toBe('timeline-consumer');
+    expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'TIMELINE_ROLE=api')).toBe('timeline-api');
+    expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'TIMELINE_ROLE=all')).toBe('timeline');
+    expect(roleOf('/x/node /repo/bench/src/baseline-server.ts')).toBe('baseline server');
+  });
+
+  it('when the connection variables name the stack, then each server is known by its port', () => {
+    const ports = stackPorts({ DATABASE_URL: 'postgres://u:p@127.0.0.1:28432/db', REDIS_URL: 'redis://127.0.0.1:28379', CASSANDRA_CONTACT_POINTS: '127.0.0.1:28042,10.0.0.2:9042', AWS_ENDPOINT_URL: 'http://127.0.0.1:28566' });
+    expect([...ports]).toEqual([[28432, 'postgres'], [28379, 'redis'], [28042, 'cassandra'], [28566, 'sns/sqs emulator']]);
+  });
+
+  it('when a server listens on a stack port, then its pid is found and its children share its role; other processes are not charged to it', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const pids = listeningPids(new Map([[port, 'redis']]));
+      expect([...pids]).toEqual([[process.pid, 'redis']]);
+      // This process plays the server here, so the load generator's role goes to nobody else.
+      const snapshot = cpuAccounting(pids).snapshot();
+      expect(snapshot.byPid.get(process.pid)?.role).toBe('redis');
+      expect(snapshot.byPid.get(1)?.role).toBe(OTHER_ROLE);
+    } finally {
+      server.close();
+    }
   });
 });

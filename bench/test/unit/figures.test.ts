@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { histogram, histogramDelta, histogramQuantile, sampleSum } from '../../src/metrics-scrape.ts';
+import { pausesIn } from '../../src/stalls.ts';
 import { percentile, summarize } from '../../src/stats.ts';
 
 describe('percentiles', () => {
@@ -51,5 +52,21 @@ describe('reading Prometheus figures', () => {
     expect(delta.count).toBe(20);
     expect(histogramQuantile(delta, 0.99)).toBeLessThanOrEqual(0.1);
     expect(histogramQuantile(histogramDelta(before, before), 0.5)).toBeNull();
+  });
+});
+
+describe('reading GC pauses from a JVM log', () => {
+  const LOG = [
+    '[2026-11-30T19:41:34.211+0000][28.542s][gc] GC(11) Pause Young (Normal) (G1 Evacuation Pause) 157M->44M(256M) 7.732ms',
+    '[2026-11-30T19:41:40.000+0000][34.331s][gc] GC(12) Concurrent Mark Cycle 12.000ms',
+    '[2026-11-30T19:41:49.010+0000][43.341s][gc] GC(12) Pause Remark 246M->81M(265M) 3.5ms',
+    '[2026-11-30T21:41:56.985+0200][51.315s][gc] GC(13) Pause Young (Normal) (G1 Preventive Collection) 252M->70M(277M) 195.726ms',
+  ].join('\n');
+
+  it('when pauses fall inside the window, then only stop-the-world pauses inside it count, time zones honoured', () => {
+    const from = Date.parse('2026-11-30T19:41:40Z');
+    const to = Date.parse('2026-11-30T19:42:00Z');
+    expect(pausesIn(LOG, from, to)).toEqual([3.5, 195.726]);
+    expect(pausesIn(LOG, Date.parse('2026-11-30T19:00:00Z'), from)).toEqual([7.732]);
   });
 });

@@ -30,6 +30,8 @@ export interface Platform {
   /** The user service's signing key (PEM) and its kid, to forge tokens that are validly signed but otherwise wrong. */
   signingKey: { kid: string; pem: string };
   services: Record<ServiceName, RunningService>;
+  /** With `splitTimeline`: the timeline's queue consumer, apart from `services.timeline` (the api role). */
+  timelineConsumer?: RunningService;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,11 @@ export interface PlatformOptions {
   /** Extra environment per service (the gateway's rate limits and breaker, the user service's token lifetime...). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
+  /**
+   * Runs the timeline as Kubernetes does: one process with TIMELINE_ROLE=api (services.timeline)
+   * and one with TIMELINE_ROLE=consumer (timelineConsumer), instead of one `all` process.
+   */
+  splitTimeline?: boolean;
 }
 
 /** Starts user, tweet, timeline and gateway against fresh stores; stop() removes everything. */
@@ -82,25 +89,35 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
+  const processEnv = (name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    ...process.env,
+    AWS_REGION: env.AWS_REGION,
+    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: options.logLevel ?? 'info',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...serviceEnv[name],
+    ...options.serviceEnv?.[name],
+    ...extra,
+  });
   const services = {} as Record<ServiceName, RunningService>;
   for (const name of SERVICES) {
-    services[name] = managedProcess(name, url(name), join(dir, `${name}.log`), {
-      ...process.env,
-      AWS_REGION: env.AWS_REGION,
-      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
-      HOST: '127.0.0.1',
-      PORT: String(ports[name]),
-      LOG_LEVEL: options.logLevel ?? 'info',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      ...serviceEnv[name],
-      ...options.serviceEnv?.[name],
-    });
+    const role: Record<string, string> = name === 'timeline' && options.splitTimeline ? { TIMELINE_ROLE: 'api' } : {};
+    services[name] = managedProcess(name, url(name), join(dir, `${name}.log`), processEnv(name, ports[name], role));
   }
+  const consumerPort = options.splitTimeline ? await freePort() : 0;
+  // The api process creates the keyspace; the consumer starts after it, on the tables it made.
+  const timelineConsumer = options.splitTimeline
+    ? managedProcess('timeline', `http://127.0.0.1:${consumerPort}`, join(dir, 'timeline-consumer.log'), processEnv('timeline', consumerPort, { TIMELINE_ROLE: 'consumer', RUN_MIGRATIONS: 'false' }))
+    : undefined;
+  const everything = { ...services, ...(timelineConsumer ? { timelineConsumer } : {}) };
   try {
     // None needs another to become ready (calls between them happen per request), so all start at once.
     await Promise.all(SERVICES.map((name) => services[name].start()));
+    await timelineConsumer?.start();
   } catch (error) {
-    await stopAll(services, [userDb, tweetDb], topology, keyspace);
+    await stopAll(everything, [userDb, tweetDb], topology, keyspace);
     throw error;
   }
 
@@ -108,11 +125,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     gatewayUrl: url('gateway'),
     signingKey,
     services,
-    stop: () => stopAll(services, [userDb, tweetDb], topology, keyspace),
+    ...(timelineConsumer ? { timelineConsumer } : {}),
+    stop: () => stopAll(everything, [userDb, tweetDb], topology, keyspace),
   };
 }
 
-async function stopAll(services: Partial<Record<ServiceName, RunningService>>, databases: TestDatabase[], topology: TestTopology, keyspace: string): Promise<void> {
+async function stopAll(
+  services: Partial<Record<ServiceName, RunningService>> & { timelineConsumer?: RunningService },
+  databases: TestDatabase[],
+  topology: TestTopology,
+  keyspace: string,
+): Promise<void> {
+  await services.timelineConsumer?.stop();
   for (const name of [...SERVICES].reverse()) await services[name]?.stop();
   await Promise.all(databases.map((db) => db.drop()));
   await topology.destroy();
