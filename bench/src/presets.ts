@@ -22,7 +22,8 @@ export const SMOKE: Settings = {
   splitTimeline: true,
   logLevel: 'info',
   connections: 16,
-  seedConcurrency: 8,
+  // Few at once: registrations hash passwords, and a shared machine's tests must not time them out.
+  seedConcurrency: 4,
   probeEveryMs: 200,
 };
 

@@ -28,7 +28,7 @@ export interface SeedRates {
 }
 
 /** Attempts per seeding call. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 
 export interface SeededUsers {
   /** Access token per user index. */
