@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,11 +33,42 @@ function run(command: string, args: readonly string[], input?: string): Outcome 
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
-/** The overlay's objects as `kubectl apply -k` would send them, as YAML. */
-export function render(overlay: Overlay): string {
-  const dir = join(root, 'k8s/overlays', overlay);
-  const kustomize = join(root, '.tools/bin/kustomize');
-  if (existsSync(kustomize)) return execFileSync(kustomize, ['build', dir], { encoding: 'utf8' });
+/** Optional kustomize components under k8s/components/ that an overlay can include. */
+export const components = ['monitoring'] as const;
+export type Component = (typeof components)[number];
+
+/**
+ * The overlay's objects as `kubectl apply -k` would send them, as YAML. With components, as the
+ * overlay would render with `components: [../../components/<name>]` added: through a kustomization
+ * in a temporary folder naming the overlay, the components and the overlay's namespace
+ * (kustomize takes only relative paths).
+ */
+export function render(overlay: Overlay, withComponents: readonly Component[] = []): string {
+  const overlayDir = join(root, 'k8s/overlays', overlay);
+  if (withComponents.length === 0) return kustomize(overlayDir);
+  const dir = mkdtempSync(join(tmpdir(), 'chirp-kustomize-'));
+  try {
+    const from = (path: string) => JSON.stringify(relative(dir, join(root, path)));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'namespace: chirp',
+        `resources: [${from(`k8s/overlays/${overlay}`)}]`,
+        `components: [${withComponents.map((name) => from(`k8s/components/${name}`)).join(', ')}]`,
+        '',
+      ].join('\n'),
+    );
+    return kustomize(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function kustomize(dir: string): string {
+  const binary = join(root, '.tools/bin/kustomize');
+  if (existsSync(binary)) return execFileSync(binary, ['build', dir], { encoding: 'utf8' });
   return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
 }
 
@@ -49,7 +80,11 @@ export function parseYaml(text: string): unknown[] {
   return JSON.parse(parsed.output) as unknown[];
 }
 
-/** Strict validation (unknown fields are errors) of every object against the Kubernetes OpenAPI schemas. */
+/**
+ * Strict validation (unknown fields are errors) of every object against the Kubernetes OpenAPI schemas.
+ * Kinds it has no schema for (the Prometheus Operator's PodMonitor and PrometheusRule) it skips
+ * with a warning that --no-warn hides: `validateCustomResources` checks those.
+ */
 export function validateKubernetes(yaml: string): Outcome {
   const dir = mkdtempSync(join(tmpdir(), 'chirp-deploy-'));
   try {

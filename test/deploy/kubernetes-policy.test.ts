@@ -17,8 +17,8 @@ const without = (objects: KubernetesObject[], kind: string) => objects.filter((o
 const rules = (violations: Violation[]) => violations.map((violation) => `${violation.rule} ${violation.where}: ${violation.message}`);
 
 describe('house rules on the rendered overlays', () => {
-  it.each(overlays)('when the %s overlay is rendered, then no rule is broken', (overlay) => {
-    const objects = parseYaml(render(overlay)) as KubernetesObject[];
+  it.each(overlays.flatMap((overlay) => [[overlay, false] as const, [overlay, true] as const]))('when the %s overlay is rendered (monitoring: %s), then no rule is broken', (overlay, monitoring) => {
+    const objects = parseYaml(render(overlay, monitoring ? ['monitoring'] : [])) as KubernetesObject[];
 
     expect(rules(checkPolicy(objects))).toEqual([]);
     expect(objects.filter((object) => object.kind === 'Deployment').length).toBe(5);

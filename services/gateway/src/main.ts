@@ -1,6 +1,7 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAccessTokenVerifier, createJwksKeyResolver } from '@chirp/common/auth';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
+import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { runHttpService } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
@@ -36,6 +37,7 @@ const timelineClient = createServiceClient(clientOptions('timeline', config.TIME
 
 // Fail fast when Redis is away: a rate-limit check must never hold a request up.
 const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });
+registerStoreMetrics(metrics, { redis });
 const limiterFailures = new Counter({
   name: 'chirp_gateway_rate_limiter_failures_total',
   help: "Rate-limit checks answered by this replica's own budgets because Redis failed; check the gateway Redis",

@@ -7,6 +7,7 @@ import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
 import { runHttpService } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';
+import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -42,6 +43,7 @@ const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint:
 const registry = new Registry();
 const serveApi = config.TIMELINE_ROLE !== 'consumer';
 const consume = config.TIMELINE_ROLE !== 'api';
+registerStoreMetrics(registry, { cassandra: client, redis });
 const metrics = createTimelineMetrics(registry, consume ? { sqs, queueUrl: config.EVENTS_QUEUE_URL } : undefined);
 const tweetService = createServiceClient({
   name: 'tweet',

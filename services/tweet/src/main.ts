@@ -5,6 +5,7 @@ import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
+import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { workerIdFor } from '@chirp/common/worker-lease';
 import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { Redis } from 'ioredis';
@@ -34,6 +35,7 @@ const useCases = makeTweetUseCases({
 
 const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases });
+registerStoreMetrics(app.metrics, { postgres: pool, redis });
 
 const messaging = await startServiceMessaging({
   pool,

@@ -5,6 +5,7 @@ import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
+import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { workerIdFor } from '@chirp/common/worker-lease';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
@@ -38,6 +39,7 @@ const useCases = makeUserUseCases({
 
 const postgres = postgresDependency(pool);
 const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, jwks: () => jwks });
+registerStoreMetrics(app.metrics, { postgres: pool });
 
 const messaging = await startServiceMessaging({
   pool,
