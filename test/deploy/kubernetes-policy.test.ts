@@ -117,7 +117,17 @@ describe('house rules on the rendered overlays', () => {
 
     expect(rules(checkPolicy(objects))).toEqual([
       'graceful-shutdown Deployment/demo: needs rollingUpdate.maxUnavailable: 0',
-      'graceful-shutdown Deployment/demo: terminationGracePeriodSeconds 35 does not outlast preStop 10 s + SHUTDOWN_TIMEOUT_MS 25000',
+      'graceful-shutdown Deployment/demo: terminationGracePeriodSeconds 35 does not outlast preStop 10 s + SHUTDOWN_DRAIN_SECONDS 0 s + SHUTDOWN_TIMEOUT_MS 25000',
+    ]);
+  });
+
+  it('when the service drains for a while after SIGTERM as well, then the grace period must outlast that too', () => {
+    const objects = compliantWith('ConfigMap', (configMap) => {
+      (configMap as { data: Record<string, string> }).data.SHUTDOWN_DRAIN_SECONDS = '15';
+    });
+
+    expect(rules(checkPolicy(objects))).toEqual([
+      'graceful-shutdown Deployment/demo: terminationGracePeriodSeconds 45 does not outlast preStop 10 s + SHUTDOWN_DRAIN_SECONDS 15 s + SHUTDOWN_TIMEOUT_MS 25000',
     ]);
   });
 });

@@ -143,15 +143,17 @@ function checkSecurity(pod: SecurityContext, container: SecurityContext, report:
   if ((container.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault') report('needs seccompProfile RuntimeDefault');
 }
 
-/** Rolling updates keep every old pod until its replacement is ready, and the grace period outlasts preStop plus the drain. */
+/** Rolling updates keep every old pod until its replacement is ready, and the grace period outlasts preStop, the drain delay and the shutdown timeout. */
 function checkShutdown(deployment: KubernetesObject, pod: PodSpec, objects: readonly KubernetesObject[], report: (message: string) => void): void {
   if (deployment.spec?.strategy?.rollingUpdate?.maxUnavailable !== 0) report('needs rollingUpdate.maxUnavailable: 0');
   const grace = pod.terminationGracePeriodSeconds ?? 30;
   for (const container of pod.containers) {
     const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
-    const drainMs = Number(environmentOf(container, objects).SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
-    if (grace * 1000 <= preStop * 1000 + drainMs) {
-      report(`terminationGracePeriodSeconds ${grace} does not outlast preStop ${preStop} s + SHUTDOWN_TIMEOUT_MS ${drainMs}`);
+    const env = environmentOf(container, objects);
+    const drainSeconds = Number(env.SHUTDOWN_DRAIN_SECONDS ?? 0);
+    const timeoutMs = Number(env.SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    if (grace * 1000 <= (preStop + drainSeconds) * 1000 + timeoutMs) {
+      report(`terminationGracePeriodSeconds ${grace} does not outlast preStop ${preStop} s + SHUTDOWN_DRAIN_SECONDS ${drainSeconds} s + SHUTDOWN_TIMEOUT_MS ${timeoutMs}`);
     }
   }
 }

@@ -66,6 +66,13 @@ export const HttpServerConfig = {
     { default: 'info' },
   ),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16 * 1024 }),
+  /**
+   * Seconds HTTP keeps answering after a SIGTERM turned readiness 503, before the listener closes:
+   * at least the time the load balancer in front takes to stop sending (its health-check interval
+   * × threshold). 0 where something else waits first (Kubernetes' preStop sleep).
+   */
+  SHUTDOWN_DRAIN_SECONDS: Type.Number({ minimum: 0, maximum: 300, default: 0 }),
+  /** After the drain delay: in-flight requests and handlers finish and pools close within this, or the process exits 1. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 25_000 }),
 };
 

@@ -184,52 +184,90 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   }
 }
 
+/** Something the service runs beside its HTTP server, stopped on shutdown. */
+export interface ShutdownResource {
+  name: string;
+  /** Called at start: its background errors go to the service log. */
+  watch?(log: FastifyBaseLogger): void;
+  close(): Promise<unknown>;
+}
+
 export interface RunOptions {
   host: string;
   port: number;
-  /** Upper bound on the drain; past it the process exits non-zero so the orchestrator notices. */
+  /**
+   * How long HTTP keeps answering, in-flight and new requests alike, after readiness went 503:
+   * long enough for the load balancer (or the endpoints) to stop sending here. 0 closes at once.
+   */
+  drainDelayMs?: number;
+  /** Upper bound on the rest of the shutdown after the drain delay; past it the process exits non-zero so the orchestrator notices. */
   shutdownTimeoutMs: number;
   /**
-   * Watched from start (their background errors go to the log) and closed after the
-   * server stopped taking requests, in order (consumers first, then pools).
+   * Stopped the moment the signal arrives (event consumers): a stopping replica takes no new
+   * work from its queues while HTTP still drains. Their stops are awaited before `resources` close.
    */
-  resources?: ReadonlyArray<{ name: string; watch?(log: FastifyBaseLogger): void; close(): Promise<unknown> }>;
+  consumers?: readonly ShutdownResource[];
+  /** Closed in order once the server has stopped answering (the outbox relay, then pools). */
+  resources?: readonly ShutdownResource[];
   signals?: NodeJS.Signals[];
 }
 
+/** The `HttpServerConfig` variables as RunOptions. */
+export const runOptionsOf = (config: { HOST: string; PORT: number; SHUTDOWN_TIMEOUT_MS: number; SHUTDOWN_DRAIN_SECONDS: number }) => ({
+  host: config.HOST,
+  port: config.PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  drainDelayMs: config.SHUTDOWN_DRAIN_SECONDS * 1000,
+});
+
 /**
- * Listens, and on SIGTERM/SIGINT drains: readiness goes 503, the server stops
- * accepting and finishes in-flight requests, then resources close in order.
+ * Listens, and on SIGTERM/SIGINT shuts down in this order: readiness answers 503 and the
+ * consumers stop at once; HTTP goes on answering through the drain delay (answers then say
+ * `connection: close`, so keep-alive clients reconnect elsewhere); the server closes once its
+ * in-flight requests finished; then, the consumers' last handlers done, resources close in order.
  */
 export async function runHttpService(app: FastifyInstance, options: RunOptions): Promise<void> {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const drainDelayMs = options.drainDelayMs ?? 0;
+  const consumers = options.consumers ?? [];
+  const resources = options.resources ?? [];
   let stopping = false;
+  const closeLogged = async (resource: ShutdownResource) => {
+    await resource.close();
+    app.log.info({ resource: resource.name }, 'closed');
+  };
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down: draining in-flight requests');
-    const force = setTimeout(() => {
-      app.log.error({ timeoutMs: options.shutdownTimeoutMs }, 'drain did not finish in time; exiting');
-      process.exit(1);
-    }, options.shutdownTimeoutMs);
-    force.unref();
     app.startDraining();
+    app.log.info({ signal, drainDelayMs }, 'shutting down: readiness is 503, consumers stop, HTTP answers through the drain delay');
+    const force = setTimeout(() => {
+      app.log.error({ drainDelayMs, timeoutMs: options.shutdownTimeoutMs }, 'shutdown did not finish in time (drain delay + SHUTDOWN_TIMEOUT_MS); exiting');
+      process.exit(1);
+    }, drainDelayMs + options.shutdownTimeoutMs);
+    force.unref();
+    // Settled, not raced: a consumer failing to stop must not cut the HTTP drain short.
+    const consumersStopped = Promise.allSettled(consumers.map(closeLogged));
+    let exitCode = 0;
     try {
+      await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+      app.log.info('drain delay over: closing the server once in-flight requests finish');
       await app.close();
-      for (const resource of options.resources ?? []) {
-        await resource.close();
-        app.log.info({ resource: resource.name }, 'closed');
+      for (const [index, outcome] of (await consumersStopped).entries()) {
+        if (outcome.status === 'fulfilled') continue;
+        app.log.error({ err: outcome.reason, resource: consumers[index]?.name }, 'consumer did not stop cleanly; its unfinished messages return after their visibility timeout');
+        exitCode = 1;
       }
+      for (const resource of resources) await closeLogged(resource);
       app.log.info('shutdown complete');
-      process.exitCode = 0;
     } catch (error) {
       app.log.error({ err: error }, 'error during shutdown');
-      process.exitCode = 1;
-    } finally {
-      clearTimeout(force);
+      exitCode = 1;
     }
+    // Everything this process runs has closed; a client's lingering socket or timer must not hold the exit.
+    process.exit(exitCode);
   };
-  for (const resource of options.resources ?? []) resource.watch?.(app.log);
+  for (const resource of [...consumers, ...resources]) resource.watch?.(app.log);
   for (const signal of signals) process.once(signal, (received) => void shutdown(received));
   await app.listen({ host: options.host, port: options.port });
 }

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createAwsMessagingClients } from './aws-clients.ts';
 import { createSnsEventPublisher, createSqsConsumer, type EventHandlerRegistry } from './events.ts';
 import { createConsumerMetrics, registerOutboxMetrics } from './messaging-metrics.ts';
+import type { ShutdownResource } from './http-service.ts';
 import { createOutboxRelay } from './outbox.ts';
 
 export interface ServiceMessagingOptions {
@@ -23,9 +24,10 @@ export interface ServiceMessagingOptions {
 
 /**
  * Starts the relay and the consumer (after the migrations: the relay needs the outbox table).
- * Resolves the resources `runHttpService` closes on shutdown, the consumer first.
+ * On shutdown the consumer stops at once; the relay runs until HTTP has closed, so what the
+ * last requests wrote is published.
  */
-export async function startServiceMessaging(options: ServiceMessagingOptions): Promise<{ name: string; close(): Promise<unknown> }[]> {
+export async function startServiceMessaging(options: ServiceMessagingOptions): Promise<{ consumer: ShutdownResource; relay: ShutdownResource }> {
   const { sns, sqs } = createAwsMessagingClients({ region: options.config.AWS_REGION, endpoint: options.config.AWS_ENDPOINT_URL });
   const relay = createOutboxRelay({
     pool: options.pool,
@@ -49,8 +51,8 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
   });
   await relay.start();
   consumer.start();
-  return [
-    { name: options.consumes.name, close: () => consumer.stop() },
-    { name: 'outbox relay', close: () => relay.stop() },
-  ];
+  return {
+    consumer: { name: options.consumes.name, close: () => consumer.stop() },
+    relay: { name: 'outbox relay', close: () => relay.stop() },
+  };
 }

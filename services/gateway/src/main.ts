@@ -2,7 +2,7 @@
 import { createAccessTokenVerifier, createJwksKeyResolver } from '@chirp/common/auth';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
-import { runHttpService } from '@chirp/common/http';
+import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { Redis } from 'ioredis';
@@ -84,9 +84,7 @@ const app = await buildApp({
 });
 
 await runHttpService(app, {
-  host: config.HOST,
-  port: config.PORT,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  ...runOptionsOf(config),
   resources: [
     { name: 'user-client', close: () => userClient.close() },
     { name: 'tweet-client', close: () => tweetClient.close() },

@@ -2,7 +2,7 @@
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
 import { createSqsConsumer } from '@chirp/common/events';
-import { runHttpService } from '@chirp/common/http';
+import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createLogger } from '@chirp/common/logging';
@@ -75,11 +75,9 @@ const pruning = setInterval(() => {
 pruning.unref();
 
 await runHttpService(app, {
-  host: config.HOST,
-  port: config.PORT,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  ...runOptionsOf(config),
+  consumers: [{ name: 'notification event consumer', close: () => consumer.stop() }],
   resources: [
-    { name: 'notification event consumer', close: () => consumer.stop() },
     { name: 'pruning', close: async () => clearInterval(pruning) },
     { name: 'tweet service client', close: () => tweetService.close() },
     { name: 'user service client', close: () => userService.close() },

@@ -4,7 +4,7 @@ import { cassandraDependency, readinessOf, redisDependency } from '@chirp/common
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createSqsConsumer } from '@chirp/common/events';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
-import { runHttpService } from '@chirp/common/http';
+import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
@@ -92,11 +92,9 @@ const consumer = queueMetrics
 consumer?.start();
 
 await runHttpService(app, {
-  host: config.HOST,
-  port: config.PORT,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  ...runOptionsOf(config),
+  consumers: consumer ? [{ name: 'timeline event consumer', close: () => consumer.stop() }] : [],
   resources: [
-    ...(consumer ? [{ name: 'timeline event consumer', close: () => consumer.stop() }] : []),
     { name: 'tweet service client', close: () => tweetService.close() },
     redisDependency(redis),
     cassandraDep,

@@ -1,6 +1,6 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createPostgresPool, postgresDependency, readinessOf } from '@chirp/common/dependencies';
-import { runHttpService } from '@chirp/common/http';
+import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
@@ -51,11 +51,10 @@ const messaging = await startServiceMessaging({
 });
 
 await runHttpService(app, {
-  host: config.HOST,
-  port: config.PORT,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  ...runOptionsOf(config),
+  consumers: [messaging.consumer],
   resources: [
-    ...messaging,
+    messaging.relay,
     { name: 'worker id lease', close: () => worker.release() },
     postgres,
   ],

@@ -203,14 +203,20 @@ describe('graceful shutdown', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let arrived!: () => void;
+    const handling = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     app.get('/slow', async () => {
+      arrived();
       await gate;
       return { done: true };
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
     const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Closed once the server has the request (a fixed pause can end first on a busy machine).
+    await handling;
     const closing = app.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
