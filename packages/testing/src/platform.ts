@@ -1,6 +1,7 @@
 // The whole platform for end-to-end tests: the four services as real processes, each on its
 // own port, on the real stack, isolated from every other test by fresh databases, keyspace,
-// topics and queues. A service can be stopped and started again to test outages.
+// topics and queues. A service can be stopped and started again to test outages, or run as
+// several replicas behind a round-robin balancer to test rolling restarts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RoundRobin, startRoundRobin } from './round-robin.ts';
 import { cassandraClient, createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology, uniqueName } from './stack.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,6 +20,8 @@ export interface RunningService {
   url: string;
   /** SIGTERM, and wait for the process to exit (it drains first). */
   stop(): Promise<void>;
+  /** SIGKILL (no drain), and wait for the process to be gone. */
+  kill(): Promise<void>;
   /**
    * Starts it again on the same port with the same environment, and waits until it is ready.
    * `nodeArgs` go to node before the entry point (the benchmark's `--cpu-prof`).
@@ -29,7 +33,10 @@ export interface Platform {
   gatewayUrl: string;
   /** The user service's signing key (PEM) and its kid, to forge tokens that are validly signed but otherwise wrong. */
   signingKey: { kid: string; pem: string };
+  /** Each service as a whole: its URL (the balancer's, with replicas), and stop/start of every replica. */
   services: Record<ServiceName, RunningService>;
+  /** Each replica on its own. */
+  replicas: Record<ServiceName, RunningService[]>;
   /** With `splitTimeline`: the timeline's queue consumer, apart from `services.timeline` (the api role). */
   timelineConsumer?: RunningService;
   stop(): Promise<void>;
@@ -44,6 +51,16 @@ export interface PlatformOptions {
    * and one with TIMELINE_ROLE=consumer (timelineConsumer), instead of one `all` process.
    */
   splitTimeline?: boolean;
+  /**
+   * Processes per service (1). With more, each service's URL is a round-robin balancer that
+   * sends requests only to replicas whose /readyz answers 200, checked every 100 ms
+   * (`@chirp/testing/round-robin`).
+   */
+  replicas?: number;
+  /** SHUTDOWN_DRAIN_SECONDS of every service: 0 with one replica, 2 with more (a replica leaves the rotation after 3 failed checks). */
+  drainSeconds?: number;
+  /** The first of the ports the services and balancers listen on, one after another; else ports the kernel picks. */
+  portBase?: number;
 }
 
 /** Starts user, tweet, timeline and gateway against fresh stores; stop() removes everything. */
@@ -54,7 +71,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const signingKey = { kid: 'e2e-1', pem: writeKey(keysDir, 'e2e-1') };
   const [userDb, tweetDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestTopology()]);
   const keyspace = uniqueName('e2e_');
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const replicaCount = options.replicas ?? 1;
+  const nextPort = portAllocator(options.portBase);
+  // A service's URL: its one process's, or its balancer's in front of the replicas.
+  const ports = {} as Record<ServiceName, number>;
+  const replicaPorts = {} as Record<ServiceName, number[]>;
+  for (const name of SERVICES) {
+    ports[name] = await nextPort();
+    replicaPorts[name] = replicaCount === 1 ? [ports[name]] : await Promise.all(Array.from({ length: replicaCount }, () => nextPort()));
+  }
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const queue = (name: string) => ({ EVENTS_QUEUE_URL: topology.queueUrls[name]!, EVENTS_DLQ_URL: topology.deadLetterQueueUrls[name]! });
 
@@ -89,6 +114,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
+  const drainSeconds = options.drainSeconds ?? (replicaCount === 1 ? 0 : 2);
   const processEnv = (name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     ...process.env,
     AWS_REGION: env.AWS_REGION,
@@ -96,28 +122,45 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: options.logLevel ?? 'info',
+    SHUTDOWN_DRAIN_SECONDS: String(drainSeconds),
     SHUTDOWN_TIMEOUT_MS: '5000',
     ...serviceEnv[name],
     ...options.serviceEnv?.[name],
     ...extra,
   });
+  const replicas = {} as Record<ServiceName, RunningService[]>;
   const services = {} as Record<ServiceName, RunningService>;
   for (const name of SERVICES) {
     const role: Record<string, string> = name === 'timeline' && options.splitTimeline ? { TIMELINE_ROLE: 'api' } : {};
-    services[name] = managedProcess(name, url(name), join(dir, `${name}.log`), processEnv(name, ports[name], role));
+    replicas[name] = replicaPorts[name].map((port, index) => {
+      const label = replicaCount === 1 ? name : `${name}-${index + 1}`;
+      return managedProcess(name, label, `http://127.0.0.1:${port}`, join(dir, `${label}.log`), processEnv(name, port, role));
+    });
+    services[name] = replicaCount === 1 ? replicas[name][0]! : allOf(url(name), replicas[name]);
   }
-  const consumerPort = options.splitTimeline ? await freePort() : 0;
+  const consumerPort = options.splitTimeline ? await nextPort() : 0;
   // The api process creates the keyspace; the consumer starts after it, on the tables it made.
   const timelineConsumer = options.splitTimeline
-    ? managedProcess('timeline', `http://127.0.0.1:${consumerPort}`, join(dir, 'timeline-consumer.log'), processEnv('timeline', consumerPort, { TIMELINE_ROLE: 'consumer', RUN_MIGRATIONS: 'false' }))
+    ? managedProcess('timeline', 'timeline-consumer', `http://127.0.0.1:${consumerPort}`, join(dir, 'timeline-consumer.log'), processEnv('timeline', consumerPort, { TIMELINE_ROLE: 'consumer', RUN_MIGRATIONS: 'false' }))
     : undefined;
   const everything = { ...services, ...(timelineConsumer ? { timelineConsumer } : {}) };
+  const balancers: RoundRobin[] = [];
+  const stopEverything = async () => {
+    await Promise.all(balancers.map((balancer) => balancer.close()));
+    await stopAll(everything, [userDb, tweetDb], topology, keyspace);
+  };
   try {
-    // None needs another to become ready (calls between them happen per request), so all start at once.
-    await Promise.all(SERVICES.map((name) => services[name].start()));
+    if (replicaCount > 1) {
+      for (const name of SERVICES) {
+        balancers.push(await startRoundRobin({ port: ports[name], backends: replicas[name].map((replica) => replica.url), readinessIntervalMs: 100 }));
+      }
+    }
+    // None needs another to become ready (calls between them happen per request), so the services
+    // start at once; their replicas one after another, so a busy machine is not asked for all at once.
+    for (let index = 0; index < replicaCount; index++) await Promise.all(SERVICES.map((name) => replicas[name][index]!.start()));
     await timelineConsumer?.start();
   } catch (error) {
-    await stopAll(everything, [userDb, tweetDb], topology, keyspace);
+    await stopEverything();
     throw error;
   }
 
@@ -125,8 +168,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     gatewayUrl: url('gateway'),
     signingKey,
     services,
+    replicas,
     ...(timelineConsumer ? { timelineConsumer } : {}),
-    stop: () => stopAll(everything, [userDb, tweetDb], topology, keyspace),
+    stop: stopEverything,
+  };
+}
+
+/** Every replica of a service as one: started and stopped together. */
+function allOf(url: string, replicas: readonly RunningService[]): RunningService {
+  return {
+    url,
+    stop: async () => {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+    },
+    kill: async () => {
+      await Promise.all(replicas.map((replica) => replica.kill()));
+    },
+    start: async (options) => {
+      await Promise.all(replicas.map((replica) => replica.start(options)));
+    },
   };
 }
 
@@ -145,14 +205,15 @@ async function stopAll(
   await cassandra.shutdown();
 }
 
-function managedProcess(name: ServiceName, url: string, logFile: string, env: NodeJS.ProcessEnv): RunningService {
+/** One process of service `name`, called `label` in errors (`tweet-2`). */
+function managedProcess(name: ServiceName, label: string, url: string, logFile: string, env: NodeJS.ProcessEnv): RunningService {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const log = createWriteStream(logFile, { flags: 'a' });
   return {
     url,
     async start(options = {}) {
-      if (child) throw new Error(`${name} is already running`);
+      if (child) throw new Error(`${label} is already running`);
       const started = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       started.stdout.pipe(log, { end: false });
@@ -163,12 +224,18 @@ function managedProcess(name: ServiceName, url: string, logFile: string, env: No
           resolve();
         }),
       );
-      await waitUntilReady(name, url, () => child === started, logFile);
+      await waitUntilReady(label, url, () => child === started, logFile);
     },
     async stop() {
       const running = child;
       if (!running) return;
       running.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      const running = child;
+      if (!running) return;
+      running.kill('SIGKILL');
       await exited;
     },
   };
@@ -196,6 +263,26 @@ function writeKey(dir: string, kid: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${kid}.pem`), pem, { mode: 0o600 });
   return pem;
+}
+
+/** Ports one after another from `base`, skipping any in use; or, without a base, ports the kernel picks. */
+function portAllocator(base: number | undefined): () => Promise<number> {
+  let candidate = base;
+  return async () => {
+    if (candidate === undefined) return freePort();
+    for (;;) {
+      const port = candidate++;
+      if (await isFree(port)) return port;
+    }
+  };
+}
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** A port nothing listens on now (the kernel picks it). */
