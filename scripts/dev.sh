@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Runs the four services on the local stack, each in the background with its log and
 # pid under .stack/services/.
-#   scripts/dev.sh up     start the stack and every service not already running; print the gateway URL
-#   scripts/dev.sh down   stop the services this script started, then the stack
+#   scripts/dev.sh up [services]   start the stack and every service not already running; print the gateway URL
+#   scripts/dev.sh down            stop the services this script started, then the stack
+# A service still draining after a stop (SIGTERM) is waited for, then started again.
+# CHIRP_STACK_DIR and the stack's CHIRP_*_PORT variables (scripts/stack.sh) apply, and
+# CHIRP_USER_PORT, CHIRP_TWEET_PORT, CHIRP_TIMELINE_PORT, CHIRP_GATEWAY_PORT move the services.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUN="$ROOT/.stack/services"
-declare -A PORTS=([user]=18081 [tweet]=18082 [timeline]=18083 [gateway]=18080)
+STACK="${CHIRP_STACK_DIR:-$ROOT/.stack}"
+RUN="$STACK/services"
+declare -A PORTS=([user]="${CHIRP_USER_PORT:-18081}" [tweet]="${CHIRP_TWEET_PORT:-18082}" [timeline]="${CHIRP_TIMELINE_PORT:-18083}" [gateway]="${CHIRP_GATEWAY_PORT:-18080}")
 ORDER=(user tweet timeline gateway)
+# The stack's servers each service needs.
+declare -A NEEDS=([user]="postgres sqs" [tweet]="postgres redis sqs" [timeline]="cassandra redis sqs" [gateway]="redis")
 
 service_env() {
   local svc=$1
   # shellcheck disable=SC1091
-  source "$ROOT/.stack/env"
+  source "$STACK/env"
   export PORT="${PORTS[$svc]}" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}"
   case $svc in
     # Each data-owning service gets its own database on the stack's server.
     user | tweet) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;&
     user)
-      export JWT_KEYS_DIR="$ROOT/.stack/jwt-keys" JWT_ACTIVE_KID=dev-1
+      export JWT_KEYS_DIR="$STACK/jwt-keys" JWT_ACTIVE_KID=dev-1
       export USER_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_USER_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_USER" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_USER"
       ;;
     tweet)
@@ -45,26 +51,58 @@ ours() { # pidfile: true when it names a live node process running this repo's s
 
 # A signing key for access tokens on this machine only; in Kubernetes it comes from a Secret.
 dev_signing_key() {
-  local dir="$ROOT/.stack/jwt-keys"
+  local dir="$STACK/jwt-keys"
   [ -f "$dir/dev-1.pem" ] && return 0
   mkdir -p "$dir"
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/dev-1.pem" 2>/dev/null
   chmod 600 "$dir/dev-1.pem"
 }
 
+start_service() {
+  local svc=$1
+  ( service_env "$svc"; exec nohup node "$ROOT/services/$svc/src/main.ts" >"$RUN/$svc.log" 2>&1 ) &
+  echo $! >"$RUN/$svc.pid"
+}
+
+# True while the service answers readiness with SHUTTING_DOWN: it got SIGTERM and is draining.
+draining() { curl -s --max-time 2 "http://127.0.0.1:${PORTS[$1]}/readyz" 2>/dev/null | grep -q '"SHUTTING_DOWN"'; }
+
 up() {
-  "$ROOT/scripts/stack.sh" up
+  local services=("$@") parts=() svc
+  [ ${#services[@]} -gt 0 ] || services=("${ORDER[@]}")
+  for svc in "${services[@]}"; do
+    [ -n "${PORTS[$svc]:-}" ] || { echo "dev: unknown service '$svc' (services: ${ORDER[*]})" >&2; exit 2; }
+    # shellcheck disable=SC2206
+    parts+=(${NEEDS[$svc]})
+  done
+  # shellcheck disable=SC2046
+  "$ROOT/scripts/stack.sh" up $(printf '%s\n' "${parts[@]}" | sort -u)
   dev_signing_key
   mkdir -p "$RUN"
-  for svc in "${ORDER[@]}"; do
-    if ours "$RUN/$svc.pid"; then echo "dev: $svc already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi
-    ( service_env "$svc"; exec nohup node "$ROOT/services/$svc/src/main.ts" >"$RUN/$svc.log" 2>&1 ) &
-    echo $! >"$RUN/$svc.pid"
+  for svc in "${services[@]}"; do
+    if ! ours "$RUN/$svc.pid"; then start_service "$svc"
+    elif draining "$svc"; then echo "dev: $svc (pid $(cat "$RUN/$svc.pid")) is draining after a stop; it starts again once that process has exited"
+    else echo "dev: $svc already running (pid $(cat "$RUN/$svc.pid"))"
+    fi
   done
-  for svc in "${ORDER[@]}"; do
-    local url="http://127.0.0.1:${PORTS[$svc]}/readyz" deadline=$((SECONDS + 30))
-    until curl -fsS "$url" >/dev/null 2>&1; do
-      if ! ours "$RUN/$svc.pid" || [ $SECONDS -gt $deadline ]; then
+  for svc in "${services[@]}"; do
+    local url="http://127.0.0.1:${PORTS[$svc]}/readyz" pid deadline restarted=0
+    pid=$(cat "$RUN/$svc.pid")
+    # A draining process exits within its drain delay plus SHUTDOWN_TIMEOUT_MS (25 s by default).
+    deadline=$((SECONDS + 90))
+    until curl -fsS --max-time 2 "$url" >/dev/null 2>&1; do
+      if ! ours "$RUN/$svc.pid"; then
+        # The process we found was on its way out (or just failed): start it once more.
+        if [ $restarted = 1 ]; then
+          echo "dev: $svc exited while starting; last lines of $RUN/$svc.log:" >&2
+          tail -n 20 "$RUN/$svc.log" >&2
+          exit 1
+        fi
+        echo "dev: $svc (pid $pid) has exited; starting it again"
+        start_service "$svc"
+        pid=$(cat "$RUN/$svc.pid") restarted=1 deadline=$((SECONDS + 60))
+      fi
+      if [ $SECONDS -gt $deadline ]; then
         echo "dev: $svc did not become ready at $url; last lines of $RUN/$svc.log:" >&2
         tail -n 20 "$RUN/$svc.log" >&2
         exit 1
@@ -74,7 +112,7 @@ up() {
     echo "dev: $svc ready on http://127.0.0.1:${PORTS[$svc]} (log: $RUN/$svc.log)"
   done
   echo
-  echo "Chirp is running. Gateway: http://127.0.0.1:${PORTS[gateway]}"
+  if [[ " ${services[*]} " == *" gateway "* ]]; then echo "Chirp is running. Gateway: http://127.0.0.1:${PORTS[gateway]}"; fi
 }
 
 down() {
@@ -83,7 +121,8 @@ down() {
     if ours "$pidfile"; then
       local pid; pid=$(cat "$pidfile")
       kill -TERM "$pid"
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # Its drain delay plus SHUTDOWN_TIMEOUT_MS at most.
+      for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       echo "dev: $svc stopped"
     fi
     rm -f "$pidfile"
@@ -92,7 +131,7 @@ down() {
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up "${@:2}" ;;
   down) down ;;
-  *) echo "usage: $0 up | down" >&2; exit 2 ;;
+  *) echo "usage: $0 up [user tweet timeline gateway] | down" >&2; exit 2 ;;
 esac

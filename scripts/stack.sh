@@ -32,10 +32,32 @@ as_pg() {
 }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -1 "$1")" 2>/dev/null; }
 
-postgres_up() {
+# Where postgres keeps its files. As root, initdb and the server run as the postgres user, who
+# must be able to reach them; a clone in root's home or in a `mktemp -d` folder (0700) is out of
+# its reach. Then the files go under the postgres user's home, one folder per stack, and
+# $STACK/postgres is a link to it (deliberately: no permission of the clone's folders changes).
+pg_dir() {
   local dir="$STACK/postgres"
+  if [ -L "$dir" ]; then readlink -f "$dir"; return; fi
+  if [ "$(id -u)" != 0 ] || [ -f "$dir/data/PG_VERSION" ] || runuser -u postgres -- test -x "$STACK" 2>/dev/null; then
+    echo "$dir"
+    return
+  fi
+  local home; home=$(getent passwd postgres | cut -d: -f6)
+  [ -n "$home" ] && [ -d "$home" ] || fail "the postgres user cannot reach $STACK (a parent folder is not searchable by it) and has no home folder to use instead; set CHIRP_STACK_DIR to a folder it can reach"
+  local target; target="$home/chirp-stacks/$(printf '%s' "$STACK" | sha256sum | cut -c1-16)"
+  mkdir -p "$target"
+  chown postgres:postgres "$home/chirp-stacks" "$target"
+  ln -s "$target" "$dir"
+  log "the postgres user cannot reach $STACK (a parent folder is not searchable by it): postgres data is in $target, linked from $dir"
+  echo "$target"
+}
+
+postgres_up() {
+  local dir
   [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || fail "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin); run 'make system-deps' or set CHIRP_PG_BIN"
   if port_open "$PG_PORT"; then log "postgres already answers on $PG_PORT"; return; fi
+  dir=$(pg_dir)
   mkdir -p "$dir/run"
   [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
@@ -65,7 +87,8 @@ CONF
 }
 psql_admin() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 postgres_down() {
-  local dir="$STACK/postgres"
+  [ -e "$STACK/postgres" ] || return 0
+  local dir; dir=$(pg_dir)
   [ -f "$dir/data/postmaster.pid" ] || return 0
   as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null && log "postgres stopped"
 }
