@@ -6,13 +6,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['bench/test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts', 'test/tooling/**/*.test.ts', 'test/deploy/**/*.test.ts', 'test/monitoring/*.test.ts'],
+          include: ['bench/test/unit/**/*.test.ts', 'chaos/test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts', 'test/tooling/**/*.test.ts', 'test/deploy/**/*.test.ts', 'test/monitoring/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['bench/test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts', 'services/*/test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/monitoring/integration/**/*.test.ts'],
+          include: ['bench/test/integration/**/*.test.ts', 'chaos/test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts', 'services/*/test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/monitoring/integration/**/*.test.ts'],
           globalSetup: ['./packages/testing/src/real-stack-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
