@@ -43,7 +43,8 @@ async function startService(env: Record<string, string>): Promise<Running> {
 const messages = (running: Running) => running.lines.map((line) => (line.msg === 'closed' ? `closed ${String(line.resource)}` : String(line.msg)));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('shutdown on SIGTERM', () => {
+// Each test starts a Node process, which takes seconds on a busy machine.
+describe('shutdown on SIGTERM', { timeout: 30_000 }, () => {
   it('when SIGTERM arrives, then readiness is 503 and consumers stop at once, while in-flight and new requests are answered through the drain delay', async () => {
     const service = await startService({ DRAIN_DELAY_MS: '1500' });
     const base = `http://127.0.0.1:${service.port}`;
