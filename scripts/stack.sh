@@ -114,11 +114,14 @@ redis_down() {
 
 sqs_up() {
   local dir="$STACK/fauxqs"
-  [ -f "$ROOT/node_modules/fauxqs/dist/cli.js" ] || fail "fauxqs is not installed; run 'pnpm install' first (make setup does)"
+  [ -f "$ROOT/node_modules/fauxqs/dist/app.js" ] || fail "fauxqs is not installed; run 'pnpm install' first (make setup does)"
   if ! port_open "$SQS_PORT"; then
-    mkdir -p "$dir"
-    FAUXQS_PORT="$SQS_PORT" FAUXQS_HOST=localhost FAUXQS_LOGGER=false \
-      nohup node "$ROOT/node_modules/fauxqs/dist/cli.js" >"$dir/fauxqs.log" 2>&1 &
+    mkdir -p "$dir/data"
+    # scripts/fauxqs.ts: the topology exists before the emulator answers, and state persists in
+    # $dir/data, so a restarted emulator keeps its messages and never takes a publish to a topic
+    # without its subscriptions.
+    FAUXQS_PORT="$SQS_PORT" FAUXQS_HOST=localhost FAUXQS_DATA_DIR="$dir/data" \
+      nohup node "$ROOT/scripts/fauxqs.ts" >"$dir/fauxqs.log" 2>&1 &
     echo $! >"$dir/fauxqs.pid"
     wait_for fauxqs 30 curl -fsS "http://127.0.0.1:$SQS_PORT/health" || fail "the SNS/SQS emulator did not start; see $dir/fauxqs.log"
     log "SNS/SQS emulator ready on 127.0.0.1:$SQS_PORT (log: $dir/fauxqs.log)"
@@ -134,7 +137,7 @@ sqs_down() {
   pid_alive "$pidfile" || return 0
   local pid; pid=$(cat "$pidfile")
   # Only our own emulator: the pid must still be the fauxqs process we started.
-  if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'fauxqs/dist/cli.js'; then kill "$pid"; log "SNS/SQS emulator stopped"; fi
+  if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq 'fauxqs/dist/cli.js|scripts/fauxqs.ts'; then kill "$pid"; log "SNS/SQS emulator stopped"; fi
   rm -f "$pidfile"
 }
 

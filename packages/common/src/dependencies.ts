@@ -16,19 +16,29 @@ export interface Dependency<N extends string = string> {
   close(): Promise<unknown>;
 }
 
-/** A pool with the timeouts of `PostgresConfig`: a saturated pool or a stuck statement fails fast (503), never hangs. */
+/**
+ * A pool with the timeouts of `PostgresConfig`: a saturated pool or a stuck statement fails fast (503), never hangs.
+ * Reconnection is on demand: every checkout after the server answers again opens a new connection.
+ */
 export const createPostgresPool = (config: {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
-}): Pool =>
-  new pg.Pool({
+}): Pool => {
+  const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
+  // A checked-out connection that drops (the server restarted: 57P01) emits 'error' with no pool
+  // listener attached, which would end the process. The query using it fails with that error and
+  // the pool discards the connection on release, so there is nothing more to do here.
+  pool.on('connect', (client) => client.on('error', ignoreCheckedOutConnectionError));
+  return pool;
+};
+const ignoreCheckedOutConnectionError = (): void => undefined;
 
 export const postgresDependency = (pool: Pool): Dependency<'postgres'> => ({
   name: 'postgres',

@@ -119,18 +119,42 @@ const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '
 /** node-postgres reports a dropped connection and a pool wait that timed out only in the message. */
 const POOL_FAILURE = /^(timeout exceeded when trying to connect|Connection terminated)/;
 
+/** Cassandra driver errors (by name: this package does not load the driver) that mean no node could serve now. */
+const CASSANDRA_UNAVAILABLE = new Set(['NoHostAvailableError', 'OperationTimedOutError', 'BusyConnectionError']);
+/** Cassandra server answers that mean "not now" (unavailable, overloaded, bootstrapping, read/write timeout). */
+const CASSANDRA_RETRYABLE_CODES = new Set([0x1000, 0x1001, 0x1002, 0x1100, 0x1200]);
+/** ioredis reports a lost or closed connection, a full offline queue and a command timeout only in the message or name. */
+const REDIS_FAILURE = /^(Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries per request limit)/;
+
+/**
+ * True when `error` (or an error it wraps) says a store or downstream is down, unreachable,
+ * overloaded or timing out: Postgres connection failures and their SQLSTATEs, socket errnos,
+ * Cassandra's NoHostAvailable/OperationTimedOut/unavailable answers, Redis connection errors,
+ * and a `DependencyUnavailableError` (a downstream's 503 or an open breaker). Such a failure
+ * says nothing about the request or the event: retrying it later can succeed.
+ */
+export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  if (error instanceof DomainError) return error.kind === 'unavailable';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
+  if (POOL_FAILURE.test(error.message) || REDIS_FAILURE.test(error.message) || error.name === 'MaxRetriesPerRequestError') return true;
+  if (CASSANDRA_UNAVAILABLE.has(error.name)) return true;
+  if (error.name === 'ResponseError' && typeof code === 'number' && CASSANDRA_RETRYABLE_CODES.has(code)) return true;
+  const inner: unknown[] = [error.cause, ...(error instanceof AggregateError ? (error.errors as unknown[]) : [])];
+  return inner.some((cause) => isDependencyUnavailable(cause, depth + 1));
+}
+
 /**
  * A store that is down, unreachable or timing out: clients get 503 with Retry-After, not a
  * 500, and the log keeps the original error. Undefined for anything else.
  */
 function unavailableStoreError(error: unknown): DependencyUnavailableError | undefined {
   if (!(error instanceof Error) || error instanceof DomainError) return undefined;
-  const code = (error as { code?: unknown }).code;
-  const failing =
-    (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_ERRNOS.has(code))) ||
-    POOL_FAILURE.test(error.message);
   // The detail names no host: clients learn that a store failed, operators read the log.
-  return failing ? new DependencyUnavailableError('a data store', 'it did not answer in time; retry shortly', { retryAfterSeconds: 2, cause: error }) : undefined;
+  return isDependencyUnavailable(error)
+    ? new DependencyUnavailableError('a data store', 'it did not answer in time; retry shortly', { retryAfterSeconds: 2, cause: error })
+    : undefined;
 }
 
 /** Maps any thrown error to an RFC 9457 answer; the only place statuses are chosen. */

@@ -6,8 +6,10 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+import type { ConsumerOutcome } from './sqs-consumer.ts';
+
 /** What `createSqsConsumer` reports per message, as its `onProcessed` option takes it. */
-export type ConsumerOutcome = 'handled' | 'failed' | 'dead_lettered';
+export type { ConsumerOutcome };
 
 /**
  * Reads `read` once per scrape however many gauges ask: prom-client collects every metric of a
@@ -88,7 +90,7 @@ export function createConsumerMetrics(registry: Registry, options: ConsumerMetri
   const queue = queueName(options.queueUrl);
   const consumed = new Counter({
     name: 'chirp_events_consumed_total',
-    help: 'Messages taken from a queue, by event type and outcome (handled, failed and retried, dead_lettered)',
+    help: 'Messages taken from a queue, by event type and outcome (handled; failed and retried; dead_lettered; deferred: held while a dependency is unavailable; released: handed back on stop)',
     labelNames: ['queue', 'type', 'outcome'],
     registers: [registry],
   });

@@ -1,8 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { isDependencyUnavailable } from './errors.ts';
 import type { EventEnvelope, EventPublisher } from './events.ts';
 
 const NOTIFY_CHANNEL = 'chirp_outbox';
+const LISTEN_RETRY_MS = 1000;
 
 /**
  * Writes events into the outbox with the caller's client, inside the caller's
@@ -36,6 +38,8 @@ export interface OutboxRelayOptions {
   idleIntervalMs?: number;
   /** Sent rows older than this are deleted. */
   retentionMs?: number;
+  /** Longest wait between tries while SNS or Postgres fails (250 ms doubling up to this; default 5 s). */
+  maxBackoffMs?: number;
   onPublished?: (count: number, oldestOccurredAt: Date) => void;
 }
 
@@ -69,6 +73,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
   const idleIntervalMs = options.idleIntervalMs ?? 1000;
   const retentionMs = options.retentionMs ?? 24 * 3600_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const log = options.log.child({ component: 'outbox-relay' });
   let running = false;
   let loop: Promise<void> | undefined;
@@ -80,6 +85,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const relayOnce = async (): Promise<number> => {
     const client = await options.pool.connect();
+    // A connection that drops while this batch is published fails the next query; without a
+    // listener its 'error' event would end the process.
+    const dropped = (err: Error) => log.warn({ err }, 'outbox relay connection lost mid-batch; the batch stays pending');
+    client.on('error', dropped);
+    let failure: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -114,10 +124,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       options.onPublished?.(rows.length, rows[0]?.occurred_at ?? new Date());
       return rows.length;
     } catch (error) {
+      failure = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', dropped);
+      // A connection that failed is closed rather than handed to the next caller.
+      client.release(failure && isDependencyUnavailable(failure) ? failure : undefined);
     }
   };
 
@@ -132,9 +145,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (result.rowCount) log.info({ deleted: result.rowCount }, 'pruned sent outbox rows');
   };
 
-  const sleep = (ms: number) =>
+  /** Waits `ms`; a NOTIFY ends the wait early only when `wakeOnNotify` (never during a backoff). */
+  const sleep = (ms: number, wakeOnNotify: boolean) =>
     new Promise<void>((resolve) => {
-      if (notified) {
+      if (wakeOnNotify && notified) {
         notified = false;
         resolve();
         return;
@@ -143,10 +157,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       function done() {
         clearTimeout(timer);
         wake = undefined;
+        stopWaiting = undefined;
         resolve();
       }
-      wake = done;
+      if (wakeOnNotify) wake = done;
+      stopWaiting = done;
     });
+  let stopWaiting: (() => void) | undefined;
 
   const run = async () => {
     let failures = 0;
@@ -158,13 +175,62 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await prune();
       } catch (error) {
         failures += 1;
-        const backoff = Math.min(30_000, 200 * 2 ** failures);
-        log.error({ err: error, retryInMs: backoff }, 'outbox relay could not publish; events stay pending and will be retried');
-        await sleep(backoff);
+        // However many events are appended meanwhile (each a NOTIFY), the next try waits out the backoff.
+        const backoff = Math.min(maxBackoffMs, 250 * 2 ** (failures - 1));
+        log.error({ err: error, retryInMs: backoff, failures }, 'outbox relay could not publish; events stay pending and will be retried (check SNS and Postgres)');
+        notified = false;
+        await sleep(backoff, false);
         continue;
       }
-      if (running) await sleep(idleIntervalMs);
+      if (running) await sleep(idleIntervalMs, true);
     }
+  };
+
+  const onNotification = () => {
+    if (wake) wake();
+    else notified = true;
+  };
+
+  /**
+   * The LISTEN connection, held outside the pool's reach. When it fails (the server restarted:
+   * 57P01, or the network dropped) it is thrown away and a new one LISTENs after a second; the
+   * relay polls meanwhile, so nothing waits on it.
+   */
+  const listen = async (): Promise<void> => {
+    const client = await options.pool.connect();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      if (listener === client) listener = undefined;
+      client.release(err);
+      if (!running) return;
+      log.warn({ err }, 'outbox LISTEN connection lost; listening again in a second (the relay polls meanwhile)');
+      scheduleListen();
+    };
+    client.on('error', fail);
+    client.on('end', () => fail(new Error('the LISTEN connection ended')));
+    client.on('notification', onNotification);
+    try {
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      fail(error as Error);
+      throw error;
+    }
+    listener = client;
+    // Rows appended while nobody listened are picked up now.
+    onNotification();
+  };
+  let relisten: NodeJS.Timeout | undefined;
+  const scheduleListen = () => {
+    clearTimeout(relisten);
+    relisten = setTimeout(() => {
+      if (!running || listener) return;
+      listen().catch((err: unknown) => {
+        log.warn({ err }, 'could not LISTEN for outbox rows yet; trying again in a second');
+        scheduleListen();
+      });
+    }, LISTEN_RETRY_MS);
   };
 
   return {
@@ -175,23 +241,26 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     },
     async start() {
       if (running) return;
-      listener = await options.pool.connect();
-      listener.on('notification', () => {
-        if (wake) wake();
-        else notified = true;
-      });
-      await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
       running = true;
+      try {
+        await listen();
+      } catch (error) {
+        running = false;
+        throw error;
+      }
       loop = run();
     },
     async stop() {
       running = false;
-      wake?.();
+      clearTimeout(relisten);
+      stopWaiting?.();
       await loop;
-      if (listener) {
-        await listener.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
-        listener.release();
-        listener = undefined;
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
+        client.removeAllListeners();
+        client.release();
       }
     },
   };

@@ -4,9 +4,10 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createAwsMessagingClients } from './aws-clients.ts';
-import { createSnsEventPublisher, createSqsConsumer, type EventHandlerRegistry } from './events.ts';
+import { createSnsEventPublisher, type EventHandlerRegistry } from './events.ts';
 import { createConsumerMetrics, registerOutboxMetrics } from './messaging-metrics.ts';
 import type { ShutdownResource } from './http-service.ts';
+import { createSqsConsumer } from './sqs-consumer.ts';
 import { createOutboxRelay } from './outbox.ts';
 
 export interface ServiceMessagingOptions {

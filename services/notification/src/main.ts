@@ -1,7 +1,7 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
-import { createSqsConsumer } from '@chirp/common/events';
+import { createSqsConsumer } from '@chirp/common/sqs-consumer';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';

@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
-import { createSqsConsumer, type SqsConsumer } from '@chirp/common/events';
+import { createSqsConsumer, type SqsConsumer } from '@chirp/common/sqs-consumer';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { applyTopology } from '@chirp/common/messaging-topology';

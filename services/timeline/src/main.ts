@@ -2,8 +2,8 @@
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { cassandraDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
-import { createSqsConsumer } from '@chirp/common/events';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
+import { createSqsConsumer } from '@chirp/common/sqs-consumer';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';

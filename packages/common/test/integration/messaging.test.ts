@@ -1,18 +1,19 @@
 import { eventually } from '@chirp/testing/eventually';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
+import { type PrivateServer, startPrivateRedis } from '@chirp/testing/private-servers';
 import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEvent,
   createSnsEventPublisher,
-  createSqsConsumer,
   defineEvent,
   type EventEnvelope,
   EventHandlerRegistry,
-  type SqsConsumer,
 } from '../../src/events.ts';
+import { createSqsConsumer, type SqsConsumer, type SqsConsumerOptions } from '../../src/sqs-consumer.ts';
 
 const NoteWritten = defineEvent('note.written', 1, Type.Object({ noteId: Type.String(), text: Type.String() }, { additionalProperties: false }));
 const MAX_RECEIVES = 3;
@@ -29,6 +30,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await consumer?.stop();
   consumer = undefined;
+  // SQS (and the emulator) may still hand a message to the long poll that stop aborted, until
+  // its wait (1 s here) ends; the next test's messages must not land there.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
 });
 afterAll(async () => {
   await topology.destroy();
@@ -37,7 +41,10 @@ afterAll(async () => {
 const queueUrl = () => topology.queueUrls['note-readers']!;
 const dlqUrl = () => topology.deadLetterQueueUrls['note-readers']!;
 
-function startConsumer(handler: (event: EventEnvelope<{ noteId: string; text: string }>, receiveCount: number) => Promise<void>) {
+function startConsumer(
+  handler: (event: EventEnvelope<{ noteId: string; text: string }>, receiveCount: number) => Promise<void>,
+  overrides: Partial<SqsConsumerOptions> = {},
+) {
   consumer = createSqsConsumer({
     sqs: topology.clients.sqs,
     queueUrl: queueUrl(),
@@ -46,7 +53,9 @@ function startConsumer(handler: (event: EventEnvelope<{ noteId: string; text: st
     log,
     concurrency: 4,
     waitTimeSeconds: 1,
+    visibilityTimeoutSeconds: 5,
     retryBaseSeconds: 0,
+    ...overrides,
   });
   consumer.start();
   return consumer;
@@ -115,5 +124,108 @@ describe('SNS to SQS', () => {
     expect(handled).toEqual([good.id]);
     const dead = await receiveFromDlq();
     expect(dead.map((m) => m.reason).sort()).toEqual(['message body is not JSON', 'no handler for event type note.exploded v1']);
+  });
+});
+
+/** Messages on the queue that a receive would get now, and those received and not yet deleted or visible again. */
+async function queueState(): Promise<{ visible: number; invisible: number }> {
+  const result = await topology.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl(), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return { visible: Number(result.Attributes?.ApproximateNumberOfMessages), invisible: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible) };
+}
+
+describe('a store the handler needs goes away (private Redis on 25379)', () => {
+  let server: PrivateServer;
+  let redis: Redis;
+  beforeAll(async () => {
+    server = await startPrivateRedis(25379);
+    // Fails fast while the server is down, as the services' clients do.
+    redis = new Redis(server.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 200 });
+    redis.on('error', () => undefined);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.destroy();
+  });
+
+  const applyToRedis = async (event: EventEnvelope<{ noteId: string }>, receiveCount: number, receives: Map<string, number[]>) => {
+    receives.set(event.payload.noteId, [...(receives.get(event.payload.noteId) ?? []), receiveCount]);
+    await redis.incr(`applied:${event.payload.noteId}`);
+  };
+
+  it('when Redis is down longer than the visibility timeout, then no message is dead-lettered or received again: they are held, and all applied once it is back', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const receives = new Map<string, number[]>();
+    const c = startConsumer((event, receiveCount) => applyToRedis(event, receiveCount, receives), { visibilityTimeoutSeconds: 2, outageRetryMaxMs: 500 });
+    await server.stop({ kill: true });
+    const events = Array.from({ length: 5 }, (_, i) => createEvent(NoteWritten, { noteId: `outage-${i}`, text: 'while redis is down' }));
+    await publisher.publish(events);
+    await eventually(() => c.paused && c.inFlight > 0, 'consumer paused holding messages');
+    const held = c.inFlight;
+
+    // Three visibility timeouts pass: the held messages stay invisible (heartbeat), the rest are not received at all.
+    for (let i = 0; i < 3; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(c.paused).toBe(true);
+      expect(await queueState()).toEqual({ visible: 5 - held, invisible: held });
+    }
+    await server.start();
+    const applied = () => Promise.all(events.map((e) => redis.get(`applied:${e.payload.noteId}`))).catch(() => []);
+    await eventually(async () => (await applied()).filter((v) => v === '1').length === events.length, 'all applied', 15_000);
+    await eventually(() => c.inFlight === 0 && !c.paused);
+    await c.stop();
+    for (const event of events) expect(new Set(receives.get(event.payload.noteId))).toEqual(new Set([1]));
+    expect(await receiveFromDlq()).toEqual([]);
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when the consumer stops while holding messages for an outage, then they go back to the queue at once, nothing lost', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const c = startConsumer((event, receiveCount) => applyToRedis(event, receiveCount, new Map()), { visibilityTimeoutSeconds: 30 });
+    await server.stop({ kill: true });
+    const events = [createEvent(NoteWritten, { noteId: 'stop-1', text: 'held' }), createEvent(NoteWritten, { noteId: 'stop-2', text: 'held' })];
+    await publisher.publish(events);
+    await eventually(() => c.paused && c.inFlight > 0, 'consumer holding messages');
+    // A receive under way when the gate opened ends within its 1 s wait; what it brings is held too.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const startedAt = performance.now();
+    await c.stop();
+    expect(performance.now() - startedAt).toBeLessThan(2000);
+    // Visible long before the 30 s visibility timeout: handed back, not abandoned.
+    expect(await queueState()).toEqual({ visible: 2, invisible: 0 });
+    await server.start();
+    const handled: string[] = [];
+    startConsumer(async (event) => {
+      await redis.incr(`applied:${event.payload.noteId}`);
+      handled.push(event.id);
+    });
+    await eventually(() => handled.length === 2, 'handled after restart');
+    expect(handled.sort()).toEqual(events.map((e) => e.id).sort());
+  });
+});
+
+describe('stopping', () => {
+  it('when a handler is running at stop, then stop waits for it within the grace period and its message is deleted', async () => {
+    const event = createEvent(NoteWritten, { noteId: 'slow', text: 'takes a second' });
+    let finished = false;
+    const c = startConsumer(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      finished = true;
+    });
+    await topology.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: JSON.stringify(event) }));
+    await eventually(() => c.inFlight === 1);
+    await c.stop();
+    expect(finished).toBe(true);
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  // Last in the file: the emulator may still hand a message to the aborted 20 s poll until its wait ends.
+  it('when an idle consumer in a 20 s long poll stops, then the poll is aborted and stop resolves at once', async () => {
+    const c = startConsumer(async () => undefined, { waitTimeSeconds: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const startedAt = performance.now();
+    await c.stop();
+    expect(performance.now() - startedAt).toBeLessThan(2000);
   });
 });

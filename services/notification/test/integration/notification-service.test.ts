@@ -2,7 +2,8 @@
 // topology (filter policies included) and Redis pub/sub for pushes. The tweet and user services
 // are stand-ins (their own tests cover them).
 import { randomUUID } from 'node:crypto';
-import { createEvent, type SqsConsumer } from '@chirp/common/events';
+import { createEvent } from '@chirp/common/events';
+import type { SqsConsumer } from '@chirp/common/sqs-consumer';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
 import { TweetCreated, TweetDeleted, TweetLiked, TweetUnliked, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';

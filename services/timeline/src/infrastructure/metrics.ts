@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { FanoutMetrics } from '../use-cases/ports.ts';
+import type { ConsumerOutcome } from '@chirp/common/sqs-consumer';
 
 /**
  * What an operator watches on the consumer: fan-out lag (tweet created → entries written),
@@ -44,6 +45,6 @@ export function createTimelineMetrics(registry: Registry, queue?: { sqs: SQSClie
   };
   return {
     fanout,
-    onProcessed: (outcome: 'handled' | 'failed' | 'dead_lettered', event: { type: string }) => events.inc({ type: event.type, outcome }),
+    onProcessed: (outcome: ConsumerOutcome, event: { type: string }) => events.inc({ type: event.type, outcome }),
   };
 }

@@ -2,7 +2,8 @@
 // emulator, with events published to the real topics and taken from the timeline's queue.
 // The tweet service is a stand-in that knows which ids exist (its own adapter test is separate).
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent, type EventEnvelope, type SqsConsumer } from '@chirp/common/events';
+import { createEvent, type EventEnvelope } from '@chirp/common/events';
+import type { SqsConsumer } from '@chirp/common/sqs-consumer';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
 import { TWEET_EVENTS_TOPIC, TweetCreated, TweetDeleted } from '@chirp/common/tweet-events';
@@ -65,6 +66,9 @@ beforeAll(async () => {
 }, 120_000);
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+  // The emulator may hand a message to a stopped consumer's aborted long poll until its 1 s
+  // wait ends (the message is back 3 s later); the next test's messages must not land there.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
 });
 afterAll(async () => {
   await keyspace.drop();

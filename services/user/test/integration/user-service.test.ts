@@ -2,7 +2,8 @@
 // relay and the SNS/SQS emulator. Each case names the guarantee it checks.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent, type SqsConsumer } from '@chirp/common/events';
+import { createEvent } from '@chirp/common/events';
+import type { SqsConsumer } from '@chirp/common/sqs-consumer';
 import { createIdGenerator } from '@chirp/common/ids';
 import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';

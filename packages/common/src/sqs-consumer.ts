@@ -1,0 +1,333 @@
+// The SQS consumer loop: long polling, bounded concurrency, delete only after success, and
+// the line between a failure of the event (retry with backoff, then the dead-letter queue)
+// and an outage of what the handler needs (hold the message and wait: no receive is spent).
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import { createDependencyGate, type DependencyGate } from './dependency-gate.ts';
+import { isDependencyUnavailable } from './errors.ts';
+import { type EventEnvelope, type EventHandler, type EventHandlerRegistry, parseEnvelope } from './events.ts';
+
+/**
+ * What became of one attempt at a message: handled (deleted), failed (retried after a backoff,
+ * dead-lettered by the queue's redrive policy after maxReceiveCount receives), dead_lettered
+ * (malformed or unknown, moved at once), deferred (a dependency is unavailable: the message
+ * is held and retried when it answers), released (handed back to the queue on stop).
+ */
+export type ConsumerOutcome = 'handled' | 'failed' | 'dead_lettered' | 'deferred' | 'released';
+
+export interface SqsConsumerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  /** Where messages that can never succeed (malformed, unknown type) go at once, with the reason. */
+  deadLetterQueueUrl: string;
+  handlers: EventHandlerRegistry;
+  log: Logger;
+  /** Messages handled (or held) at once; the poller asks SQS only for as many as there is room for. */
+  concurrency?: number;
+  waitTimeSeconds?: number;
+  /**
+   * How long a held message stays invisible (default 10 s): a heartbeat extends it by this
+   * before it runs out, for as long as the consumer holds the message. Short, because it is how
+   * late a message comes back after its consumer died.
+   */
+  visibilityTimeoutSeconds?: number;
+  /** Delay before a failed message is visible again: min(base * 2^(receives-1), max). */
+  retryBaseSeconds?: number;
+  retryMaxSeconds?: number;
+  /** Backoff between probes while a dependency is unavailable (defaults 250 ms doubling to 2 s). */
+  outageRetryBaseMs?: number;
+  outageRetryMaxMs?: number;
+  /** How long stop waits for running handlers before handing their messages back (default 5 s). */
+  stopGraceMs?: number;
+  onProcessed?: (outcome: ConsumerOutcome, event: { type: string }, startedAt: number) => void;
+}
+
+export interface SqsConsumer {
+  start(): void;
+  /**
+   * Stops at once: the long poll is aborted, messages held for an outage go back to the queue
+   * (visibility 0), running handlers get `stopGraceMs` to finish and are handed back after it.
+   * A message SQS hands to the aborted poll (it may, until the poll's wait would have ended)
+   * is received again after the 3 s claim: late, never lost.
+   */
+  stop(): Promise<void>;
+  readonly inFlight: number;
+  /** True while a dependency is unavailable: receiving is paused and held messages are probed. */
+  readonly paused: boolean;
+}
+
+const VISIBILITY_BATCH = 10;
+/**
+ * Messages are received invisible for only this long, and extended once they are held longer:
+ * a message SQS hands to a long poll that `stop` aborted (nobody will handle it) is back in 3 s.
+ */
+const CLAIM_SECONDS = 3;
+const HEARTBEAT_MS = 1000;
+/** A held message is extended when it would become visible within this. */
+const EXTEND_MARGIN_MS = 2000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+
+/**
+ * Long-polls one queue and hands each message to its handler. A message is deleted only after
+ * its handler succeeded. A handler failing because a store or downstream is unavailable
+ * (`isDependencyUnavailable`) opens the consumer's gate: receiving pauses, the message is held
+ * with its visibility extended, and it is retried (one probe at a time, backing off to
+ * `outageRetryMaxMs`) until the dependency answers, however long that takes. Any other failure
+ * makes the message visible again after a backoff, and the queue's redrive policy moves it to
+ * the dead-letter queue after maxReceiveCount receives.
+ */
+export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
+  const concurrency = options.concurrency ?? 10;
+  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
+  const visibilitySeconds = options.visibilityTimeoutSeconds ?? 10;
+  const claimSeconds = Math.min(CLAIM_SECONDS, visibilitySeconds);
+  const retryBase = options.retryBaseSeconds ?? 1;
+  const retryMax = options.retryMaxSeconds ?? 60;
+  const stopGraceMs = options.stopGraceMs ?? 5000;
+  const log = options.log.child({ component: 'sqs-consumer', queueUrl: options.queueUrl });
+  const { sqs, queueUrl } = options;
+  let running = false;
+  let stopping = new AbortController();
+  let loop: Promise<void> | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  /** Every message received and not yet deleted or handed back, by receipt handle, with when SQS would show it again. */
+  const held = new Map<string, { message: Message; visibleAt: number }>();
+  /** Messages whose handling has not returned yet (a subset of `held` until it settles). */
+  const active = new Set<Message>();
+  const slotWaiters = new Set<() => void>();
+  const notifySlot = () => {
+    for (const wake of [...slotWaiters]) wake();
+  };
+  const waitForSlot = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        slotWaiters.delete(done);
+        resolve();
+      };
+      slotWaiters.add(done);
+    });
+
+  const gate: DependencyGate = createDependencyGate({
+    baseDelayMs: options.outageRetryBaseMs ?? 250,
+    maxDelayMs: options.outageRetryMaxMs ?? 2000,
+    onChange: (state, detail) => {
+      if (state === 'open' && detail.attempts === 1) {
+        log.error(
+          { heldMessages: held.size },
+          'a dependency of the event handlers is unavailable; receiving is paused and held messages will be retried when it answers (check the stores this service uses)',
+        );
+      } else if (state === 'closed') {
+        log.info({ failedProbes: detail.attempts }, 'the dependency answers again; consuming resumes');
+      }
+    },
+  });
+
+  /** Hands a message back to the queue at once; its next receive counts as a new attempt. */
+  const release = async (message: Message) => {
+    held.delete(message.ReceiptHandle ?? '');
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(
+      (err: unknown) => log.warn({ err, messageId: message.MessageId }, 'could not hand the message back; it returns after its visibility timeout'),
+    );
+  };
+
+  const settle = async (message: Message) => {
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    held.delete(message.ReceiptHandle ?? '');
+  };
+
+  const deadLetter = async (message: Message, reason: string) => {
+    log.error(
+      { messageId: message.MessageId, reason, body: message.Body?.slice(0, 512), deadLetterQueueUrl: options.deadLetterQueueUrl },
+      'unprocessable message moved to the dead-letter queue',
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: options.deadLetterQueueUrl,
+        MessageBody: message.Body ?? '',
+        MessageAttributes: {
+          deadLetterReason: { DataType: 'String', StringValue: reason.slice(0, 256) },
+          sourceQueueUrl: { DataType: 'String', StringValue: queueUrl },
+        },
+      }),
+    );
+    await settle(message);
+  };
+
+  const handle = async (message: Message): Promise<void> => {
+    const startedAt = performance.now();
+    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+    let event: EventEnvelope;
+    let handler: EventHandler;
+    try {
+      event = parseEnvelope(message.Body ?? '');
+      handler = options.handlers.resolve(event);
+    } catch (error) {
+      await deadLetter(message, (error as Error).message);
+      options.onProcessed?.('dead_lettered', { type: 'invalid' }, startedAt);
+      return;
+    }
+    const eventLog = log.child({ eventId: event.id, eventType: event.type, messageId: message.MessageId });
+    for (;;) {
+      try {
+        await gate.pass(stopping.signal);
+      } catch {
+        await release(message);
+        options.onProcessed?.('released', event, startedAt);
+        return;
+      }
+      try {
+        await handler(event, { receiveCount, log: eventLog });
+      } catch (error) {
+        if (isDependencyUnavailable(error)) {
+          gate.failed();
+          eventLog.warn({ err: error, receiveCount }, 'event handler failed because a dependency is unavailable; the message is held and retried');
+          options.onProcessed?.('deferred', event, startedAt);
+          continue;
+        }
+        // The handler's dependencies answered; the failure is the event's or the handler's.
+        gate.succeeded();
+        const delay = Math.min(retryMax, retryBase * 2 ** (receiveCount - 1));
+        eventLog.error({ err: error, receiveCount, retryInSeconds: delay }, 'event handler failed; the message will be retried');
+        held.delete(message.ReceiptHandle ?? '');
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delay })).catch(
+          (err: unknown) => eventLog.warn({ err }, 'could not shorten visibility; the message returns after the visibility timeout'),
+        );
+        options.onProcessed?.('failed', event, startedAt);
+        return;
+      }
+      gate.succeeded();
+      await settle(message);
+      options.onProcessed?.('handled', event, startedAt);
+      return;
+    }
+  };
+
+  /** Keeps every held message invisible while this consumer works on it or waits for a dependency. */
+  const extendVisibility = async () => {
+    const due = [...held.values()].filter((entry) => entry.visibleAt - Date.now() < EXTEND_MARGIN_MS);
+    for (let start = 0; start < due.length; start += VISIBILITY_BATCH) {
+      const batch = due.slice(start, start + VISIBILITY_BATCH);
+      const extendedTo = Date.now() + visibilitySeconds * 1000;
+      try {
+        const result = await sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map(({ message }, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: visibilitySeconds })),
+          }),
+        );
+        const failed = new Set((result.Failed ?? []).map((failure) => Number(failure.Id)));
+        batch.forEach((entry, index) => {
+          if (!failed.has(index)) entry.visibleAt = extendedTo;
+        });
+        for (const failure of result.Failed ?? []) {
+          log.warn({ messageId: batch[Number(failure.Id)]?.message.MessageId, reason: failure.Message }, 'could not extend a held message; it may be delivered again');
+        }
+      } catch (err) {
+        log.warn({ err, messages: batch.length }, 'could not extend held messages; they may be delivered again (check the SQS endpoint)');
+      }
+    }
+  };
+
+  const poll = async () => {
+    let failures = 0;
+    while (running) {
+      try {
+        await gate.whenClosed(stopping.signal);
+      } catch {
+        break;
+      }
+      if (held.size >= concurrency) {
+        await waitForSlot();
+        continue;
+      }
+      let messages: Message[];
+      try {
+        const result = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, concurrency - held.size),
+            WaitTimeSeconds: waitTimeSeconds,
+            VisibilityTimeout: claimSeconds,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: stopping.signal },
+        );
+        messages = result.Messages ?? [];
+        failures = 0;
+      } catch (error) {
+        if (!running) break;
+        failures += 1;
+        const backoff = Math.min(5000, 250 * 2 ** failures);
+        log.error({ err: error, retryInMs: backoff }, 'receiving from SQS failed; check the queue URL, credentials and endpoint');
+        await sleep(backoff, stopping.signal);
+        continue;
+      }
+      const receivedAt = Date.now();
+      for (const message of messages) {
+        held.set(message.ReceiptHandle ?? '', { message, visibleAt: receivedAt + claimSeconds * 1000 });
+        if (!running) {
+          void release(message);
+          continue;
+        }
+        void handle(message)
+          .catch((error: unknown) => {
+            held.delete(message.ReceiptHandle ?? '');
+            log.error({ err: error, messageId: message.MessageId }, 'could not settle message; it will be delivered again');
+          })
+          .finally(() => {
+            active.delete(message);
+            notifySlot();
+          });
+        active.add(message);
+      }
+    }
+  };
+  return {
+    get inFlight() {
+      return held.size;
+    },
+    get paused() {
+      return gate.state !== 'closed';
+    },
+    start() {
+      if (running) return;
+      running = true;
+      stopping = new AbortController();
+      heartbeat = setInterval(() => void extendVisibility(), HEARTBEAT_MS);
+      heartbeat.unref();
+      loop = poll();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      stopping.abort(new Error('the consumer is stopping'));
+      notifySlot();
+      await loop;
+      const deadline = Date.now() + stopGraceMs;
+      while (active.size > 0 && Date.now() < deadline) {
+        await Promise.race([waitForSlot(), sleep(deadline - Date.now())]);
+      }
+      clearInterval(heartbeat);
+      // Handlers still running past the grace: their messages go back to the queue now.
+      await Promise.all([...held.values()].map(({ message }) => release(message)));
+    },
+  };
+}
