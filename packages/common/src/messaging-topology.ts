@@ -80,8 +80,10 @@ export interface AppliedTopology {
  *
  * Order matters: a publish to a topic with no subscription is accepted and lost. So queues
  * (with their dead-letter queues and send policies) come first, and each topic is subscribed
- * to its queues right after it is created; a topic that does not exist yet refuses publishes
- * (NotFound), which the outbox relay retries.
+ * to its queues right after it is created; until it exists a topic refuses publishes
+ * (NotFound), which the outbox relay retries. The API leaves a window of a few requests between
+ * creating a topic and its last subscription, so apply the topology before the services run (in
+ * AWS, once per change; the local emulator applies `emulatorInitConfig` before it listens).
  */
 export async function applyTopology(
   clients: { sns: SNSClient; sqs: SQSClient },

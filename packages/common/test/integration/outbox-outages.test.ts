@@ -13,7 +13,8 @@ import { CHIRP_TOPOLOGY } from '../../src/messaging-topology.ts';
 import { appendToOutbox, createOutboxRelay, type OutboxRelay } from '../../src/outbox.ts';
 import { OUTBOX_MIGRATIONS, runMigrations } from '../../src/pg-migrations.ts';
 
-const NoteWritten = defineEvent('note.written', 1, Type.Object({ noteId: Type.String() }));
+// Named as a type the chirp-user queue's subscription lets through (its filter policy).
+const NoteWritten = defineEvent('tweet.deleted', 1, Type.Object({ noteId: Type.String() }));
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
