@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the four services on the local stack, each in the background with its log and
-# pid under .stack/services/.
-#   scripts/dev.sh up [services]   start the stack and every service not already running; print the gateway URL
-#   scripts/dev.sh down            stop the services this script started, then the stack
+# pid under .stack/services/, and a Prometheus (Debian's package) scraping them with the alert
+# rules of k8s/components/monitoring, its data and log under .stack/prometheus/.
+#   scripts/dev.sh up [services]   start the stack and every service not already running (and, when
+#                                  no service is named, Prometheus); print the gateway and Prometheus URLs
+#   scripts/dev.sh down            stop the services and Prometheus this script started, then the stack
 # A service still draining after a stop (SIGTERM) is waited for, then started again.
 # CHIRP_STACK_DIR and the stack's CHIRP_*_PORT variables (scripts/stack.sh) apply, and
-# CHIRP_USER_PORT, CHIRP_TWEET_PORT, CHIRP_TIMELINE_PORT, CHIRP_GATEWAY_PORT move the services.
+# CHIRP_USER_PORT, CHIRP_TWEET_PORT, CHIRP_TIMELINE_PORT, CHIRP_GATEWAY_PORT move the services,
+# CHIRP_PROMETHEUS_PORT (19090) Prometheus.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,6 +16,8 @@ STACK="${CHIRP_STACK_DIR:-$ROOT/.stack}"
 RUN="$STACK/services"
 declare -A PORTS=([user]="${CHIRP_USER_PORT:-18081}" [tweet]="${CHIRP_TWEET_PORT:-18082}" [timeline]="${CHIRP_TIMELINE_PORT:-18083}" [gateway]="${CHIRP_GATEWAY_PORT:-18080}")
 ORDER=(user tweet timeline gateway)
+PROMETHEUS_PORT="${CHIRP_PROMETHEUS_PORT:-19090}"
+PROM="$STACK/prometheus"
 # The stack's servers each service needs.
 declare -A NEEDS=([user]="postgres sqs" [tweet]="postgres redis sqs" [timeline]="cassandra redis sqs" [gateway]="redis")
 
@@ -111,11 +116,64 @@ up() {
     done
     echo "dev: $svc ready on http://127.0.0.1:${PORTS[$svc]} (log: $RUN/$svc.log)"
   done
+  [ $# -gt 0 ] || prometheus_up
   echo
   if [[ " ${services[*]} " == *" gateway "* ]]; then echo "Chirp is running. Gateway: http://127.0.0.1:${PORTS[gateway]}"; fi
+  if prometheus_ours; then echo "Prometheus (every service, Chirp's alert rules): http://127.0.0.1:$PROMETHEUS_PORT"; fi
+}
+
+prometheus_ours() {
+  [ -f "$PROM/prometheus.pid" ] || return 1
+  local pid; pid=$(cat "$PROM/prometheus.pid")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--config.file=$PROM/prometheus.yml"
+}
+
+# The jobs are named as the services; in Kubernetes the PodMonitor names the timeline's two
+# Deployments timeline-api and timeline-consumer, which the dashboards and rules match alike.
+prometheus_up() {
+  command -v prometheus >/dev/null || { echo "dev: prometheus is missing; run scripts/system-deps.sh" >&2; exit 1; }
+  mkdir -p "$PROM"
+  node "$ROOT/scripts/prometheus-rules.ts" "$PROM/rules.yaml"
+  {
+    echo "global: { scrape_interval: 5s, evaluation_interval: 5s }"
+    echo "rule_files: [rules.yaml]"
+    echo "scrape_configs:"
+    for svc in "${ORDER[@]}"; do
+      echo "  - { job_name: $svc, static_configs: [{ targets: ['127.0.0.1:${PORTS[$svc]}'] }] }"
+    done
+  } >"$PROM/prometheus.yml"
+  if prometheus_ours; then
+    kill -HUP "$(cat "$PROM/prometheus.pid")" # reloads the configuration and the rules
+    echo "dev: prometheus already running (pid $(cat "$PROM/prometheus.pid")); configuration reloaded"
+    return 0
+  fi
+  nohup prometheus --config.file="$PROM/prometheus.yml" --storage.tsdb.path="$PROM/data" \
+    --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$PROM/prometheus.log" 2>&1 &
+  echo $! >"$PROM/prometheus.pid"
+  local deadline=$((SECONDS + 30))
+  until curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1; do
+    if ! prometheus_ours || [ $SECONDS -gt $deadline ]; then
+      echo "dev: prometheus did not become ready on port $PROMETHEUS_PORT (CHIRP_PROMETHEUS_PORT moves it); last lines of $PROM/prometheus.log:" >&2
+      tail -n 20 "$PROM/prometheus.log" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
+  echo "dev: prometheus ready on http://127.0.0.1:$PROMETHEUS_PORT (log: $PROM/prometheus.log)"
+}
+
+prometheus_down() {
+  if prometheus_ours; then
+    local pid; pid=$(cat "$PROM/prometheus.pid")
+    kill -TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "dev: prometheus stopped"
+  fi
+  rm -f "$PROM/prometheus.pid"
 }
 
 down() {
+  prometheus_down
   for svc in gateway timeline tweet user; do
     local pidfile="$RUN/$svc.pid"
     if ours "$pidfile"; then
@@ -133,5 +191,6 @@ down() {
 case "${1:-}" in
   up) up "${@:2}" ;;
   down) down ;;
-  *) echo "usage: $0 up [user tweet timeline gateway] | down" >&2; exit 2 ;;
+  prometheus) prometheus_up ;;
+  *) echo "usage: $0 up [user tweet timeline gateway] | down | prometheus" >&2; exit 2 ;;
 esac
