@@ -20,14 +20,24 @@ let names: { sampled: Set<string>; described: Set<string> };
 
 const hostPort = (url: string) => new URL(url).host;
 
+/**
+ * One call through the gateway. A 503 (a store slow on a busy shared machine) is retried after its
+ * Retry-After a few times: the load is there to make metrics, not to test the API.
+ */
 async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${platform.gatewayUrl}${path}`, {
+      method,
+      headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    if (response.status === 503 && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
 }
 
 /** Accounts that follow each other, posts, replies, likes and reads: every service and queue gets work. */
