@@ -5,7 +5,7 @@ TOOLCHAIN := source scripts/toolchain.sh
 
 PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
-.PHONY: dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
+.PHONY: chaos dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup
@@ -35,6 +35,12 @@ bench-tweet: setup
 ## make bench-timeline: one tweet to 10,000 and 100,000 followers, sustained fan-out, home reads warm and cold (~1 min)
 bench-timeline: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source .stack/env && node services/timeline/bench/fanout.ts
+
+## make chaos: fault injection on a private stack and platform (ports 26300 and up, never the shared servers): 50 users
+## post 20/s for 160 s with idempotency keys and retries while each component is killed -9 in turn and restarted (10 faults);
+## the checker then reports lost, duplicated, missing and drifted (~10 min); figures in chaos/results/. CHAOS_FLAGS passes more (chaos/src/main.ts)
+chaos: setup
+	@$(TOOLCHAIN) && node chaos/src/main.ts $(CHAOS_FLAGS)
 
 ## make validate-deploy: render the k8s/ overlays and check them (schemas, policy), docker-compose.yml and the Dockerfile; no cluster or Docker needed
 validate-deploy: setup deploy-tools

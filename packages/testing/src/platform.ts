@@ -39,6 +39,8 @@ export interface Platform {
   replicas: Record<ServiceName, RunningService[]>;
   /** With `splitTimeline`: the timeline's queue consumer, apart from `services.timeline` (the api role). */
   timelineConsumer?: RunningService;
+  /** The name prefix of the platform's topics and queues (to provision them again on an emulator that lost them). */
+  topologyPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -170,6 +172,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     services,
     replicas,
     ...(timelineConsumer ? { timelineConsumer } : {}),
+    topologyPrefix: topology.prefix,
     stop: stopEverything,
   };
 }

@@ -3,6 +3,7 @@
 // load through the gateway (loopback only, bounded: ~25 requests/s) must see no failure at all.
 import { randomUUID } from 'node:crypto';
 import { type Platform, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { type Answer, type Api, createApi } from '@chirp/testing/public-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: Platform;
@@ -30,25 +31,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call: Api['call'] = (method, path, options) => createApi(platform.gatewayUrl).call(method, path, { timeoutMs: 10_000, ...options });
 
 async function signUp(handle: string): Promise<{ token: string; handle: string }> {
   expect((await call('POST', '/v1/auth/register', { body: { handle, password: `${handle}-password` } })).status).toBe(201);
