@@ -13,6 +13,10 @@ import { installRateLimiting, type RateLimitSettings } from './adapters/http/rat
 import { registerTimelineRoutes } from './adapters/http/timeline-routes.ts';
 import { registerTweetRoutes } from './adapters/http/tweet-routes.ts';
 import { registerUserRoutes } from './adapters/http/user-routes.ts';
+import { registerNotificationRoutes } from './adapters/http/notification-routes.ts';
+import type { EventStreams } from './adapters/http/event-streams.ts';
+import { registerStreamingRoutes } from './adapters/http/streaming-routes.ts';
+import type { NotificationService } from './use-cases/streaming-ports.ts';
 import { corsOrigins, type GatewayConfig } from './infrastructure/config.ts';
 import type { GatewayUseCases } from './use-cases/gateway-use-cases.ts';
 import type { RateLimiter } from './use-cases/ports.ts';
@@ -24,6 +28,9 @@ export interface GatewayAppDeps {
   verifyAccessToken: VerifyAccessToken;
   rateLimiter: RateLimiter;
   metrics?: Registry;
+  /** Notifications and the live stream; absent in tests of the other routes. */
+  notifications?: NotificationService;
+  streams?: EventStreams;
   /** Sees every route as it is registered (each method of a route apart), probes and docs included. */
   onRoute?: (route: { method: string; url: string }) => void;
 }
@@ -83,5 +90,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   registerUserRoutes(app, deps.useCases);
   registerTweetRoutes(app, deps.useCases);
   registerTimelineRoutes(app, deps.useCases);
+  if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
+  if (deps.streams) registerStreamingRoutes(app, { streams: deps.streams, verifyAccessToken: deps.verifyAccessToken });
   return app;
 }

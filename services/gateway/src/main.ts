@@ -7,7 +7,12 @@ import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { Redis } from 'ioredis';
 import { Counter, Registry } from 'prom-client';
+import { createEventStreams } from './adapters/http/event-streams.ts';
 import { buildApp } from './app.ts';
+import { createHttpMergedAuthors, createHttpNotificationService } from './infrastructure/http-notification-service.ts';
+import { createRedisStreamBroker } from './infrastructure/redis-stream-broker.ts';
+import { createStreamMetrics } from './infrastructure/stream-metrics.ts';
+import { streamChannels } from '@chirp/common/stream-channels';
 import { loadGatewayConfig } from './infrastructure/config.ts';
 import { createHttpTimelineService } from './infrastructure/http-timeline-service.ts';
 import { createHttpTweetService } from './infrastructure/http-tweet-service.ts';
@@ -22,7 +27,8 @@ const config = loadGatewayConfig(process.env);
 const metrics = new Registry();
 const log = createLogger('gateway', config.LOG_LEVEL);
 
-const downstreams = createDownstreamMetrics(metrics, log, { downstreams: ['user', 'tweet', 'timeline'], breakerResetMs: config.BREAKER_RESET_MS });
+const downstreamNames = ['user', 'tweet', 'timeline', ...(config.NOTIFICATION_SERVICE_URL ? ['notification'] : [])];
+const downstreams = createDownstreamMetrics(metrics, log, { downstreams: downstreamNames, breakerResetMs: config.BREAKER_RESET_MS });
 const clientOptions = (name: string, baseUrl: string): ServiceClientOptions => ({
   name,
   baseUrl,
@@ -34,6 +40,7 @@ const clientOptions = (name: string, baseUrl: string): ServiceClientOptions => (
 const userClient = createServiceClient(clientOptions('user', config.USER_SERVICE_URL));
 const tweetClient = createServiceClient(clientOptions('tweet', config.TWEET_SERVICE_URL));
 const timelineClient = createServiceClient(clientOptions('timeline', config.TIMELINE_SERVICE_URL));
+const notificationClient = config.NOTIFICATION_SERVICE_URL ? createServiceClient(clientOptions('notification', config.NOTIFICATION_SERVICE_URL)) : undefined;
 
 // Fail fast when Redis is away: a rate-limit check must never hold a request up.
 const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });
@@ -67,6 +74,22 @@ const useCases = makeGatewayUseCases({
   handles: createLruHandleDirectory(config.HANDLE_CACHE_ENTRIES),
 });
 
+// Streams listen on their own connection: a subscribed Redis connection can do nothing else.
+const subscriber = notificationClient ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }) : undefined;
+const notifications = notificationClient ? createHttpNotificationService(notificationClient) : undefined;
+const streams =
+  notifications && subscriber
+    ? createEventStreams({
+        broker: createRedisStreamBroker(subscriber),
+        channels: streamChannels(config.STREAM_CHANNEL_PREFIX),
+        notifications,
+        mergedAuthors: createHttpMergedAuthors(timelineClient),
+        settings: { heartbeatMs: config.STREAM_HEARTBEAT_SECONDS * 1000, maxBufferedBytes: config.STREAM_MAX_BUFFERED_BYTES, replayLimit: config.STREAM_REPLAY_LIMIT },
+        metrics: createStreamMetrics(metrics),
+        log: log.child({ component: 'streams' }),
+      })
+    : undefined;
+
 const app = await buildApp({
   config,
   rateLimits: {
@@ -81,6 +104,8 @@ const app = await buildApp({
   verifyAccessToken,
   rateLimiter,
   metrics,
+  notifications,
+  streams,
 });
 
 await runHttpService(app, {
@@ -89,6 +114,10 @@ await runHttpService(app, {
     { name: 'user-client', close: () => userClient.close() },
     { name: 'tweet-client', close: () => tweetClient.close() },
     { name: 'timeline-client', close: () => timelineClient.close() },
+    ...(notificationClient ? [{ name: 'notification-client', close: () => notificationClient.close() }] : []),
+    ...(subscriber
+      ? [{ name: 'stream subscriber', watch: (l: typeof log) => subscriber.on('error', (err) => l.warn({ err }, 'stream Redis error; live events pause until it answers (check REDIS_URL)')), close: () => subscriber.quit() }]
+      : []),
     {
       name: 'redis',
       watch: (log) => redis.on('error', (err) => log.warn({ err }, 'gateway Redis error; rate limits are lifted until it answers (check REDIS_URL)')),

@@ -10,6 +10,7 @@ import { createServiceClient } from '@chirp/common/service-client';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
+import { createStreamPublisher, streamChannels } from '@chirp/common/stream-channels';
 import { Registry } from 'prom-client';
 import { createSqsFanoutQueue } from './adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from './adapters/messaging/timeline-event-handlers.ts';
@@ -23,6 +24,7 @@ import { createCassandraHomeTimelineStore } from './infrastructure/cassandra-hom
 import { loadTimelineConfig } from './infrastructure/config.ts';
 import { createTimelineMetrics } from './infrastructure/metrics.ts';
 import { createRedisTimelineCache } from './infrastructure/redis-timeline-cache.ts';
+import { createRedisLiveUpdates } from './infrastructure/redis-live-updates.ts';
 import { createTweetServiceHydrator } from './infrastructure/tweet-service-hydrator.ts';
 import { makeTimelineUseCases } from './use-cases/timeline-use-cases.ts';
 
@@ -51,8 +53,11 @@ const tweetService = createServiceClient({
   timeoutMs: 1500,
   retries: 1,
   breaker: { resetTimeoutMs: 5000 },
-  ...createDownstreamMetrics(registry, log, { downstreams: serveApi ? ['tweet'] : [], breakerResetMs: 5000 }),
+  ...createDownstreamMetrics(registry, log, { downstreams: ['tweet'], breakerResetMs: 5000 }),
 });
+
+// Live updates go to the gateway's Redis; the timeline cache's when the two are one.
+const streamRedis = config.STREAM_REDIS_URL ? new Redis(config.STREAM_REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000 }) : redis;
 
 const useCases = makeTimelineUseCases({
   homeTimelines: createCassandraHomeTimelineStore(client, { writeBatch: config.FANOUT_WRITE_BATCH }),
@@ -66,6 +71,13 @@ const useCases = makeTimelineUseCases({
   tweets: createTweetServiceHydrator(tweetService),
   clock: { now: () => new Date() },
   settings: { highFollowerThreshold: config.HIGH_FOLLOWER_THRESHOLD, chunkSize: config.FANOUT_CHUNK_SIZE },
+  live: createRedisLiveUpdates({
+    publisher: createStreamPublisher(streamRedis),
+    channels: streamChannels(config.STREAM_CHANNEL_PREFIX),
+    tweets: tweetService,
+    registry,
+    log: log.child({ component: 'live-updates' }),
+  }),
 });
 
 const cassandraDep = cassandraDependency(client);
@@ -96,6 +108,7 @@ await runHttpService(app, {
   consumers: consumer ? [{ name: 'timeline event consumer', close: () => consumer.stop() }] : [],
   resources: [
     { name: 'tweet service client', close: () => tweetService.close() },
+    ...(streamRedis === redis ? [] : [{ name: 'stream redis', close: () => streamRedis.quit() }]),
     redisDependency(redis),
     cassandraDep,
   ],

@@ -37,6 +37,25 @@ export const TweetSchema = Type.Object(
 );
 export type TweetJson = Static<typeof TweetSchema>;
 
+export const NOTIFICATION_TYPE_NAMES = ['follow', 'mention', 'reply', 'like'] as const;
+
+/** A Notification of the contract's "Additions": `tweet` is the tweet that mentions, replies or was liked; null for a follow. */
+export const NotificationSchema = Type.Object(
+  {
+    id: Type.String({ description: '64-bit time-ordered id as a decimal string' }),
+    type: Type.Union(NOTIFICATION_TYPE_NAMES.map((type) => Type.Literal(type))),
+    createdAt: Type.String({ format: 'date-time' }),
+    read: Type.Boolean(),
+    actor: Type.Object(
+      { id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) },
+      { additionalProperties: false },
+    ),
+    tweet: Type.Union([Type.Ref(TweetSchema), Type.Null()]),
+  },
+  { $id: 'Notification', additionalProperties: false },
+);
+export type NotificationJson = Omit<Static<typeof NotificationSchema>, 'tweet'> & { tweet: TweetJson | null };
+
 /** What login and refresh answer. */
 export const SignedInProperties = {
   accessToken: Type.String(),

@@ -36,6 +36,16 @@ export const GatewayConfigSchema = Type.Object({
   USER_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
   TWEET_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
   TIMELINE_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
+  /** The notification service: its routes and GET /v1/streaming are served only when it is set. */
+  NOTIFICATION_SERVICE_URL: Type.Optional(UrlString({ schemes: HTTP_SCHEMES })),
+  /** Streams: channels in the gateway's Redis (the notification and timeline services publish there with the same prefix). */
+  STREAM_CHANNEL_PREFIX: Type.String({ default: 'chirp:stream:' }),
+  /** A comment goes out on a stream idle this long (the contract: at least every 30 s; under the ALB's idle timeout). */
+  STREAM_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 30, default: 15 }),
+  /** Bytes a stream may have waiting for a slow client before it is dropped. */
+  STREAM_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 4096, default: 256 * 1024 }),
+  /** Missed notifications replayed on reconnect with Last-Event-ID, at most. */
+  STREAM_REPLAY_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   /** Per attempt of a downstream call; idempotent calls are tried up to DOWNSTREAM_RETRIES more times. */
   DOWNSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2000 }),
   DOWNSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   config?: Partial<GatewayAppDeps['config']>;
   /** Sees every route as it is registered. */
   onRoute?: (route: { method: string; url: string }) => void;
+  notifications?: GatewayAppDeps['notifications'];
+  streams?: GatewayAppDeps['streams'];
 }
 
 /** The gateway app on recording downstreams, verifying tokens against this file's key. */
@@ -53,6 +55,8 @@ export async function aGateway(options: HarnessOptions = {}) {
     }),
     rateLimiter: options.rateLimiter ?? createInProcessRateLimiter(),
     onRoute: options.onRoute,
+    notifications: options.notifications,
+    streams: options.streams,
   });
   await app.ready();
   return { app, calls };

@@ -2,6 +2,7 @@
 import { isValidId } from '@chirp/common/ids';
 import { invalidNotificationId, invalidNotificationTypes } from './notification-errors.ts';
 
+/** The same list as the public schema's (`@chirp/common/api-v1`), which the domain may not import; a unit test holds them equal. */
 export const NOTIFICATION_TYPES = ['follow', 'mention', 'reply', 'like'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

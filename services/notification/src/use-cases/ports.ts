@@ -1,5 +1,5 @@
 // What the notification use cases need from the outside world, named for the role each plays.
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { NotificationJson, TweetJson } from '@chirp/common/api-v1';
 import type { NotificationCandidate, NotificationType, StoredNotification } from '../domain/notification.ts';
 
 export interface Clock {
@@ -91,12 +91,4 @@ export interface NotificationMetrics {
   pushFailed(error: unknown, notifications: number): void;
 }
 
-/** A Notification of the public API. */
-export interface NotificationJson {
-  id: string;
-  type: NotificationType;
-  createdAt: string;
-  read: boolean;
-  actor: { id: string; handle: string; displayName: string; avatarUrl: string | null };
-  tweet: TweetJson | null;
-}
+export type { NotificationJson };

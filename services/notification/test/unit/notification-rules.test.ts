@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { followNotification, likeNotification, parseNotificationId, parseTypes, tweetNotifications } from '../../src/domain/notification.ts';
+import { NOTIFICATION_TYPE_NAMES } from '@chirp/common/api-v1';
+import { NOTIFICATION_TYPES, followNotification, likeNotification, parseNotificationId, parseTypes, tweetNotifications } from '../../src/domain/notification.ts';
 
 const at = new Date('2026-03-01T12:00:00Z');
 
@@ -26,6 +27,10 @@ describe('who is notified', () => {
 });
 
 describe('input', () => {
+  it('when the public schema lists notification types, then they are the domain\'s', () => {
+    expect([...NOTIFICATION_TYPE_NAMES]).toEqual([...NOTIFICATION_TYPES]);
+  });
+
   it('when types are known, then they are parsed (trimmed, once each); absent means all', () => {
     expect(parseTypes('like, mention,like')).toEqual(['like', 'mention']);
     expect(parseTypes(undefined)).toBeUndefined();

@@ -22,6 +22,9 @@ export const TimelineConfigSchema = Type.Object({
   TIMELINE_ROLE: Type.Union([Type.Literal('api'), Type.Literal('consumer'), Type.Literal('all')], { default: 'all' }),
   ...CassandraConfig,
   REDIS_URL: UrlString(),
+  /** Live updates for the gateway's streams: its Redis (REDIS_URL when unset) and channel prefix. */
+  STREAM_REDIS_URL: Type.Optional(UrlString()),
+  STREAM_CHANNEL_PREFIX: Type.String({ default: 'chirp:stream:' }),
   /** Creates the keyspace and tables at start-up (the `migrate` command does the same on its own). */
   RUN_MIGRATIONS: Type.Boolean({ default: true }),
   /** The tweet service, for hydrating pages. */

@@ -1,6 +1,6 @@
 import { distributionFor, type FanoutSettings, shouldTrim } from '../domain/timeline.ts';
 import { followerPages } from './follower-pages.ts';
-import type { AuthorTweetStore, DeletedTweets, FanoutChunk, FanoutQueue, FollowGraph, HighFollowerAuthors, TimelineEntry } from './ports.ts';
+import type { AuthorTweetStore, DeletedTweets, FanoutChunk, FanoutQueue, FollowGraph, HighFollowerAuthors, LiveUpdates, TimelineEntry } from './ports.ts';
 import type { PushToHome } from './push-to-home.ts';
 import type { UnpushFromHome } from './unpush-from-home.ts';
 
@@ -11,13 +11,15 @@ export interface FanOutDeps {
   highFollowers: HighFollowerAuthors;
   queue: FanoutQueue;
   settings: FanoutSettings;
+  live: LiveUpdates;
   pushToHome: PushToHome;
   unpushFromHome: UnpushFromHome;
 }
 
 /**
  * A new tweet (Mastodon's FanOutOnWriteService): the author's recent tweets, then the author's
- * own home timeline and every follower's, or only the author's when they are merged on read.
+ * own home timeline and every follower's, or only the author's when they are merged on read
+ * (then online followers hear of it through one live message on the author's channel).
  *
  * The followers are walked a page at a time and held until the walk passes the high-follower
  * threshold (then the author is marked and nothing is fanned out: from now on they are merged on
@@ -41,7 +43,10 @@ export function makeFanOut(deps: FanOutDeps) {
       return;
     }
     if (shouldTrim(tweet.tweetId)) await authorTweets.trim(tweet.authorId);
-    if (mergedOnRead) return pushToHome(own, { justChecked: true });
+    if (mergedOnRead) {
+      await deps.live.mergedAuthorPosted(tweet.authorId, tweet.tweetId, tweet.createdAt);
+      return pushToHome(own, { justChecked: true });
+    }
 
     const held: FanoutChunk[] = [];
     let seen = 0;
@@ -49,6 +54,7 @@ export function makeFanOut(deps: FanOutDeps) {
       seen += followerIds.length;
       if (distributionFor(seen, settings.highFollowerThreshold) === 'merge_on_read') {
         await deps.highFollowers.add(tweet.authorId);
+        await deps.live.mergedAuthorPosted(tweet.authorId, tweet.tweetId, tweet.createdAt);
         return pushToHome(own, { justChecked: true });
       }
       if (followerIds.length > 0) held.push({ action: 'add', ...tweet, readerIds: followerIds });

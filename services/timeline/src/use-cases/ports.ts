@@ -124,3 +124,16 @@ export interface HydratedTweet {
   id: string;
   [field: string]: unknown;
 }
+
+/**
+ * Live delivery to readers with a stream open (the gateway's SSE, through Redis): tweets entering
+ * and leaving home timelines as fan-out writes them, and the tweets of authors merged on read, one
+ * message for all their online followers. Best effort: it never throws and never decides a write
+ * (a client that missed one sees it on its next read).
+ */
+export interface LiveUpdates {
+  entered(readerIds: readonly string[], tweetId: string, createdAt: string): Promise<void>;
+  left(readerIds: readonly string[], tweetId: string): Promise<void>;
+  mergedAuthorPosted(authorId: string, tweetId: string, createdAt: string): Promise<void>;
+  mergedAuthorDeleted(authorId: string, tweetId: string): Promise<void>;
+}

@@ -1,5 +1,5 @@
 import { shouldTrim } from '../domain/timeline.ts';
-import type { Clock, DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, TimelineCache } from './ports.ts';
+import type { Clock, DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
 import type { UnpushFromHome } from './unpush-from-home.ts';
 
 export interface PushToHomeDeps {
@@ -9,11 +9,13 @@ export interface PushToHomeDeps {
   graph: FollowGraph;
   metrics: FanoutMetrics;
   clock: Clock;
+  live: LiveUpdates;
   unpushFromHome: UnpushFromHome;
 }
 
 /**
- * Writes one tweet into a set of home timelines (a fan-out chunk), stored and cached, and trims
+ * Writes one tweet into a set of home timelines (a fan-out chunk), stored and cached, tells the
+ * readers who are online (an `update` on their streams), and trims
  * them now and then. After writing it checks again, and takes back what a delete or an unfollow
  * handled meanwhile would have removed, so no order of events (or retry of this chunk) leaves a
  * row that should be gone. Idempotent: a worker killed half-way leaves only work a redelivery
@@ -37,7 +39,9 @@ export function makePushToHome(deps: PushToHomeDeps) {
     }
     const followers = chunk.readerIds.filter((id) => id !== chunk.authorId);
     const still = await deps.graph.followersAmong(chunk.authorId, followers);
-    await unpushFromHome({ readerIds: followers.filter((id) => !still.has(id)), tweetId: chunk.tweetId });
+    const gone = followers.filter((id) => !still.has(id));
+    await unpushFromHome({ readerIds: gone, tweetId: chunk.tweetId });
+    await deps.live.entered(gone.length === 0 ? chunk.readerIds : chunk.readerIds.filter((id) => !gone.includes(id)), chunk.tweetId, chunk.createdAt);
     deps.metrics.entriesWritten(chunk.readerIds.length);
     const lag = (deps.clock.now().getTime() - Date.parse(chunk.createdAt)) / 1000;
     if (Number.isFinite(lag)) deps.metrics.lag(lag);

@@ -1,6 +1,6 @@
 import type { FanoutSettings } from '../domain/timeline.ts';
 import { followerPages } from './follower-pages.ts';
-import type { AuthorTweetStore, DeletedTweets, FanoutQueue, FollowGraph, HighFollowerAuthors, TimelineEntry } from './ports.ts';
+import type { AuthorTweetStore, DeletedTweets, FanoutQueue, FollowGraph, HighFollowerAuthors, LiveUpdates, TimelineEntry } from './ports.ts';
 import type { UnpushFromHome } from './unpush-from-home.ts';
 
 /**
@@ -17,6 +17,7 @@ export function makeRemoveTweet(deps: {
   highFollowers: HighFollowerAuthors;
   queue: FanoutQueue;
   settings: Pick<FanoutSettings, 'chunkSize'>;
+  live: LiveUpdates;
   unpushFromHome: UnpushFromHome;
 }) {
   return async function removeTweet(tweet: TimelineEntry & { deletedAt: string }): Promise<void> {
@@ -29,6 +30,9 @@ export function makeRemoveTweet(deps: {
       for await (const readerIds of followerPages(deps.graph, tweet.authorId, deps.settings.chunkSize)) {
         if (readerIds.length > 0) await deps.queue.enqueue([{ action: 'remove', ...tweet, readerIds, createdAt: tweet.deletedAt }]);
       }
+    } else {
+      // Merged on read: no follower has a row, and online followers hear of it on the author's channel.
+      await deps.live.mergedAuthorDeleted(tweet.authorId, tweet.tweetId);
     }
     await deps.authorTweets.remove(tweet);
   };

@@ -1,5 +1,6 @@
 import type { FanoutSettings } from '../domain/timeline.ts';
 import { makeFanOut } from './fan-out.ts';
+import { makeListMergedAuthors } from './list-merged-authors.ts';
 import { makeMergeIntoHome } from './merge-into-home.ts';
 import type {
   AuthorTweetStore,
@@ -10,6 +11,7 @@ import type {
   FollowGraph,
   HighFollowerAuthors,
   HomeTimelineStore,
+  LiveUpdates,
   TimelineCache,
   TweetHydrator,
 } from './ports.ts';
@@ -33,10 +35,15 @@ export interface TimelinePorts {
   tweets: TweetHydrator;
   clock: Clock;
   settings: FanoutSettings;
+  /** Streams of online readers; absent: nobody is told (tests and benchmarks of the stores). */
+  live?: LiveUpdates;
 }
 
+const NOBODY_LISTENING: LiveUpdates = { entered: async () => {}, left: async () => {}, mergedAuthorPosted: async () => {}, mergedAuthorDeleted: async () => {} };
+
 /** Every use case of the timeline service, made from one set of ports (real in main.ts, fakes in tests). */
-export function makeTimelineUseCases(ports: TimelinePorts) {
+export function makeTimelineUseCases(given: TimelinePorts) {
+  const ports = { ...given, live: given.live ?? NOBODY_LISTENING };
   const unpushFromHome = makeUnpushFromHome(ports);
   const pushToHome = makePushToHome({ ...ports, unpushFromHome });
   const mergeIntoHome = makeMergeIntoHome(ports);
@@ -48,6 +55,7 @@ export function makeTimelineUseCases(ports: TimelinePorts) {
     unpushFromHome,
     recordFollowChange: makeRecordFollowChange({ graph: ports.graph, mergeIntoHome, unmergeFromHome }),
     readHomeTimeline: makeReadHomeTimeline(ports),
+    listMergedAuthors: makeListMergedAuthors(ports),
   };
 }
 export type TimelineUseCases = ReturnType<typeof makeTimelineUseCases>;

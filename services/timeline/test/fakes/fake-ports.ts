@@ -1,7 +1,7 @@
 // Fakes of the timeline's ports other than the store, and one builder for the lot.
 import { aClock } from '@chirp/testing/fakes';
 import { byIdDesc, isBefore, MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
-import type { FanoutChunk, HighFollowerAuthors, HydratedTweet, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
+import type { FanoutChunk, HighFollowerAuthors, HydratedTweet, LiveUpdates, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
 import { makeTimelineUseCases, type TimelinePorts } from '../../src/use-cases/timeline-use-cases.ts';
 import { createInMemoryAuthorTweets } from './in-memory-author-tweets.ts';
 import { createInMemoryDeletedTweets } from './in-memory-deleted-tweets.ts';
@@ -105,7 +105,21 @@ export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: 
   };
 }
 
+/** Every live update, as `event reader-or-author tweet` lines, in order. */
+export function aLiveUpdatesRecorder() {
+  const heard: string[] = [];
+  const live: LiveUpdates & { heard: string[] } = {
+    heard,
+    entered: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `update ${id} ${tweetId}`)),
+    left: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `delete ${id} ${tweetId}`)),
+    mergedAuthorPosted: async (authorId, tweetId) => void heard.push(`update author:${authorId} ${tweetId}`),
+    mergedAuthorDeleted: async (authorId, tweetId) => void heard.push(`delete author:${authorId} ${tweetId}`),
+  };
+  return live;
+}
+
 export interface TestTimelinePorts extends TimelinePorts {
+  live: ReturnType<typeof aLiveUpdatesRecorder>;
   homeTimelines: InMemoryHomeTimelines;
   cache: InMemoryTimelineCache;
   highFollowers: ReturnType<typeof aHighFollowerSet>;
@@ -129,6 +143,7 @@ export function aTimelineService(settings: Partial<TimelinePorts['settings']> = 
     clock: aClock(new Date('2026-03-01T12:00:01.000Z')),
     settings: { highFollowerThreshold: 10, chunkSize: 3, ...settings },
     written,
+    live: aLiveUpdatesRecorder(),
   };
   const useCases = makeTimelineUseCases(ports);
   /** Runs every queued chunk, as workers would (in any order; here, as queued). */

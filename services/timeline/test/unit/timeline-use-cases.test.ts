@@ -158,6 +158,43 @@ describe('follow, unfollow, delete', () => {
   });
 });
 
+describe('live updates for the streams', () => {
+  it('when a tweet is fanned out in chunks and deleted, then each reader written hears update then delete, and a reader who unfollowed meanwhile hears no update', async () => {
+    const service = aTimelineService({ chunkSize: 2 });
+    for (const follower of ['31', '32', '33']) await follow(service, follower, '3');
+    const tweetId = await post(service, '3');
+    await follow(service, '33', '3', false);
+    await service.drain();
+    const updates = service.ports.live.heard.filter((line) => line.startsWith('update'));
+    expect(updates.sort()).toEqual([`update 3 ${tweetId}`, `update 31 ${tweetId}`, `update 32 ${tweetId}`]);
+    service.ports.live.heard.length = 0;
+    await service.removeTweet({ tweetId, authorId: '3', deletedAt: at });
+    await service.drain();
+    expect(service.ports.live.heard.filter((line) => line.startsWith('delete 3')).length).toBeGreaterThan(0);
+    expect(service.ports.live.heard).toEqual(expect.arrayContaining([`delete 31 ${tweetId}`, `delete 32 ${tweetId}`]));
+  });
+
+  it('when a merged-on-read author tweets and deletes, then one message goes to the author\'s channel each time, none per follower', async () => {
+    const service = aTimelineService({ highFollowerThreshold: 3 });
+    for (const follower of ['41', '42', '43', '44']) await follow(service, follower, '4');
+    await post(service, '4');
+    service.ports.live.heard.length = 0;
+    const tweetId = await post(service, '4');
+    expect(service.ports.live.heard).toEqual([`update author:4 ${tweetId}`, `update 4 ${tweetId}`]);
+    await service.removeTweet({ tweetId, authorId: '4', deletedAt: at });
+    expect(service.ports.live.heard.slice(2)).toEqual([`delete 4 ${tweetId}`, `delete author:4 ${tweetId}`]);
+  });
+
+  it('when a reader follows merged-on-read authors, then listMergedAuthors names exactly those', async () => {
+    const service = aTimelineService({ highFollowerThreshold: 2 });
+    for (const author of ['5', '6']) for (const follower of ['51', '52', '53']) await follow(service, follower, author);
+    await follow(service, '51', '7');
+    for (const author of ['5', '6', '7']) await post(service, author);
+    expect(await service.listMergedAuthors('51')).toEqual(['5', '6']);
+    expect(await service.listMergedAuthors('59')).toEqual([]);
+  });
+});
+
 describe('reads and the cache', () => {
   it('when the cache is flushed between two reads, or down, then the page is the same; a flushed reader is rebuilt on read', async () => {
     const service = aTimelineService();

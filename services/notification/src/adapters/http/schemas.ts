@@ -1,8 +1,10 @@
-import { TweetSchema } from '@chirp/common/api-v1';
+import { NotificationSchema } from '@chirp/common/api-v1';
 import { IdString } from '@chirp/common/id-schema';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@chirp/common/pagination';
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES } from '../../domain/notification.ts';
+
+export { NotificationSchema };
 
 export const Strict = { additionalProperties: false } as const;
 export const UserParams = Type.Object({ userId: IdString() }, Strict);
@@ -22,20 +24,6 @@ export const MissedQuery = Type.Object(
 );
 export const ReadBody = Type.Object({ upToId: Type.String({ maxLength: 32 }) }, Strict);
 
-export const NotificationSchema = Type.Object(
-  {
-    id: Type.String({ description: '64-bit time-ordered id as a decimal string' }),
-    type: Type.Union(NOTIFICATION_TYPES.map((type) => Type.Literal(type))),
-    createdAt: Type.String({ format: 'date-time' }),
-    read: Type.Boolean(),
-    actor: Type.Object(
-      { id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) },
-      Strict,
-    ),
-    tweet: Type.Union([Type.Ref(TweetSchema), Type.Null()]),
-  },
-  { $id: 'Notification', ...Strict },
-);
 export const NotificationPageSchema = Type.Object({ data: Type.Array(Type.Ref(NotificationSchema)), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 export const MissedPageSchema = Type.Object({ data: Type.Array(Type.Ref(NotificationSchema)), nextAfter: Type.Union([Type.String(), Type.Null()]) });
 export const UnreadCountSchema = Type.Object({ count: Type.Integer({ minimum: 0 }) }, Strict);

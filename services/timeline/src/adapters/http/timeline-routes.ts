@@ -16,4 +16,7 @@ export function registerTimelineRoutes(parent: FastifyInstance, useCases: Timeli
   app.get('/v1/users/:userId/home', { schema: { params: Params, querystring: PageQuerySchema } }, async (request) =>
     useCases.readHomeTimeline({ readerId: request.params.userId, ...request.query }),
   );
+  app.get('/v1/users/:userId/merged-authors', { schema: { params: Params } }, async (request) => ({
+    authorIds: await useCases.listMergedAuthors(request.params.userId),
+  }));
 }

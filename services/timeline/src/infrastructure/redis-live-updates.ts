@@ -1,0 +1,56 @@
+import type { Logger } from '@chirp/common/logging';
+import type { ServiceClient } from '@chirp/common/service-client';
+import type { StreamChannels, StreamMessage, StreamPublisher } from '@chirp/common/stream-channels';
+import { Counter, type Registry } from 'prom-client';
+import type { HydratedTweet, LiveUpdates } from '../use-cases/ports.ts';
+
+/**
+ * Live updates through Redis pub/sub, on the channels the gateway replicas listen to while a
+ * reader (or a follower of a merged author) is connected. One PUBSUB NUMSUB per chunk finds who
+ * is online; the tweet is hydrated (once, without a viewer: nobody has liked a new tweet) only
+ * when someone is. Failures are logged and counted, never thrown: the write they follow stands,
+ * and a client that missed an event sees the tweet on its next read.
+ */
+export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; channels: StreamChannels; tweets: ServiceClient; registry: Registry; log: Logger }): LiveUpdates {
+  const failures = new Counter({
+    name: 'chirp_timeline_live_update_failures_total',
+    help: 'Live updates (stream events) that could not be published; timelines are written regardless (check the stream Redis and the tweet service)',
+    registers: [deps.registry],
+  });
+  const published = new Counter({
+    name: 'chirp_timeline_live_updates_published_total',
+    help: 'Stream events published for online readers, by event (update, delete)',
+    labelNames: ['event'],
+    registers: [deps.registry],
+  });
+  const hydrate = async (tweetId: string): Promise<HydratedTweet | undefined> => {
+    const response = await deps.tweets.request<{ data: HydratedTweet[] }>({ method: 'POST', path: '/v1/tweets/batch', body: { ids: [tweetId] }, idempotent: true });
+    if (response.status !== 200) throw new Error(`tweet service batch get answered ${response.status}`);
+    return response.body.data[0];
+  };
+  const send = async (what: string, channels: string[], message: () => Promise<StreamMessage | undefined>): Promise<void> => {
+    try {
+      const listened = await deps.publisher.listened(channels);
+      if (listened.length === 0) return;
+      const built = await message();
+      if (!built) return;
+      await deps.publisher.publish(listened.map((channel) => ({ channel, message: built })));
+      published.inc({ event: built.event }, listened.length);
+    } catch (err) {
+      failures.inc();
+      deps.log.warn({ err, what, channels: channels.length }, 'live update not published; timelines are written, online readers see it on their next read');
+    }
+  };
+  const update = (tweetId: string, createdAt: string) => async (): Promise<StreamMessage | undefined> => {
+    const tweet = await hydrate(tweetId);
+    // Deleted meanwhile: its delete follows; nothing to announce.
+    return tweet && { event: 'update', data: tweet, at: Date.parse(createdAt) };
+  };
+  const remove = (tweetId: string) => async (): Promise<StreamMessage> => ({ event: 'delete', data: { id: tweetId }, at: Date.now() });
+  return {
+    entered: (readerIds, tweetId, createdAt) => send('update', readerIds.map(deps.channels.user), update(tweetId, createdAt)),
+    left: (readerIds, tweetId) => send('delete', readerIds.map(deps.channels.user), remove(tweetId)),
+    mergedAuthorPosted: (authorId, tweetId, createdAt) => send('merged update', [deps.channels.author(authorId)], update(tweetId, createdAt)),
+    mergedAuthorDeleted: (authorId, tweetId) => send('merged delete', [deps.channels.author(authorId)], remove(tweetId)),
+  };
+}
