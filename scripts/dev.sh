@@ -14,12 +14,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK="${CHIRP_STACK_DIR:-$ROOT/.stack}"
 RUN="$STACK/services"
-declare -A PORTS=([user]="${CHIRP_USER_PORT:-18081}" [tweet]="${CHIRP_TWEET_PORT:-18082}" [timeline]="${CHIRP_TIMELINE_PORT:-18083}" [gateway]="${CHIRP_GATEWAY_PORT:-18080}")
-ORDER=(user tweet timeline gateway)
+declare -A PORTS=([user]="${CHIRP_USER_PORT:-18081}" [tweet]="${CHIRP_TWEET_PORT:-18082}" [timeline]="${CHIRP_TIMELINE_PORT:-18083}" [notification]="${CHIRP_NOTIFICATION_PORT:-18084}" [gateway]="${CHIRP_GATEWAY_PORT:-18080}")
+ORDER=(user tweet timeline notification gateway)
 PROMETHEUS_PORT="${CHIRP_PROMETHEUS_PORT:-19090}"
 PROM="$STACK/prometheus"
 # The stack's servers each service needs.
-declare -A NEEDS=([user]="postgres sqs" [tweet]="postgres redis sqs" [timeline]="cassandra redis sqs" [gateway]="redis")
+declare -A NEEDS=([user]="postgres sqs" [tweet]="postgres redis sqs" [timeline]="cassandra redis sqs" [notification]="postgres redis sqs" [gateway]="redis")
 
 service_env() {
   local svc=$1
@@ -28,7 +28,7 @@ service_env() {
   export PORT="${PORTS[$svc]}" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}"
   case $svc in
     # Each data-owning service gets its own database on the stack's server.
-    user | tweet) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;&
+    user | tweet | notification) export DATABASE_URL="${DATABASE_URL%/*}/chirp_$svc" ;;&
     user)
       export JWT_KEYS_DIR="$STACK/jwt-keys" JWT_ACTIVE_KID=dev-1
       export USER_EVENTS_TOPIC_ARN="$TOPIC_ARN_CHIRP_USER_EVENTS" EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_USER" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_USER"
@@ -40,9 +40,13 @@ service_env() {
       export CASSANDRA_KEYSPACE=chirp_timeline TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
       export EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_TIMELINE" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_TIMELINE"
       ;;
+    notification)
+      export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
+      export EVENTS_QUEUE_URL="$QUEUE_URL_CHIRP_NOTIFICATION" EVENTS_DLQ_URL="$DLQ_URL_CHIRP_NOTIFICATION"
+      ;;
     gateway)
       export USER_SERVICE_URL="http://127.0.0.1:${PORTS[user]}" TWEET_SERVICE_URL="http://127.0.0.1:${PORTS[tweet]}"
-      export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}"
+      export TIMELINE_SERVICE_URL="http://127.0.0.1:${PORTS[timeline]}" NOTIFICATION_SERVICE_URL="http://127.0.0.1:${PORTS[notification]}"
       ;;
   esac
 }
@@ -174,7 +178,7 @@ prometheus_down() {
 
 down() {
   prometheus_down
-  for svc in gateway timeline tweet user; do
+  for svc in gateway notification timeline tweet user; do
     local pidfile="$RUN/$svc.pid"
     if ours "$pidfile"; then
       local pid; pid=$(cat "$pidfile")
@@ -192,5 +196,5 @@ case "${1:-}" in
   up) up "${@:2}" ;;
   down) down ;;
   prometheus) prometheus_up ;;
-  *) echo "usage: $0 up [user tweet timeline gateway] | down | prometheus" >&2; exit 2 ;;
+  *) echo "usage: $0 up [user tweet timeline notification gateway] | down | prometheus" >&2; exit 2 ;;
 esac

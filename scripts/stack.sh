@@ -80,7 +80,7 @@ CONF
   wait_for postgres 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || fail "postgres is not ready; see $dir/postgres.log"
   psql_admin -tc "SELECT 1 FROM pg_roles WHERE rolname='chirp'" | grep -q 1 ||
     psql_admin -c "CREATE ROLE chirp LOGIN SUPERUSER PASSWORD 'chirp'" >/dev/null
-  for db in chirp chirp_user chirp_tweet; do
+  for db in chirp chirp_user chirp_tweet chirp_notification; do
     psql_admin -tc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 || psql_admin -c "CREATE DATABASE $db OWNER chirp" >/dev/null
   done
   log "postgres ready on 127.0.0.1:$PG_PORT (log: $dir/postgres.log)"

@@ -1,4 +1,4 @@
-// The whole platform for end-to-end tests: the four services as real processes, each on its
+// The whole platform for end-to-end tests: the five services as real processes, each on its
 // own port, on the real stack, isolated from every other test by fresh databases, keyspace,
 // topics and queues. A service can be stopped and started again to test outages, or run as
 // several replicas behind a round-robin balancer to test rolling restarts.
@@ -13,7 +13,7 @@ import { type RoundRobin, startRoundRobin } from './round-robin.ts';
 import { cassandraClient, createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology, uniqueName } from './stack.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-export const SERVICES = ['user', 'tweet', 'timeline', 'gateway'] as const;
+export const SERVICES = ['user', 'tweet', 'timeline', 'notification', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RunningService {
@@ -41,6 +41,8 @@ export interface Platform {
   timelineConsumer?: RunningService;
   /** The name prefix of the platform's topics and queues (to provision them again on an emulator that lost them). */
   topologyPrefix: string;
+  /** The prefix of this platform's stream channels in Redis (a second gateway started by a test needs it). */
+  streamChannelPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -65,13 +67,15 @@ export interface PlatformOptions {
   portBase?: number;
 }
 
-/** Starts user, tweet, timeline and gateway against fresh stores; stop() removes everything. */
+/** Starts user, tweet, timeline, notification and gateway against fresh stores; stop() removes everything. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const env = stackEnv();
   const dir = mkdtempSync(join(tmpdir(), 'chirp-platform-'));
   const keysDir = join(dir, 'jwt-keys');
   const signingKey = { kid: 'e2e-1', pem: writeKey(keysDir, 'e2e-1') };
-  const [userDb, tweetDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestTopology()]);
+  const [userDb, tweetDb, notificationDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase(), createTestTopology()]);
+  // Stream channels of this platform only: runs sharing the Redis never hear each other.
+  const streamChannelPrefix = `${uniqueName('e2e-stream:')}:`;
   const keyspace = uniqueName('e2e_');
   const replicaCount = options.replicas ?? 1;
   const nextPort = portAllocator(options.portBase);
@@ -105,7 +109,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       CASSANDRA_KEYSPACE: keyspace,
       REDIS_URL: env.REDIS_URL,
       TWEET_SERVICE_URL: url('tweet'),
+      STREAM_CHANNEL_PREFIX: streamChannelPrefix,
       ...queue('chirp-timeline'),
+    },
+    notification: {
+      DATABASE_URL: notificationDb.url,
+      REDIS_URL: env.REDIS_URL,
+      STREAM_CHANNEL_PREFIX: streamChannelPrefix,
+      TWEET_SERVICE_URL: url('tweet'),
+      USER_SERVICE_URL: url('user'),
+      ...queue('chirp-notification'),
     },
     gateway: {
       REDIS_URL: env.REDIS_URL,
@@ -113,6 +126,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       USER_SERVICE_URL: url('user'),
       TWEET_SERVICE_URL: url('tweet'),
       TIMELINE_SERVICE_URL: url('timeline'),
+      NOTIFICATION_SERVICE_URL: url('notification'),
+      STREAM_CHANNEL_PREFIX: streamChannelPrefix,
     },
   };
 
@@ -149,7 +164,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const balancers: RoundRobin[] = [];
   const stopEverything = async () => {
     await Promise.all(balancers.map((balancer) => balancer.close()));
-    await stopAll(everything, [userDb, tweetDb], topology, keyspace);
+    await stopAll(everything, [userDb, tweetDb, notificationDb], topology, keyspace);
   };
   try {
     if (replicaCount > 1) {
@@ -173,6 +188,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     replicas,
     ...(timelineConsumer ? { timelineConsumer } : {}),
     topologyPrefix: topology.prefix,
+    streamChannelPrefix,
     stop: stopEverything,
   };
 }
