@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline
+PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
 .PHONY: chaos dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
@@ -41,6 +41,10 @@ bench-timeline: setup
 ## the checker then reports lost, duplicated, missing and drifted (~10 min); figures in chaos/results/. CHAOS_FLAGS passes more (chaos/src/main.ts)
 chaos: setup
 	@$(TOOLCHAIN) && node chaos/src/main.ts $(CHAOS_FLAGS)
+
+## make bench-gateway-revocation: what the revoked-session check adds to a request's token verification (~10 s)
+bench-gateway-revocation: setup
+	@$(TOOLCHAIN) && scripts/stack.sh up redis >/dev/null && source .stack/env && node services/gateway/bench/revocation-check.ts
 
 ## make validate-deploy: render the k8s/ overlays and check them (schemas, policy), docker-compose.yml and the Dockerfile; no cluster or Docker needed
 validate-deploy: setup deploy-tools

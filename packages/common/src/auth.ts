@@ -8,7 +8,8 @@ export const ACCESS_TOKEN_ALGORITHM = 'RS256';
 export interface AccessTokenClaims {
   /** The user id, the only source of the caller's identity. */
   userId: string;
-  sessionId: string | undefined;
+  /** The login session the token belongs to; revoking the session ends the token. */
+  sessionId: string;
   /** The caller's handle (handles never change); absent from tokens signed before it was added. */
   handle: string | undefined;
   expiresAt: Date;
@@ -38,6 +39,8 @@ export interface AccessTokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** Tokens whose verified claims are kept (by the whole token, signature included) until they expire. */
   cacheSize?: number;
+  /** Whether a session was signed out or revoked; asked on every call, so a cached token ends with its session. */
+  isRevoked?: (sessionId: string) => boolean;
 }
 
 /**
@@ -45,19 +48,24 @@ export interface AccessTokenVerifierOptions {
  * required. A client sends the same token for minutes, so a verified token's claims are kept,
  * keyed by the exact token text (a changed byte is another key and is verified afresh), and
  * served until the token expires: the RSA check and the parsing were a seventh of the gateway's
- * CPU under load.
+ * CPU under load. A revoked session is checked on every call, cached or not.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
   const tolerance = options.clockToleranceSeconds ?? 5;
   const cacheSize = options.cacheSize ?? 10_000;
+  const isRevoked = options.isRevoked ?? (() => false);
   const verified = new Map<string, AccessTokenClaims>();
+  const unlessRevoked = (claims: AccessTokenClaims): AccessTokenClaims => {
+    if (isRevoked(claims.sessionId)) throw new InvalidTokenError('its session was signed out or revoked');
+    return claims;
+  };
   return async function verifyAccessToken(token: string): Promise<AccessTokenClaims> {
     const cached = verified.get(token);
     if (cached) {
-      if (cached.expiresAt.getTime() + tolerance * 1000 > Date.now()) return cached;
+      if (cached.expiresAt.getTime() + tolerance * 1000 > Date.now()) return unlessRevoked(cached);
       verified.delete(token);
     }
-    const claims = await verifyUncached(token);
+    const claims = unlessRevoked(await verifyUncached(token));
     // Oldest first out: a Map iterates in insertion order.
     if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
     verified.set(token, claims);
@@ -86,9 +94,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('no subject');
     if (typeof payload.exp !== 'number') throw new InvalidTokenError('no expiry');
+    // A token without a session could not be revoked.
+    if (typeof payload.sid !== 'string' || payload.sid === '') throw new InvalidTokenError('no session id');
     return {
       userId: payload.sub,
-      sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+      sessionId: payload.sid,
       handle: typeof payload.handle === 'string' ? payload.handle : undefined,
       expiresAt: new Date(payload.exp * 1000),
     };

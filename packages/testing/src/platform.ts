@@ -88,6 +88,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const queue = (name: string) => ({ EVENTS_QUEUE_URL: topology.queueUrls[name]!, EVENTS_DLQ_URL: topology.deadLetterQueueUrls[name]! });
+  // The user service pushes revoked sessions to the gateways through this set and channel.
+  const sessionRevocationPrefix = `${uniqueName('e2e:')}:sessions:`;
 
   const serviceEnv: Record<ServiceName, Record<string, string>> = {
     user: {
@@ -95,6 +97,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       JWT_KEYS_DIR: keysDir,
       JWT_ACTIVE_KID: 'e2e-1',
       USER_EVENTS_TOPIC_ARN: topology.topicArns['chirp-user-events']!,
+      REDIS_URL: env.REDIS_URL,
+      SESSION_REVOCATION_PREFIX: sessionRevocationPrefix,
       ...queue('chirp-user'),
     },
     tweet: {
@@ -123,6 +127,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     gateway: {
       REDIS_URL: env.REDIS_URL,
       REDIS_KEY_PREFIX: `${uniqueName('e2e:')}:`,
+      SESSION_REVOCATION_PREFIX: sessionRevocationPrefix,
       USER_SERVICE_URL: url('user'),
       TWEET_SERVICE_URL: url('tweet'),
       TIMELINE_SERVICE_URL: url('timeline'),

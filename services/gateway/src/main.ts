@@ -5,8 +5,9 @@ import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
+import { watchRevokedSessions } from '@chirp/common/session-revocations';
 import { Redis } from 'ioredis';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { createEventStreams } from './adapters/http/event-streams.ts';
 import { buildApp } from './app.ts';
 import { createHttpMergedAuthors, createHttpNotificationService } from './infrastructure/http-notification-service.ts';
@@ -58,7 +59,47 @@ const rateLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), cre
   log.warn({ err: error }, "rate limiter's Redis failed; each replica limits on its own until it answers (check REDIS_URL and the Redis server)");
 });
 
+// Signed-out and revoked sessions, pushed by the user service. Fail open: while Redis is away
+// this replica keeps the set it has and accepts other valid tokens (they expire within their
+// 15 minutes anyway), rather than refusing every signed-in request; see docs/reliability.md.
+const REVOCATION_SYNC_WAIT_MS = 3000;
+const revocationConnection = { maxRetriesPerRequest: 0, retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000) };
+const revocationReader = new Redis(config.REDIS_URL, { ...revocationConnection, commandTimeout: 1000 });
+const revocationSubscriber = new Redis(config.REDIS_URL, { ...revocationConnection, autoResubscribe: false });
+const revokedSessionsInSync = new Gauge({
+  name: 'chirp_gateway_revoked_sessions_in_sync',
+  help: "Whether this replica hears session revocations (1) or missed some while Redis was away (0: signed-out tokens may work until it reconnects); check the gateway Redis",
+  registers: [metrics],
+});
+const revokedSessions = watchRevokedSessions({
+  subscriber: revocationSubscriber,
+  reader: revocationReader,
+  prefix: config.SESSION_REVOCATION_PREFIX,
+  onSyncChange: (inSync) => {
+    revokedSessionsInSync.set(inSync ? 1 : 0);
+    if (inSync) log.info({ revokedSessions: revokedSessions.size }, 'revoked sessions loaded; revocations are heard');
+    else log.warn("lost the gateway Redis: revocations made meanwhile are not heard until it reconnects (check REDIS_URL and the server)");
+  },
+  onProblem: (problem, err) => log.warn({ err, component: 'revoked-sessions' }, problem),
+});
+revokedSessionsInSync.set(0);
+new Gauge({
+  name: 'chirp_gateway_revoked_sessions',
+  help: 'Sessions whose access tokens this replica refuses (revoked within one access-token lifetime)',
+  registers: [metrics],
+  collect() {
+    this.set(revokedSessions.size);
+  },
+});
+
+// A replica that has not loaded the set yet would accept signed-out tokens: wait for it, but not
+// for long, so that a Redis outage cannot keep the gateway from starting.
+if (!(await revokedSessions.whenInSync(REVOCATION_SYNC_WAIT_MS))) {
+  log.warn({ waitedMs: REVOCATION_SYNC_WAIT_MS }, 'starting without the revoked sessions: the gateway Redis did not answer; signed-out tokens may work until it does (check REDIS_URL)');
+}
+
 const verifyAccessToken = createAccessTokenVerifier({
+  isRevoked: (sessionId) => revokedSessions.has(sessionId),
   keys: createJwksKeyResolver({
     fetchJwks: createHttpJwksSource(userClient),
     onProblem: (problem, err) => log.warn({ err, component: 'jwks' }, problem),
@@ -118,6 +159,17 @@ await runHttpService(app, {
     ...(subscriber
       ? [{ name: 'stream subscriber', watch: (l: typeof log) => subscriber.on('error', (err) => l.warn({ err }, 'stream Redis error; live events pause until it answers (check REDIS_URL)')), close: () => subscriber.quit() }]
       : []),
+    {
+      name: 'revoked sessions',
+      // Losing and regaining the connection is logged once each by onSyncChange; the errors of each reconnect attempt only at debug.
+      watch: (log) => {
+        for (const connection of [revocationSubscriber, revocationReader]) connection.on('error', (err) => log.debug({ err, component: 'revoked-sessions' }, 'revocation Redis connection error'));
+      },
+      close: async () => {
+        await revokedSessions.close();
+        await revocationReader.quit();
+      },
+    },
     {
       name: 'redis',
       watch: (log) => redis.on('error', (err) => log.warn({ err }, 'gateway Redis error; rate limits are lifted until it answers (check REDIS_URL)')),

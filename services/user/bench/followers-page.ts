@@ -71,6 +71,7 @@ const useCases = makeUserUseCases({
   hasher: undefined as never,
   issuer: undefined as never,
   secrets: undefined as never,
+  revocations: undefined as never,
   ids: undefined as never,
   lifetimes: { refreshTokenTtlSeconds: 3600, sessionMaxAgeSeconds: 3600 },
 });

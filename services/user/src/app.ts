@@ -1,6 +1,7 @@
 import type { Jwk } from '@chirp/common/auth';
 import { createHttpService, type ReadinessCheck } from '@chirp/common/http';
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { registerUserRoutes } from './adapters/http/user-routes.ts';
 import type { UserConfig } from './infrastructure/config.ts';
 import type { UserUseCases } from './use-cases/user-use-cases.ts';
@@ -10,6 +11,8 @@ export interface UserAppDeps {
   readiness: { postgres: ReadinessCheck };
   useCases: UserUseCases;
   jwks: () => { keys: Jwk[] };
+  /** The registry /metrics serves, with the service's own metrics in it. */
+  metrics?: Registry;
 }
 
 /** The user service's HTTP app; it never listens (main.ts does). */
@@ -19,6 +22,7 @@ export function buildApp(deps: UserAppDeps): FastifyInstance {
     logLevel: deps.config.LOG_LEVEL,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     readiness: deps.readiness,
+    metrics: deps.metrics,
   });
   registerUserRoutes(app, deps.useCases, deps.jwks);
   return app;

@@ -7,6 +7,8 @@ import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { workerIdFor } from '@chirp/common/worker-lease';
+import { Redis } from 'ioredis';
+import { Counter, Registry } from 'prom-client';
 import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
 import { buildApp } from './app.ts';
@@ -16,6 +18,7 @@ import { createJwtAccessTokenIssuer, loadSigningKeys, publicJwks } from './infra
 import { USER_MIGRATIONS } from './infrastructure/migrations.ts';
 import { createPgUserStore } from './infrastructure/pg-user-store.ts';
 import { createRandomTokenSecrets } from './infrastructure/random-token-secrets.ts';
+import { createRedisSessionRevocations } from './infrastructure/redis-session-revocations.ts';
 import { systemClock } from './infrastructure/system-clock.ts';
 import { makeUserUseCases } from './use-cases/user-use-cases.ts';
 
@@ -27,8 +30,26 @@ if (config.RUN_MIGRATIONS) await runMigrations(pool, USER_MIGRATIONS, log);
 const worker = await workerIdFor(config, pool, log);
 const keys = await loadSigningKeys(config.JWT_KEYS_DIR, config.JWT_ACTIVE_KID);
 const jwks = publicJwks(keys);
+const users = createPgUserStore(pool);
+const metrics = new Registry();
+const revocationFailures = new Counter({
+  name: 'chirp_user_session_revocation_push_failures_total',
+  help: "Session revocations that could not be pushed to the gateways' Redis at once (retried); check REDIS_URL and the gateway Redis",
+  registers: [metrics],
+});
+// Fail fast: a logout never waits on Redis (the push is retried in the background).
+const revocationRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 1000 });
+const revocations = createRedisSessionRevocations({
+  redis: revocationRedis,
+  prefix: config.SESSION_REVOCATION_PREFIX,
+  accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  sessions: users,
+  log,
+  onDeliveryFailure: () => revocationFailures.inc(),
+});
 const useCases = makeUserUseCases({
-  users: createPgUserStore(pool),
+  users,
+  revocations,
   hasher: createArgon2PasswordHasher(),
   issuer: createJwtAccessTokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, systemClock),
   secrets: createRandomTokenSecrets(),
@@ -38,7 +59,7 @@ const useCases = makeUserUseCases({
 });
 
 const postgres = postgresDependency(pool);
-const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, jwks: () => jwks });
+const app = buildApp({ config, readiness: readinessOf([postgres]), useCases, jwks: () => jwks, metrics });
 registerStoreMetrics(app.metrics, { postgres: pool });
 
 const messaging = await startServiceMessaging({
@@ -55,6 +76,15 @@ await runHttpService(app, {
   consumers: [messaging.consumer],
   resources: [
     messaging.relay,
+    {
+      name: 'revocation redis',
+      watch: (log) =>
+        revocationRedis.on('error', (err) => log.warn({ err, dependency: 'revocation-redis' }, "gateways' Redis connection error; session revocations are retried until it answers (check REDIS_URL)")),
+      close: async () => {
+        revocations.close();
+        await revocationRedis.quit();
+      },
+    },
     { name: 'worker id lease', close: () => worker.release() },
     postgres,
   ],

@@ -21,6 +21,8 @@ export const GatewayConfigSchema = Type.Object({
   /** Rate limits: shared by every replica, so the gateway's Redis. */
   REDIS_URL: UrlString({ schemes: REDIS_SCHEMES }),
   REDIS_KEY_PREFIX: Type.String({ default: 'chirp:gateway:' }),
+  /** Names the revoked-session set and channel the user service writes (its SESSION_REVOCATION_PREFIX, the same). */
+  SESSION_REVOCATION_PREFIX: Type.String({ minLength: 1, default: 'chirp:sessions:' }),
   RATE_LIMIT_PERIOD_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   /** Requests per period per signed-in user, on routes without a stricter policy. */
   RATE_LIMIT_AUTHENTICATED: Type.Integer({ minimum: 1, default: 600 }),

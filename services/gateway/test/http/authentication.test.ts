@@ -25,6 +25,25 @@ describe('authentication at the gateway', () => {
     expect(calls).toEqual([{ port: 'timelines', method: 'readHome', args: ['4242', { limit: 5 }], ctx: { requestId: 'req-77' } }]);
   });
 
+  it("when the token's session is revoked after it was used, then the same token gets 401 INVALID_TOKEN at once, though it was cached", async () => {
+    const revoked = new Set<string>();
+    const { app, calls } = await aGateway({ revokedSessions: revoked });
+    const token = aToken({ sid: 'session-9' });
+    expect((await app.inject({ url: '/v1/users/me', headers: bearer(token) })).statusCode).toBe(200);
+    revoked.add('session-9');
+    const refused = await app.inject({ url: '/v1/users/me', headers: bearer(token) });
+    expect([refused.statusCode, refused.json().code]).toEqual([401, 'INVALID_TOKEN']);
+    expect(refused.json().detail).toContain('signed out or revoked');
+    expect((await app.inject({ url: '/v1/users/me', headers: bearer(aToken({ sid: 'session-10' })) })).statusCode).toBe(200);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('when a token has no session id, then 401 INVALID_TOKEN: it could never be revoked', async () => {
+    const { app } = await aGateway();
+    const response = await app.inject({ url: '/v1/users/me', headers: bearer(aToken({ sid: undefined })) });
+    expect([response.statusCode, response.json().code]).toEqual([401, 'INVALID_TOKEN']);
+  });
+
   const forged: Array<[string, () => string]> = [
     ['alg none', () => unsigned({ alg: 'none', typ: 'JWT', kid: KID }, { sub: '1001', iss: ISSUER, aud: AUDIENCE, exp: now() + 600 })],
     ['another key', () => aToken({}, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],

@@ -39,6 +39,8 @@ export interface HarnessOptions {
   onRoute?: (route: { method: string; url: string }) => void;
   notifications?: GatewayAppDeps['notifications'];
   streams?: GatewayAppDeps['streams'];
+  /** Sessions whose tokens are refused, as the revocations pushed through Redis leave them. */
+  revokedSessions?: ReadonlySet<string>;
 }
 
 /** The gateway app on recording downstreams, verifying tokens against this file's key. */
@@ -52,6 +54,7 @@ export async function aGateway(options: HarnessOptions = {}) {
       keys: { keyFor: async (kid) => (kid === KID ? keys.publicKey : undefined) },
       issuer: ISSUER,
       audience: AUDIENCE,
+      isRevoked: (sessionId) => options.revokedSessions?.has(sessionId) ?? false,
     }),
     rateLimiter: options.rateLimiter ?? createInProcessRateLimiter(),
     onRoute: options.onRoute,

@@ -1,4 +1,4 @@
-import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig } from '@chirp/common/config';
+import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, UrlString } from '@chirp/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const UserConfigSchema = Type.Object({
@@ -15,6 +15,10 @@ export const UserConfigSchema = Type.Object({
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   SESSION_MAX_AGE_SECONDS: Type.Integer({ minimum: 3600, default: 90 * 24 * 3600 }),
+  /** The gateways' Redis: sign-outs and revoked sessions are pushed there, so every gateway refuses their access tokens at once. */
+  REDIS_URL: UrlString({ schemes: ['redis', 'rediss'] }),
+  /** Names the revoked-session set and channel; the gateways' SESSION_REVOCATION_PREFIX must be the same. */
+  SESSION_REVOCATION_PREFIX: Type.String({ minLength: 1, default: 'chirp:sessions:' }),
   /** Where the outbox relay publishes user events; the queue (EVENTS_QUEUE_URL) brings tweet events, for tweet counts. */
   USER_EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:' }),
 });

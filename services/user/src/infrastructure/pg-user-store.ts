@@ -94,6 +94,10 @@ export function createPgUserStore(pool: Pool): UserStore {
       );
       return new Set(rows.map((row) => row.followee_id));
     },
+    async listSessionsRevokedSince(since) {
+      const { rows } = await pool.query<{ id: string; revoked_at: Date }>('SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1', [since]);
+      return rows.map((row) => ({ sessionId: row.id, revokedAt: row.revoked_at }));
+    },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
 }

@@ -26,6 +26,15 @@ export interface AccessTokenIssuer {
   issue(subject: { userId: string; sessionId: string; handle: string }): { accessToken: string; expiresInSeconds: number };
 }
 
+/**
+ * Tells every gateway that a session ended, so its access tokens (verified by the gateways
+ * alone) stop working at once. Announcing one again is harmless; the adapter keeps trying
+ * one it could not deliver, so a caller never waits on it failing.
+ */
+export interface SessionRevocations {
+  announce(revocation: { sessionId: string; revokedAt: Date }): Promise<void>;
+}
+
 export interface TokenSecrets {
   /** A new opaque refresh token, and the hash that is stored in its place. */
   newRefreshToken(): { token: string; hash: string };
@@ -58,6 +67,8 @@ export interface UserReader {
   searchByPrefix(prefix: string, after: string | undefined, limit: number): Promise<User[]>;
   /** The ids among `candidateIds` that `followerId` follows. */
   followedAmong(followerId: string, candidateIds: readonly string[]): Promise<Set<string>>;
+  /** Sessions revoked at or after `since`, to announce them again after an outage. */
+  listSessionsRevokedSince(since: Date): Promise<Array<{ sessionId: string; revokedAt: Date }>>;
 }
 
 /** Writes inside one transaction: all of them, and the events they emit, commit together or not at all. */

@@ -5,7 +5,7 @@ import { makeGetUsersByIds } from './get-users-by-ids.ts';
 import { makeListFollows } from './list-follows.ts';
 import { makeLogIn } from './log-in.ts';
 import { makeLogOut } from './log-out.ts';
-import type { AccessTokenIssuer, Clock, IdSource, PasswordHasher, TokenSecrets, UserStore } from './ports.ts';
+import type { AccessTokenIssuer, Clock, IdSource, PasswordHasher, SessionRevocations, TokenSecrets, UserStore } from './ports.ts';
 import { makeRecordTweetFact } from './record-tweet-fact.ts';
 import { makeRefreshSession } from './refresh-session.ts';
 import { makeRegisterUser } from './register-user.ts';
@@ -18,6 +18,7 @@ export interface UserPorts {
   hasher: PasswordHasher;
   issuer: AccessTokenIssuer;
   secrets: TokenSecrets;
+  revocations: SessionRevocations;
   ids: IdSource;
   clock: Clock;
   lifetimes: SessionLifetimes;

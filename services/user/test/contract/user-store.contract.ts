@@ -151,6 +151,21 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await store.transaction((tx) => tx.lockRefreshToken('cd'.repeat(32)))).toBeUndefined();
     });
 
+    it('when sessions are revoked at different times, then those revoked since a time are listed with it', async () => {
+      const [user] = await insert(aUser());
+      const at = (minute: number) => new Date(Date.UTC(2026, 1, 2, 0, minute));
+      const ids = ['6f1c2a1e-0000-4000-8000-0000000000b1', '6f1c2a1e-0000-4000-8000-0000000000b2', '6f1c2a1e-0000-4000-8000-0000000000b3'];
+      await store.transaction(async (tx) => {
+        for (const id of ids) await tx.createSession({ id, userId: user!.id, createdAt: at(0), expiresAt: at(600) });
+        await tx.revokeSession(ids[0]!, at(10), 'logout');
+        await tx.revokeSession(ids[1]!, at(20), 'refresh_token_reuse');
+      });
+      const listed = (await store.listSessionsRevokedSince(at(15))).filter((session) => ids.includes(session.sessionId));
+      expect(listed).toEqual([{ sessionId: ids[1], revokedAt: at(20) }]);
+      const all = (await store.listSessionsRevokedSince(at(10))).filter((session) => ids.includes(session.sessionId));
+      expect(all.map((session) => session.sessionId).sort()).toEqual([ids[0], ids[1]]);
+    });
+
     it('when a tweet tally is saved and a count adjusted, then the next lock and the user show them', async () => {
       const [user] = await insert(aUser());
       expect(await store.transaction((tx) => tx.lockTweetTally('901', user!.id))).toEqual({ created: false, deleted: false });

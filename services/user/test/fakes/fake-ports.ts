@@ -1,6 +1,6 @@
 // Fakes of the user service's ports other than the store, and one builder for the lot.
 import { aClock, type SettableClock, sequentialIds } from '@chirp/testing/fakes';
-import type { AccessTokenIssuer, PasswordHasher, TokenSecrets } from '../../src/use-cases/ports.ts';
+import type { AccessTokenIssuer, PasswordHasher, SessionRevocations, TokenSecrets } from '../../src/use-cases/ports.ts';
 import { buildApp } from '../../src/app.ts';
 import { makeUserUseCases, type UserPorts } from '../../src/use-cases/user-use-cases.ts';
 import { createInMemoryUserStore, type InMemoryUserStore } from './in-memory-user-store.ts';
@@ -26,6 +26,17 @@ export const fakeIssuer: AccessTokenIssuer = {
   issue: ({ userId, sessionId }) => ({ accessToken: `access:${userId}:${sessionId}`, expiresInSeconds: 900 }),
 };
 
+/** Remembers what was announced, in order. */
+export function recordingRevocations(): SessionRevocations & { announced: Array<{ sessionId: string; revokedAt: Date }> } {
+  const announced: Array<{ sessionId: string; revokedAt: Date }> = [];
+  return {
+    announced,
+    announce: async (revocation) => {
+      announced.push(revocation);
+    },
+  };
+}
+
 export function countingSecrets(): TokenSecrets {
   let n = 0;
   const hashOf = (token: string) => Buffer.from(`hash:${token}`).toString('hex');
@@ -42,6 +53,7 @@ export function countingSecrets(): TokenSecrets {
 export interface TestUserPorts extends UserPorts {
   users: InMemoryUserStore;
   clock: SettableClock;
+  revocations: ReturnType<typeof recordingRevocations>;
 }
 
 export function aUserPorts(overrides: Partial<TestUserPorts> = {}): TestUserPorts {
@@ -50,6 +62,7 @@ export function aUserPorts(overrides: Partial<TestUserPorts> = {}): TestUserPort
     hasher: plainTextHasher(),
     issuer: fakeIssuer,
     secrets: countingSecrets(),
+    revocations: recordingRevocations(),
     ids: sequentialIds(),
     clock: aClock(),
     lifetimes: { refreshTokenTtlSeconds: 30 * 24 * 3600, sessionMaxAgeSeconds: 90 * 24 * 3600 },

@@ -166,6 +166,11 @@ export function createInMemoryUserStore(): InMemoryUserStore {
     async followedAmong(followerId, candidateIds) {
       return new Set(candidateIds.filter((id) => state.follows.has(pairKey(followerId, id))));
     },
+    async listSessionsRevokedSince(since) {
+      return [...state.sessions].flatMap(([sessionId, session]) =>
+        session.revokedAt !== null && session.revokedAt >= since ? [{ sessionId, revokedAt: session.revokedAt }] : [],
+      );
+    },
     transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         const before = structuredClone(state);

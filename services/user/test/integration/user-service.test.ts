@@ -10,7 +10,9 @@ import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
 import { markOutboxSent, pendingEvents as pendingEventsOf, relayUntilDrained as relayUntilDrainedTo } from '@chirp/testing/outbox';
-import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
+import { createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology, uniqueName } from '@chirp/testing/stack';
+import { Redis } from 'ioredis';
+import { createLogger } from '@chirp/common/logging';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tweetEventHandlers } from '../../src/adapters/messaging/tweet-event-handlers.ts';
@@ -20,6 +22,7 @@ import { createJwtAccessTokenIssuer, keySet, publicJwks, signingKey } from '../.
 import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
 import { createRandomTokenSecrets } from '../../src/infrastructure/random-token-secrets.ts';
+import { createRedisSessionRevocations } from '../../src/infrastructure/redis-session-revocations.ts';
 import { systemClock } from '../../src/infrastructure/system-clock.ts';
 import { makeUserUseCases, type UserUseCases } from '../../src/use-cases/user-use-cases.ts';
 
@@ -29,13 +32,19 @@ let service: UserUseCases;
 let app: FastifyInstance;
 /** The tweet service's queue subscribes to user events: what arrives there is what consumers see. */
 let userEventsQueue: string;
+/** The gateways' Redis, where revocations are announced, under this file's own prefix. */
+let redis: Redis;
+const revocationPrefix = `${uniqueName('t:')}:sessions:`;
 
 beforeAll(async () => {
   [db, topology] = await Promise.all([createTestDatabase({ migrations: USER_MIGRATIONS }), createTestTopology()]);
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const keys = keySet([signingKey('test', privateKey)], 'test');
+  redis = new Redis(stackEnv().REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const users = createPgUserStore(db.pool);
   service = makeUserUseCases({
-    users: createPgUserStore(db.pool),
+    users,
+    revocations: createRedisSessionRevocations({ redis, prefix: revocationPrefix, accessTokenTtlSeconds: 900, sessions: users, log: createLogger('user', 'silent') }),
     hasher: createArgon2PasswordHasher(),
     issuer: createJwtAccessTokenIssuer(keys, { issuer: 'chirp-user', audience: 'chirp-api', ttlSeconds: 900 }, systemClock),
     secrets: createRandomTokenSecrets(),
@@ -47,6 +56,8 @@ beforeAll(async () => {
   userEventsQueue = topology.queueUrls['chirp-tweet']!;
 });
 afterAll(async () => {
+  await redis.del(`${revocationPrefix}revoked`);
+  redis.disconnect();
   await app.close();
   await db.drop();
   await topology.destroy();
@@ -184,6 +195,27 @@ describe('sessions against Postgres', () => {
     await expect(service.refreshSession({ refreshToken: next.refreshToken })).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
     const { rows } = await db.pool.query<{ revoked_reason: string }>('SELECT revoked_reason FROM sessions WHERE user_id = $1', [user.id]);
     expect(rows).toEqual([{ revoked_reason: 'refresh_token_reuse' }]);
+  });
+
+  it('when a session is logged out or a refresh token reused, then the session is announced in the revoked set for an access-token lifetime and more', async () => {
+    const sessionOf = async (refreshToken: string) => {
+      const { rows } = await db.pool.query<{ session_id: string }>("SELECT session_id FROM refresh_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [refreshToken]);
+      return rows[0]!.session_id;
+    };
+    const user = await register(uniqueHandle('rev'));
+    const loggedOut = await service.logIn({ handle: user.handle, password: 'password-1' });
+    const reused = await service.logIn({ handle: user.handle, password: 'password-1' });
+    const kept = await service.logIn({ handle: user.handle, password: 'password-1' });
+    await service.logOut({ refreshToken: loggedOut.refreshToken });
+    await service.refreshSession({ refreshToken: reused.refreshToken });
+    await expect(service.refreshSession({ refreshToken: reused.refreshToken })).rejects.toMatchObject({ code: 'REFRESH_TOKEN_REUSED' });
+    const scoreOf = async (refreshToken: string) => redis.zscore(`${revocationPrefix}revoked`, await sessionOf(refreshToken));
+    for (const token of [loggedOut, reused]) {
+      const until = Number(await scoreOf(token.refreshToken));
+      expect(until).toBeGreaterThan(Date.now() + 900_000);
+      expect(until).toBeLessThan(Date.now() + 900_000 + 120_000);
+    }
+    expect(await scoreOf(kept.refreshToken)).toBeNull();
   });
 
   it('when one refresh token is spent twice at the same moment, then exactly one call gets new tokens', async () => {

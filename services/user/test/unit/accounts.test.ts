@@ -109,6 +109,28 @@ describe('refresh and logout', () => {
     await service.logOut({ refreshToken: 'never-issued' });
     expect(await codeOf(service.refreshSession({ refreshToken: first.refreshToken }))).toBe('SESSION_REVOKED');
   });
+
+  it('when the user logs out, then the session is announced revoked to the gateways, at the time it was revoked, again on a repeat', async () => {
+    const { service, first } = await signedInService();
+    const sessionId = first.accessToken.split(':')[2]!;
+    const revokedAt = service.ports.clock.now();
+    await service.logOut({ refreshToken: first.refreshToken });
+    service.ports.clock.advance(30);
+    await service.logOut({ refreshToken: first.refreshToken });
+    await service.logOut({ refreshToken: 'never-issued' });
+    expect(service.ports.revocations.announced).toEqual([
+      { sessionId, revokedAt },
+      { sessionId, revokedAt },
+    ]);
+  });
+
+  it('when a spent refresh token is presented again, then the session is announced revoked; a plain refresh announces nothing', async () => {
+    const { service, first } = await signedInService();
+    await service.refreshSession({ refreshToken: first.refreshToken });
+    expect(service.ports.revocations.announced).toEqual([]);
+    await codeOf(service.refreshSession({ refreshToken: first.refreshToken }));
+    expect(service.ports.revocations.announced).toEqual([{ sessionId: first.accessToken.split(':')[2]!, revokedAt: service.ports.clock.now() }]);
+  });
 });
 
 describe('profiles', () => {
