@@ -266,7 +266,8 @@ function managedProcess(name: ServiceName, label: string, url: string, logFile: 
 }
 
 async function waitUntilReady(name: string, url: string, alive: () => boolean, logFile: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  // Generous: on a busy shared machine a Node process can take most of a minute to load.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (!alive()) throw new Error(`${name} exited while starting; its log (${logFile}):\n${tail(logFile)}`);
     try {
@@ -275,7 +276,7 @@ async function waitUntilReady(name: string, url: string, alive: () => boolean, l
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${name} was not ready at ${url}/readyz within 60 s; its log (${logFile}):\n${tail(logFile)}`);
+    if (Date.now() > deadline) throw new Error(`${name} was not ready at ${url}/readyz within 180 s; its log (${logFile}):\n${tail(logFile)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
