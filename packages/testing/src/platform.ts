@@ -271,7 +271,8 @@ async function waitUntilReady(name: string, url: string, alive: () => boolean, l
   for (;;) {
     if (!alive()) throw new Error(`${name} exited while starting; its log (${logFile}):\n${tail(logFile)}`);
     try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      // As a readiness probe under load: a busy service answers it slowly, not never.
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
       if (response.ok) return;
     } catch {
       // Not listening yet.
