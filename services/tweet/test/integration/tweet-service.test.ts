@@ -210,8 +210,8 @@ describe('events', () => {
         (event) => (event.payload as { authorId?: string }).authorId === author.authorId,
       );
       expect(events.map((event) => [event.type, event.payload])).toEqual([
-        ['tweet.created', { tweetId: parent.id, authorId: author.authorId, createdAt: parent.createdAt.toISOString(), replyToId: null, mentions: ['Someone_1'], hashtags: ['events'] }],
-        ['tweet.created', { tweetId: reply.id, authorId: author.authorId, createdAt: reply.createdAt.toISOString(), replyToId: parent.id, mentions: [], hashtags: [] }],
+        ['tweet.created', { tweetId: parent.id, authorId: author.authorId, createdAt: parent.createdAt.toISOString(), replyToId: null, replyToAuthorId: null, mentions: ['Someone_1'], hashtags: ['events'] }],
+        ['tweet.created', { tweetId: reply.id, authorId: author.authorId, createdAt: reply.createdAt.toISOString(), replyToId: parent.id, replyToAuthorId: author.authorId, mentions: [], hashtags: [] }],
         ['tweet.deleted', { tweetId: reply.id, authorId: author.authorId, deletedAt: expect.any(String) as string }],
       ]);
     }

@@ -30,8 +30,12 @@ let db: TestDatabase;
 let topology: TestTopology;
 let service: UserUseCases;
 let app: FastifyInstance;
-/** The tweet service's queue subscribes to user events: what arrives there is what consumers see. */
-let userEventsQueue: string;
+/**
+ * Queues subscribed to user events, each through its filter policy: the tweet service's gets
+ * profiles, the timeline's the follow graph. Between them they see every user event.
+ */
+let profileEventsQueue: string;
+let followEventsQueue: string;
 /** The gateways' Redis, where revocations are announced, under this file's own prefix. */
 let redis: Redis;
 const revocationPrefix = `${uniqueName('t:')}:sessions:`;
@@ -53,7 +57,8 @@ beforeAll(async () => {
     lifetimes: { refreshTokenTtlSeconds: 3600, sessionMaxAgeSeconds: 7200 },
   });
   app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => db.pool.query('SELECT 1') }, useCases: service, jwks: () => publicJwks(keys) });
-  userEventsQueue = topology.queueUrls['chirp-tweet']!;
+  profileEventsQueue = topology.queueUrls['chirp-tweet']!;
+  followEventsQueue = topology.queueUrls['chirp-timeline']!;
 });
 afterAll(async () => {
   await redis.del(`${revocationPrefix}revoked`);
@@ -236,8 +241,13 @@ describe('sessions against Postgres', () => {
 });
 
 describe('events through the outbox', () => {
+  const drainUserEvents = async () => {
+    const [profiles, follows] = await Promise.all([profileEventsQueue, followEventsQueue].map((queue) => drainEvents(topology.clients.sqs, queue)));
+    return { profiles: profiles ?? [], follows: follows ?? [] };
+  };
+
   beforeEach(async () => {
-    await drainEvents(topology.clients.sqs, userEventsQueue);
+    await drainUserEvents();
   });
 
   it('when users register, follow, update and unfollow, then each change reaches the queue once, in one event each', async () => {
@@ -247,9 +257,12 @@ describe('events through the outbox', () => {
     await service.unfollowUser({ followerId: a.id, followeeHandle: b.handle });
     const written = await pendingEvents();
     await relayUntilDrained();
-    const received = await drainEvents(topology.clients.sqs, userEventsQueue);
+    const { profiles, follows } = await drainUserEvents();
+    const received = [...profiles, ...follows];
     expect(received.map((e) => e.id).sort()).toEqual(written.map((e) => e.id).sort());
-    expect(received.map((e) => e.type).sort()).toEqual(['user.followed', 'user.registered', 'user.registered', 'user.unfollowed', 'user.updated']);
+    // Each queue gets only the types its subscription's filter policy lets through.
+    expect(profiles.map((e) => e.type).sort()).toEqual(['user.registered', 'user.registered', 'user.updated']);
+    expect(follows.map((e) => e.type).sort()).toEqual(['user.followed', 'user.unfollowed']);
     expect(received.find((e) => e.type === 'user.followed')?.payload).toMatchObject({ followerId: a.id, followeeId: b.id });
   });
 
@@ -260,7 +273,7 @@ describe('events through the outbox', () => {
     expect(killRelayAfterPublish({ databaseUrl: db.url, topic: USER_EVENTS_TOPIC, topicArn: topology.topicArns[USER_EVENTS_TOPIC]! })).toBe('SIGKILL');
     expect((await pendingEvents()).map((e) => e.id)).toEqual(written);
     await relayUntilDrained();
-    const received = (await drainEvents(topology.clients.sqs, userEventsQueue)).map((e) => e.id);
+    const received = (await drainUserEvents()).profiles.map((e) => e.id);
     // Twice each (once per relay): at least once is the guarantee, and consumers dedupe on the id.
     expect(received.sort()).toEqual([...written, ...written].sort());
   });
