@@ -6,7 +6,7 @@ import { eventually } from '@chirp/testing/eventually';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { stackEnv } from '@chirp/testing/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractClient } from '../../../gateway/test/integration/contract-client.ts';
+import { contractClient } from './contract-client.ts';
 
 let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
