@@ -5,7 +5,7 @@ TOOLCHAIN := source scripts/toolchain.sh
 
 PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
-.PHONY: chaos dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
+.PHONY: chaos redrive dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup
@@ -18,6 +18,11 @@ down:
 ## make test: lint, type-check, unit and integration tests against the real servers
 test: setup deploy-tools
 	@$(TOOLCHAIN) && scripts/stack.sh up && pnpm test
+
+## make redrive: move dead-lettered messages back to their queues on the local stack, once their cause is fixed
+## (QUEUES="chirp-timeline chirp-user" limits it; DRY_RUN=1 only counts); one JSON line per queue. See k8s/README.md for AWS
+redrive:
+	@$(TOOLCHAIN) && source .stack/env && node scripts/redrive.ts $(if $(DRY_RUN),--dry-run) $(foreach q,$(QUEUES),--queue $(q))
 
 ## make bench: the social-network benchmark through the gateway (seeds socfb-Reed98, mixed run, step run, baseline; ~12 min);
 ## report in bench/results/<date>-reed98/. PROFILE=1 records CPU profiles of the services; BENCH_FLAGS passes more (see bench/src/main.ts)

@@ -49,6 +49,12 @@ export const postgresDependency = (pool: Pool): Dependency<'postgres'> => ({
   close: () => pool.end(),
 });
 
+/**
+ * ioredis `retryStrategy`: reconnect attempts 100 ms apart, growing to one a second and staying
+ * there however long Redis is away, so a Redis that answers again is used within about a second.
+ */
+export const redisRetryStrategy = (attempt: number): number => Math.min(attempt * 100, 1000);
+
 export const redisDependency = (redis: Redis): Dependency<'redis'> => ({
   name: 'redis',
   check: () => redis.ping(),

@@ -6,6 +6,7 @@ import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClientOptions } from '@chirp/common/service-client';
 import { watchRevokedSessions } from '@chirp/common/session-revocations';
+import { redisRetryStrategy } from '@chirp/common/dependencies';
 import { Redis } from 'ioredis';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { createEventStreams } from './adapters/http/event-streams.ts';
@@ -44,7 +45,7 @@ const timelineClient = createServiceClient(clientOptions('timeline', config.TIME
 const notificationClient = config.NOTIFICATION_SERVICE_URL ? createServiceClient(clientOptions('notification', config.NOTIFICATION_SERVICE_URL)) : undefined;
 
 // Fail fast when Redis is away: a rate-limit check must never hold a request up.
-const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250 });
+const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 250, retryStrategy: redisRetryStrategy });
 registerStoreMetrics(metrics, { redis });
 const limiterFailures = new Counter({
   name: 'chirp_gateway_rate_limiter_failures_total',

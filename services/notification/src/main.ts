@@ -1,6 +1,6 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
-import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createSqsConsumer } from '@chirp/common/sqs-consumer';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
@@ -27,7 +27,7 @@ const config = loadNotificationConfig(process.env);
 const log = createLogger('notification', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 // Pushes are best effort (clients replay from Postgres): fail fast rather than hold an event up.
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: redisRetryStrategy });
 if (config.RUN_MIGRATIONS) await runMigrations(pool, NOTIFICATION_MIGRATIONS, log);
 const worker = await workerIdFor(config, pool, log);
 const registry = new Registry();

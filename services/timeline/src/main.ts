@@ -1,6 +1,6 @@
 // Composition root: config → clients → adapters → use cases → the roles this process runs.
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
-import { cassandraDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { cassandraDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
 import { createSqsConsumer } from '@chirp/common/sqs-consumer';
@@ -8,13 +8,13 @@ import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
-import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { createStreamPublisher, streamChannels } from '@chirp/common/stream-channels';
 import { Registry } from 'prom-client';
 import { createSqsFanoutQueue } from './adapters/messaging/fanout-chunks.ts';
 import { timelineEventHandlers } from './adapters/messaging/timeline-event-handlers.ts';
 import { buildApp } from './app.ts';
+import { createCassandraClient } from './infrastructure/cassandra-client.ts';
 import { migrateCassandra } from './infrastructure/cassandra-schema.ts';
 import { createCassandraAuthorTweetStore } from './infrastructure/cassandra-author-tweet-store.ts';
 import { createCassandraDeletedTweets } from './infrastructure/cassandra-deleted-tweets.ts';
@@ -32,15 +32,9 @@ const config = loadTimelineConfig(process.env);
 const log = createLogger('timeline', config.LOG_LEVEL).child({ role: config.TIMELINE_ROLE });
 const contactPoints = config.CASSANDRA_CONTACT_POINTS.split(',');
 if (config.RUN_MIGRATIONS) await migrateCassandra(config);
-// LOCAL_QUORUM both ways: the re-checks after writing (deleted? still following?) must see writes made by other processes.
-const client = new cassandra.Client({
-  contactPoints,
-  localDataCenter: config.CASSANDRA_LOCAL_DC,
-  keyspace: config.CASSANDRA_KEYSPACE,
-  queryOptions: { consistency: cassandra.types.consistencies.localQuorum },
-});
+const client = createCassandraClient({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC, keyspace: config.CASSANDRA_KEYSPACE });
 // A short command timeout: a slow cache must not slow reads that Cassandra can answer.
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, retryStrategy: redisRetryStrategy });
 const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
 const registry = new Registry();
 const serveApi = config.TIMELINE_ROLE !== 'consumer';

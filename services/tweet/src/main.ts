@@ -1,5 +1,5 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
-import { createPostgresPool, postgresDependency, readinessOf, redisDependency } from '@chirp/common/dependencies';
+import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/common/ids';
 import { createLogger } from '@chirp/common/logging';
@@ -22,7 +22,7 @@ const config = loadTweetConfig(process.env);
 const log = createLogger('tweet', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 // A short command timeout: a slow cache must not slow reads that Postgres can answer.
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: redisRetryStrategy });
 if (config.RUN_MIGRATIONS) await runMigrations(pool, TWEET_MIGRATIONS, log);
 const worker = await workerIdFor(config, pool, log);
 

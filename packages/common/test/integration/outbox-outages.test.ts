@@ -1,5 +1,5 @@
-// The outbox relay while its stores go away: a private Postgres (25432) restarted under it, and a
-// private SNS/SQS emulator (25566) stopped while events keep being appended.
+// The outbox relay and the consumer while their stores go away: a private Postgres (25432)
+// restarted under the relay, and a private SNS/SQS emulator (25566) stopped under both.
 import { Type } from '@sinclair/typebox';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { type PrivateServer, startPrivateEmulator, startPrivatePostgres } from '@chirp/testing/private-servers';
@@ -8,10 +8,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsMessagingClients } from '../../src/aws-clients.ts';
 import { createPostgresPool, postgresDependency } from '../../src/dependencies.ts';
-import { createEvent, createSnsEventPublisher, defineEvent, type EventEnvelope, type EventPublisher } from '../../src/events.ts';
+import { createEvent, createSnsEventPublisher, defineEvent, type EventEnvelope, EventHandlerRegistry, type EventPublisher } from '../../src/events.ts';
 import { CHIRP_TOPOLOGY } from '../../src/messaging-topology.ts';
 import { appendToOutbox, createOutboxRelay, type OutboxRelay } from '../../src/outbox.ts';
 import { OUTBOX_MIGRATIONS, runMigrations } from '../../src/pg-migrations.ts';
+import { createSqsConsumer } from '../../src/sqs-consumer.ts';
 
 // Named as a type the chirp-user queue's subscription lets through (its filter policy).
 const NoteWritten = defineEvent('tweet.deleted', 1, Type.Object({ noteId: Type.String() }));
@@ -118,5 +119,32 @@ describe('outbox relay and store outages', () => {
       const delivered = new Set((await drainEvents(clients.sqs, queueUrl(emulator.port))).map((e) => e.id));
       expect(events.filter((event) => !delivered.has(event.id))).toEqual([]);
     });
+  });
+});
+
+describe('consumer and an SNS/SQS restart', () => {
+  it('when the emulator is killed and started again under a running consumer, then the consumer keeps polling and handles what is published afterwards', async () => {
+    const handled: string[] = [];
+    const consumer = createSqsConsumer({
+      sqs: clients.sqs,
+      queueUrl: queueUrl(emulator.port),
+      deadLetterQueueUrl: `${queueUrl(emulator.port)}-dlq`,
+      handlers: new EventHandlerRegistry().on(NoteWritten, async (event) => {
+        handled.push(event.id);
+      }),
+      log,
+      waitTimeSeconds: 1,
+    });
+    consumer.start();
+    try {
+      await emulator.stop({ kill: true });
+      await sleep(2000);
+      await emulator.start();
+      const event = createEvent(NoteWritten, { noteId: 'after-restart' });
+      await createSnsEventPublisher({ sns: clients.sns, topicArn }).publish([event]);
+      await eventually(() => handled.includes(event.id), 'handled after the restart', 15_000);
+    } finally {
+      await consumer.stop();
+    }
   });
 });
