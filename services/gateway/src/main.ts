@@ -64,7 +64,7 @@ const rateLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), cre
 // this replica keeps the set it has and accepts other valid tokens (they expire within their
 // 15 minutes anyway), rather than refusing every signed-in request; see docs/reliability.md.
 const REVOCATION_SYNC_WAIT_MS = 3000;
-const revocationConnection = { maxRetriesPerRequest: 0, retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000) };
+const revocationConnection = { maxRetriesPerRequest: 0, retryStrategy: redisRetryStrategy };
 const revocationReader = new Redis(config.REDIS_URL, { ...revocationConnection, commandTimeout: 1000 });
 const revocationSubscriber = new Redis(config.REDIS_URL, { ...revocationConnection, autoResubscribe: false });
 const revokedSessionsInSync = new Gauge({
@@ -117,7 +117,7 @@ const useCases = makeGatewayUseCases({
 });
 
 // Streams listen on their own connection: a subscribed Redis connection can do nothing else.
-const subscriber = notificationClient ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }) : undefined;
+const subscriber = notificationClient ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy }) : undefined;
 const notifications = notificationClient ? createHttpNotificationService(notificationClient) : undefined;
 const streams =
   notifications && subscriber
