@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # One image per service, from one file:
 #   docker build --build-arg SERVICE=user -t chirp/user:dev .
-# SERVICE is user, tweet, timeline or gateway. The timeline image runs as API or as
+# SERVICE is user, tweet, timeline, notification or gateway. The timeline image runs as API or as
 # consumer by TIMELINE_ROLE (api | consumer | all); every image runs its migrations with
 # `node src/migrate.ts` and the messaging provisioner with `node /app/scripts/provision-messaging.ts`.
 
@@ -11,7 +11,7 @@ FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 ARG PNPM_VERSION=10.34.8
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=user|tweet|timeline|gateway' >&2; exit 1; } \
+RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=user|tweet|timeline|notification|gateway' >&2; exit 1; } \
  && npm install --global --no-audit --no-fund "pnpm@${PNPM_VERSION}"
 WORKDIR /app
 # The lockfile alone decides what is downloaded, so this layer is reused until it changes.

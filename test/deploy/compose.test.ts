@@ -62,8 +62,8 @@ describe('docker-compose.yml', () => {
     const running = Object.entries(all).filter(([, service]) => isChirp(service) && !isOneShot(service));
     const oneShots = Object.entries(all).filter(([, service]) => isOneShot(service)).map(([name]) => name);
 
-    expect(running.map(([name]) => name).sort()).toEqual(['gateway', 'timeline', 'tweet', 'user']);
-    expect(oneShots.sort()).toEqual(['jwt-keygen', 'messaging-init', 'timeline-migrate', 'tweet-migrate', 'user-migrate']);
+    expect(running.map(([name]) => name).sort()).toEqual(['gateway', 'notification', 'timeline', 'tweet', 'user']);
+    expect(oneShots.sort()).toEqual(['jwt-keygen', 'messaging-init', 'notification-migrate', 'timeline-migrate', 'tweet-migrate', 'user-migrate']);
     const awaited = new Set(running.flatMap(([, service]) => Object.keys(service.depends_on ?? {})));
     expect(oneShots.filter((oneShot) => !awaited.has(oneShot))).toEqual([]);
   });
@@ -71,7 +71,7 @@ describe('docker-compose.yml', () => {
   it('when a Chirp container runs, then its root filesystem is read-only and it holds no capabilities', () => {
     const chirp = Object.entries(services()).filter(([, service]) => isChirp(service));
 
-    expect(chirp.length).toBe(9);
+    expect(chirp.length).toBe(11);
     expect(chirp.filter(([, service]) => service.read_only !== true || !service.cap_drop?.includes('ALL')).map(([name]) => name)).toEqual([]);
   });
 

@@ -21,7 +21,7 @@ describe('house rules on the rendered overlays', () => {
     const objects = parseYaml(render(overlay, monitoring ? ['monitoring'] : [])) as KubernetesObject[];
 
     expect(rules(checkPolicy(objects))).toEqual([]);
-    expect(objects.filter((object) => object.kind === 'Deployment').length).toBe(5);
+    expect(objects.filter((object) => object.kind === 'Deployment').length).toBe(6);
   });
 
   it('when every rule is kept, then nothing is reported', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatewayConfigSchema, loadGatewayConfig } from '../../services/gateway/src/infrastructure/config.ts';
+import { loadNotificationConfig, NotificationConfigSchema } from '../../services/notification/src/infrastructure/config.ts';
 import { loadTimelineConfig, TimelineConfigSchema } from '../../services/timeline/src/infrastructure/config.ts';
 import { loadTweetConfig, TweetConfigSchema } from '../../services/tweet/src/infrastructure/config.ts';
 import { loadUserConfig, UserConfigSchema } from '../../services/user/src/infrastructure/config.ts';
@@ -15,6 +16,7 @@ const services = {
   user: { schema: UserConfigSchema, load: (env: Environment) => loadUserConfig(env) },
   tweet: { schema: TweetConfigSchema, load: (env: Environment) => loadTweetConfig(env) },
   timeline: { schema: TimelineConfigSchema, load: (env: Environment) => loadTimelineConfig(env) },
+  notification: { schema: NotificationConfigSchema, load: (env: Environment) => loadNotificationConfig(env) },
   gateway: { schema: GatewayConfigSchema, load: (env: Environment) => loadGatewayConfig(env) },
 };
 type ServiceName = keyof typeof services;
@@ -26,10 +28,11 @@ const READ_BY_RUNTIME = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', '
 const OPERATOR_SECRETS: Record<string, string> = {
   'user-database/url': 'postgres://chirp_user:secret@chirp.cluster-abc.us-east-1.rds.amazonaws.com:5432/chirp_user',
   'tweet-database/url': 'postgres://chirp_tweet:secret@chirp.cluster-abc.us-east-1.rds.amazonaws.com:5432/chirp_tweet',
+  'notification-database/url': 'postgres://chirp_notification:secret@chirp.cluster-abc.us-east-1.rds.amazonaws.com:5432/chirp_notification',
   'redis/url': 'rediss://:token@master.chirp.abc.use1.cache.amazonaws.com:6379',
 };
 
-const serviceOf = (container: Container): ServiceName => /chirp\/(user|tweet|timeline|gateway)(:|$)/.exec(container.image ?? '')?.[1] as ServiceName;
+const serviceOf = (container: Container): ServiceName => /chirp\/(user|tweet|timeline|notification|gateway)(:|$)/.exec(container.image ?? '')?.[1] as ServiceName;
 
 /** What the container's process sees: ConfigMaps, literals and Secrets (rendered ones decoded, operators' ones by example). */
 function environment(container: Container, objects: readonly KubernetesObject[]): Environment {
@@ -57,7 +60,7 @@ describe.each(overlays)('the %s overlay gives each service the environment it ne
   });
 
   it('when each service loads its configuration, then it starts, and every variable set is one it reads', () => {
-    expect(servers.map((server) => server.name).sort()).toEqual(['gateway', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
+    expect(servers.map((server) => server.name).sort()).toEqual(['gateway', 'notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
     for (const server of servers) {
       expect(() => services[server.service].load(server.env), server.name).not.toThrow();
       expect(unknownVariables(server.service, server.env), server.name).toEqual([]);
@@ -78,19 +81,19 @@ describe.each(overlays)('the %s overlay gives each service the environment it ne
   });
 
   it('when a pod starts, then its migrate init container has what its command reads', () => {
-    const needs: Record<string, string> = { user: 'DATABASE_URL', tweet: 'DATABASE_URL', timeline: 'CASSANDRA_CONTACT_POINTS' };
+    const needs: Record<string, string> = { user: 'DATABASE_URL', tweet: 'DATABASE_URL', notification: 'DATABASE_URL', timeline: 'CASSANDRA_CONTACT_POINTS' };
     const migrations = deployments.flatMap((deployment) =>
       (deployment.spec!.template!.spec.initContainers ?? []).map((container) => ({ deployment: deployment.metadata.name, service: serviceOf(container), env: environment(container, objects) })),
     );
 
-    expect(migrations.map((migration) => migration.deployment).sort()).toEqual(['timeline-api', 'timeline-consumer', 'tweet', 'user']);
+    expect(migrations.map((migration) => migration.deployment).sort()).toEqual(['notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
     expect(migrations.filter((migration) => !migration.env[needs[migration.service]!]).map((migration) => migration.deployment)).toEqual([]);
   });
 
   it('when SNS/SQS are reached, then only the emulator is named by endpoint (AWS itself is found by region)', () => {
     const endpoints = servers.filter((server) => server.env.AWS_ENDPOINT_URL !== undefined).map((server) => server.name);
 
-    expect(endpoints).toEqual(overlay === 'local' ? ['timeline-api', 'timeline-consumer', 'tweet', 'user'] : []);
+    expect(endpoints).toEqual(overlay === 'local' ? ['notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user'] : []);
   });
 });
 
@@ -119,7 +122,7 @@ describe('docker-compose.yml gives each service the environment it needs', () =>
   const running = Object.entries(compose.services).filter(([, service]) => service.image?.startsWith('chirp/') && service.restart === 'unless-stopped');
 
   it('when each service loads its configuration, then it starts, and every variable set is one it reads', () => {
-    expect(running.map(([name]) => name).sort()).toEqual(['gateway', 'timeline', 'tweet', 'user']);
+    expect(running.map(([name]) => name).sort()).toEqual(['gateway', 'notification', 'timeline', 'tweet', 'user']);
     for (const [name, service] of running) {
       const env = service.environment ?? {};
       const serviceName = name as ServiceName;
