@@ -18,19 +18,20 @@ WORKDIR /app
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm fetch --prod
 COPY . .
-# Production dependencies of this service and @chirp/common only, in the workspace layout.
-# Not `pnpm deploy`: it copies @chirp/common (TypeScript sources, no build) into
-# node_modules, and Node refuses to strip types under node_modules
-# (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING). Here the package stays a symlink to
-# packages/common, as in development. Naming common explicitly, rather than
-# `@chirp/$SERVICE...`, keeps the dev-only @chirp/testing (and testcontainers) out.
-# The root link lets scripts/provision-messaging.ts resolve @chirp/common too.
+# Production dependencies of this service, @chirp/kernel and @chirp/common only, in the
+# workspace layout. Not `pnpm deploy`: it copies the shared packages (TypeScript sources, no
+# build) into node_modules, and Node refuses to strip types under node_modules
+# (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING). Here they stay symlinks to packages/, as in
+# development. Naming them explicitly, rather than `@chirp/$SERVICE...`, keeps the dev-only
+# @chirp/testing (and testcontainers) out. The root links let
+# scripts/provision-messaging.ts resolve them too.
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
     pnpm install --offline --frozen-lockfile --prod \
-      --filter "@chirp/${SERVICE}" --filter @chirp/common \
- && mkdir -p node_modules/@chirp && ln -sfn ../../packages/common node_modules/@chirp/common \
+      --filter "@chirp/${SERVICE}" --filter @chirp/kernel --filter @chirp/common \
+ && mkdir -p node_modules/@chirp \
+ && ln -sfn ../../packages/kernel node_modules/@chirp/kernel && ln -sfn ../../packages/common node_modules/@chirp/common \
  && mkdir -p /out/services /out/packages \
- && mv node_modules /out/ && mv packages/common /out/packages/ && mv "services/${SERVICE}" /out/services/ \
+ && mv node_modules /out/ && mv packages/kernel packages/common /out/packages/ && mv "services/${SERVICE}" /out/services/ \
  && mkdir /out/scripts && mv scripts/provision-messaging.ts /out/scripts/
 
 FROM ${NODE_IMAGE} AS runtime

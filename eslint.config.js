@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.stack/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.stack/**', 'coverage/**', 'test/tooling/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

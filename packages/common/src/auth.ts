@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DomainError } from './errors.ts';
+import { DomainError } from '@chirp/kernel/errors';
 
 /** The only signature algorithm access tokens may use; pinned so `none` and HS* confusion are impossible. */
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';

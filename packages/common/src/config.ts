@@ -1,5 +1,5 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
-import { MAX_WORKER_ID } from './ids.ts';
+import { MAX_WORKER_ID } from '@chirp/kernel/ids';
 import { Value } from '@sinclair/typebox/value';
 
 /** Thrown at start-up when the environment does not satisfy a service's schema. */

@@ -2,9 +2,9 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { installProblemHandlers, problem, sendProblem, toProblem } from './errors.ts';
-import { ID_FORMAT } from './id-schema.ts';
-import { isValidId } from './ids.ts';
+import { installProblemHandlers, problem, sendProblem, toProblem } from './problems.ts';
+import { ID_FORMAT } from '@chirp/kernel/id-schema';
+import { isValidId } from '@chirp/kernel/ids';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
 
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */

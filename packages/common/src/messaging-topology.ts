@@ -1,6 +1,6 @@
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { TweetCreated, TweetDeleted, TweetLiked } from './contracts/tweet-events.ts';
-import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from './contracts/user-events.ts';
+import { TweetCreated, TweetDeleted, TweetLiked } from '@chirp/kernel/tweet-events';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/kernel/user-events';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { isDependencyUnavailable } from './errors.ts';
-import type { EventEnvelope, EventPublisher } from './events.ts';
+import { isDependencyUnavailable } from './problems.ts';
+import type { EventEnvelope, EventPublisher } from '@chirp/kernel/events';
 
 const NOTIFY_CHANNEL = 'chirp_outbox';
 const LISTEN_RETRY_MS = 1000;

@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
-import { DependencyUnavailableError } from './errors.ts';
+import { DependencyUnavailableError } from '@chirp/kernel/errors';
 import { REQUEST_ID_HEADER } from './logging.ts';
 
 export interface ServiceRequest {

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { createDependencyGate, type DependencyGate } from './dependency-gate.ts';
-import { isDependencyUnavailable } from './errors.ts';
-import { type EventEnvelope, type EventHandler, type EventHandlerRegistry, parseEnvelope } from './events.ts';
+import { isDependencyUnavailable } from './problems.ts';
+import { type EventEnvelope, type EventHandler, type EventHandlerRegistry, parseEnvelope } from '@chirp/kernel/events';
 
 /**
  * What became of one attempt at a message: handled (deleted), failed (retried after a backoff,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { MAX_WORKER_ID } from './ids.ts';
+import { MAX_WORKER_ID } from '@chirp/kernel/ids';
 import type { MigrationSource } from './pg-migrations.ts';
 
 /** The lease table, applied by every service that leases worker ids, before its own migrations. */

@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { EventEnvelope } from '@chirp/common/events';
+import type { EventEnvelope } from '@chirp/kernel/events';
 
 /** Resolves once `condition` holds, checking every 50 ms; fails naming `what` after the timeout. */
 export async function eventually(condition: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 15_000): Promise<void> {

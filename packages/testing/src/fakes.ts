@@ -1,7 +1,7 @@
 // Fakes of the ports every service has: a clock the test moves and ids it can predict.
+import type { Clock } from '@chirp/kernel/clock';
 
-export interface SettableClock {
-  now(): Date;
+export interface SettableClock extends Clock {
   set(time: Date): void;
   advance(seconds: number): void;
 }

@@ -1,7 +1,8 @@
 // Outbox helpers for service integration tests: what a service's transactions wrote, and a
 // relay run until it has published all of it.
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { createSnsEventPublisher, type EventEnvelope } from '@chirp/common/events';
+import { type EventEnvelope } from '@chirp/kernel/events';
+import { createSnsEventPublisher } from '@chirp/common/events';
 import { createLogger } from '@chirp/common/logging';
 import { createOutboxRelay } from '@chirp/common/outbox';
 import type { Pool } from 'pg';

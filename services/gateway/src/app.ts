@@ -1,5 +1,5 @@
-import { TweetSchema, UserSchema } from '@chirp/common/api-v1';
-import { DomainError } from '@chirp/common/errors';
+import { TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
+import { DomainError } from '@chirp/kernel/errors';
 import { createHttpService } from '@chirp/common/http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';

@@ -1,9 +1,10 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
+import { systemClock } from '@chirp/kernel/clock';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createSqsConsumer } from '@chirp/common/sqs-consumer';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createLogger } from '@chirp/common/logging';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
@@ -47,7 +48,7 @@ const useCases = makeNotificationUseCases({
   push: createRedisNotificationPush(createStreamPublisher(redis), streamChannels(config.STREAM_CHANNEL_PREFIX)),
   metrics,
   ids: createIdGenerator({ workerId: worker.workerId }),
-  clock: { now: () => new Date() },
+  clock: systemClock,
 });
 
 const postgres = postgresDependency(pool);

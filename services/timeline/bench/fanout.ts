@@ -11,11 +11,12 @@
 //     from Cassandra): p50 and p99. Hydration is a stand-in that returns the ids, so the
 //     figures are the timeline's own work, without the tweet service's batch call.
 // Needs CASSANDRA_CONTACT_POINTS, REDIS_URL and AWS_ENDPOINT_URL (the local stack's .stack/env).
+import { systemClock } from '@chirp/kernel/clock';
 import { parseArgs } from 'node:util';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createSqsConsumer, type SqsConsumer } from '@chirp/common/sqs-consumer';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
 import { applyTopology } from '@chirp/common/messaging-topology';
 import cassandra from 'cassandra-driver';
@@ -84,7 +85,7 @@ const makeService = (threshold: number) =>
     queue: createSqsFanoutQueue({ sqs: clients.sqs, queueUrl }),
     metrics: { entriesWritten: (n) => ((written += n), metrics.fanout.entriesWritten(n)), lag: (seconds) => metrics.fanout.lag(seconds) },
     tweets: { hydrate: async (page) => page.map((id) => ({ id })) },
-    clock: { now: () => new Date() },
+    clock: systemClock,
     settings: { highFollowerThreshold: threshold, chunkSize: 1000 },
   });
 const quantile = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;

@@ -1,4 +1,5 @@
 // Composition root: config → clients → adapters → use cases → the roles this process runs.
+import { systemClock } from '@chirp/kernel/clock';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { cassandraDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
@@ -63,7 +64,7 @@ const useCases = makeTimelineUseCases({
   queue: createSqsFanoutQueue({ sqs, queueUrl: config.EVENTS_QUEUE_URL }),
   metrics: metrics.fanout,
   tweets: createTweetServiceHydrator(tweetService),
-  clock: { now: () => new Date() },
+  clock: systemClock,
   settings: { highFollowerThreshold: config.HIGH_FOLLOWER_THRESHOLD, chunkSize: config.FANOUT_CHUNK_SIZE },
   live: createRedisLiveUpdates({
     publisher: createStreamPublisher(streamRedis),

@@ -5,9 +5,10 @@
 // first) and cached, then C creations K at a time, each committing its tweet and its
 // tweet.created outbox row in one transaction. Prints medians, p90 and ratios. Needs
 // DATABASE_URL and REDIS_URL (the local stack's .stack/env).
+import { systemClock } from '@chirp/kernel/clock';
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { Redis } from 'ioredis';
@@ -76,7 +77,7 @@ const useCases = makeTweetUseCases({
   tweets: createPgTweetStore(pool),
   cache: createRedisTweetCache(redis, { ttlSeconds: 600, log: createLogger('bench', 'warn') }),
   ids: createIdGenerator({ workerId: 900 }),
-  clock: { now: () => new Date() },
+  clock: systemClock,
 });
 const app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => pool.query('SELECT 1') }, useCases });
 

@@ -1,13 +1,13 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
 import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { workerIdFor } from '@chirp/common/worker-lease';
-import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
+import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import { Redis } from 'ioredis';
 import { userEventHandlers } from './adapters/messaging/user-event-handlers.ts';
 import { buildApp } from './app.ts';

@@ -4,13 +4,13 @@
 // times both pages through the HTTP app with the real Postgres store, interleaved, and
 // prints medians and their ratio. Needs DATABASE_URL (the local stack's .stack/env).
 import { runMigrations } from '@chirp/common/pg-migrations';
-import { encodeCursor } from '@chirp/common/pagination';
+import { encodeCursor } from '@chirp/kernel/pagination';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { USER_MIGRATIONS } from '../src/infrastructure/migrations.ts';
 import { createPgUserStore, followListSql } from '../src/infrastructure/pg-user-store.ts';
-import { systemClock } from '../src/infrastructure/system-clock.ts';
+import { systemClock } from '@chirp/kernel/clock';
 import { makeUserUseCases } from '../src/use-cases/user-use-cases.ts';
 
 const { values } = parseArgs({

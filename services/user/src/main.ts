@@ -1,7 +1,7 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createPostgresPool, postgresDependency, readinessOf } from '@chirp/common/dependencies';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { startServiceMessaging } from '@chirp/common/service-messaging';
@@ -9,7 +9,7 @@ import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { workerIdFor } from '@chirp/common/worker-lease';
 import { Redis } from 'ioredis';
 import { Counter, Registry } from 'prom-client';
-import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import { USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import { tweetEventHandlers } from './adapters/messaging/tweet-event-handlers.ts';
 import { buildApp } from './app.ts';
 import { createArgon2PasswordHasher } from './infrastructure/argon2-password-hasher.ts';
@@ -19,7 +19,7 @@ import { USER_MIGRATIONS } from './infrastructure/migrations.ts';
 import { createPgUserStore } from './infrastructure/pg-user-store.ts';
 import { createRandomTokenSecrets } from './infrastructure/random-token-secrets.ts';
 import { createRedisSessionRevocations } from './infrastructure/redis-session-revocations.ts';
-import { systemClock } from './infrastructure/system-clock.ts';
+import { systemClock } from '@chirp/kernel/clock';
 import { makeUserUseCases } from './use-cases/user-use-cases.ts';
 
 const config = loadUserConfig(process.env);

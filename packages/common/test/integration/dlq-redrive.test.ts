@@ -8,7 +8,7 @@ import { drainEvents } from '@chirp/testing/eventually';
 import { createTestTopology, stackEnv, type TestTopology } from '@chirp/testing/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redriveDeadLetters } from '../../src/dlq-redrive.ts';
-import { createEvent, defineEvent, type EventEnvelope } from '../../src/events.ts';
+import { createEvent, defineEvent, type EventEnvelope } from '@chirp/kernel/events';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const Written = defineEvent('tweet.created', 1, Type.Object({ n: Type.Integer() }));

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEvent, defineEvent } from '../../src/events.ts';
+import { createEvent, defineEvent } from '@chirp/kernel/events';
 import { createConsumerMetrics, registerOutboxMetrics } from '../../src/messaging-metrics.ts';
 import { appendToOutbox } from '../../src/outbox.ts';
 import { OUTBOX_MIGRATIONS } from '../../src/pg-migrations.ts';

@@ -7,7 +7,8 @@ import { drainEvents } from '@chirp/testing/eventually';
 import { type PrivateServer, startPrivateEmulator } from '@chirp/testing/private-servers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsMessagingClients } from '../../src/aws-clients.ts';
-import { createEvent, createSnsEventPublisher, defineEvent } from '../../src/events.ts';
+import { createEvent, defineEvent } from '@chirp/kernel/events';
+import { createSnsEventPublisher } from '../../src/events.ts';
 import { CHIRP_TOPOLOGY, deadLetterQueueName } from '../../src/messaging-topology.ts';
 
 const Written = defineEvent('note.written', 1, Type.Object({ n: Type.Integer() }));

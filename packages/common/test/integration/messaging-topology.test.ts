@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
 import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createEvent, defineEvent } from '../../src/events.ts';
+import { createEvent, defineEvent } from '@chirp/kernel/events';
 import { applyTopology, type MessagingTopology } from '../../src/messaging-topology.ts';
 
 const Written = defineEvent('note.written', 1, Type.Object({ n: Type.Integer() }));

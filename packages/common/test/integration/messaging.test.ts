@@ -6,13 +6,8 @@ import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createEvent,
-  createSnsEventPublisher,
-  defineEvent,
-  type EventEnvelope,
-  EventHandlerRegistry,
-} from '../../src/events.ts';
+import { createEvent, defineEvent, type EventEnvelope, EventHandlerRegistry } from '@chirp/kernel/events';
+import { createSnsEventPublisher } from '../../src/events.ts';
 import { createSqsConsumer, type SqsConsumer, type SqsConsumerOptions } from '../../src/sqs-consumer.ts';
 
 const NoteWritten = defineEvent('note.written', 1, Type.Object({ noteId: Type.String(), text: Type.String() }, { additionalProperties: false }));

@@ -4,7 +4,8 @@ import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
 import { createTestDatabase, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEvent, createSnsEventPublisher, defineEvent, type EventEnvelope } from '../../src/events.ts';
+import { createEvent, defineEvent, type EventEnvelope } from '@chirp/kernel/events';
+import { createSnsEventPublisher } from '../../src/events.ts';
 import { appendToOutbox, createOutboxRelay, type OutboxRelay } from '../../src/outbox.ts';
 import { OUTBOX_MIGRATIONS } from '../../src/pg-migrations.ts';
 

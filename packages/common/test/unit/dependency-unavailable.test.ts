@@ -1,7 +1,8 @@
 import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { DependencyUnavailableError, DomainError, isDependencyUnavailable } from '../../src/errors.ts';
-import { InvalidEventError } from '../../src/events.ts';
+import { DependencyUnavailableError, DomainError } from '@chirp/kernel/errors';
+import { isDependencyUnavailable } from '../../src/problems.ts';
+import { InvalidEventError } from '@chirp/kernel/events';
 
 const withCode = (message: string, code: string | number, name?: string) => Object.assign(new Error(message), { code }, name ? { name } : {});
 const { errors, types } = cassandra;

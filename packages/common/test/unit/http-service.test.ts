@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DependencyUnavailableError, DomainError } from '../../src/errors.ts';
+import { DependencyUnavailableError, DomainError } from '@chirp/kernel/errors';
 import { createHttpService } from '../../src/http-service.ts';
 
 function anApp(readiness: Record<string, () => Promise<unknown>> = {}): FastifyInstance {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DependencyUnavailableError } from '../../src/errors.ts';
+import { DependencyUnavailableError } from '@chirp/kernel/errors';
 import { createServiceClient, type ServiceClient } from '../../src/service-client.ts';
 
 // The downstream is a real HTTP server on loopback whose behaviour each test sets.

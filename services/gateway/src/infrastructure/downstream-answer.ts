@@ -1,4 +1,4 @@
-import { errorFromProblem } from '@chirp/common/errors';
+import { errorFromProblem } from '@chirp/common/problems';
 import type { ServiceClient, ServiceRequest, ServiceResponse } from '@chirp/common/service-client';
 import type { CallContext } from '../use-cases/ports.ts';
 

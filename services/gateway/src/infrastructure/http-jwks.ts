@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Jwk } from '@chirp/common/auth';
-import { DependencyUnavailableError, DomainError } from '@chirp/common/errors';
+import { DependencyUnavailableError, DomainError } from '@chirp/kernel/errors';
 import type { ServiceClient } from '@chirp/common/service-client';
 
 /**

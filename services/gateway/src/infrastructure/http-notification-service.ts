@@ -1,5 +1,5 @@
-import type { NotificationJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { NotificationJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { MergedAuthors, NotificationService } from '../use-cases/streaming-ports.ts';
 import { downstreamCalls, pageQuery, segment } from './downstream-answer.ts';

@@ -1,5 +1,5 @@
-import type { TweetJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { TweetJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { TweetService } from '../use-cases/ports.ts';
 import { bodyOf, downstreamCalls, pageQuery, segment } from './downstream-answer.ts';

@@ -1,5 +1,5 @@
-import type { UserJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { UserJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { SignedIn, UserService } from '../use-cases/ports.ts';
 import { downstreamCalls, pageQuery, segment } from './downstream-answer.ts';

@@ -1,5 +1,5 @@
-import type { TweetJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { TweetJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { CallContext, HandleDirectory, PageRequest, TweetService, UserService } from './ports.ts';
 
 /**

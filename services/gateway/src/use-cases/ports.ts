@@ -1,5 +1,5 @@
-import type { TweetJson, UserJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { TweetJson, UserJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { RateLimitDecision, RateLimit } from '../domain/rate-limit.ts';
 
 // The gateway owns no data: its ports are the services behind it, in the public API's terms.

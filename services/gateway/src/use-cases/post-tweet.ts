@@ -1,4 +1,4 @@
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { TweetJson } from '@chirp/kernel/api-v1';
 import type { CallContext, TweetService, UserService } from './ports.ts';
 
 export interface Caller {

@@ -1,6 +1,6 @@
 // The gateway's ports for notifications and the live stream, in the public API's terms.
-import type { NotificationJson } from '@chirp/common/api-v1';
-import type { Page } from '@chirp/common/pagination';
+import type { NotificationJson } from '@chirp/kernel/api-v1';
+import type { Page } from '@chirp/kernel/pagination';
 import type { CallContext, PageRequest } from './ports.ts';
 
 export interface NotificationService {

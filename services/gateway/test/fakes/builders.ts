@@ -1,4 +1,4 @@
-import type { TweetJson, UserJson } from '@chirp/common/api-v1';
+import type { TweetJson, UserJson } from '@chirp/kernel/api-v1';
 
 export const aUser = (overrides: Partial<UserJson> = {}): UserJson => ({
   id: '1001',

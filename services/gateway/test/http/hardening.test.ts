@@ -1,4 +1,4 @@
-import { DependencyUnavailableError, DomainError } from '@chirp/common/errors';
+import { DependencyUnavailableError, DomainError } from '@chirp/kernel/errors';
 import { describe, expect, it } from 'vitest';
 import { aGateway, aToken, bearer } from './gateway-harness.ts';
 

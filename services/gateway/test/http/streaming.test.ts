@@ -1,7 +1,7 @@
 // GET /v1/streaming on a listening gateway (SSE needs a real socket), with the notification and
 // timeline services as stand-ins and pub/sub in memory (the Redis broker has its own test).
 import { connect } from 'node:net';
-import type { NotificationJson } from '@chirp/common/api-v1';
+import type { NotificationJson } from '@chirp/kernel/api-v1';
 import { streamChannels, type StreamMessage } from '@chirp/common/stream-channels';
 import { createLogger } from '@chirp/common/logging';
 import { Validator } from '@seriousme/openapi-schema-validator';

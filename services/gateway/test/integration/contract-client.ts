@@ -1,4 +1,4 @@
-import { isValidId } from '@chirp/common/ids';
+import { isValidId } from '@chirp/kernel/ids';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';

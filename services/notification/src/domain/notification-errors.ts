@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 
 /** The stable codes clients see for notification input; the API contract names the rules (../shared/api/v1.md). */
 export const invalidNotificationTypes = (known: readonly string[], unknown: readonly string[]) =>

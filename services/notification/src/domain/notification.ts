@@ -1,5 +1,5 @@
 // Who is notified of what: the rules of ../shared/api/v1.md ("Additions", Notifications), pure.
-import { isValidId } from '@chirp/common/ids';
+import { isValidId } from '@chirp/kernel/ids';
 import { invalidNotificationId, invalidNotificationTypes } from './notification-errors.ts';
 
 /** The same list as the public schema's (`@chirp/common/api-v1`), which the domain may not import; a unit test holds them equal. */

@@ -1,4 +1,4 @@
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { TweetJson } from '@chirp/kernel/api-v1';
 import type { ServiceClient } from '@chirp/common/service-client';
 import type { TweetHydrator, UserLookup } from '../use-cases/ports.ts';
 

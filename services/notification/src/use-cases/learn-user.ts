@@ -1,6 +1,7 @@
 import { tweetNotifications } from '../domain/notification.ts';
 import type { AnnounceNotifications } from './announce-notifications.ts';
-import type { IdSource, KnownUser, NotificationStore, UserDirectory } from './ports.ts';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { KnownUser, NotificationStore, UserDirectory } from './ports.ts';
 
 /**
  * Keeps the directory of handles and names from user events (the highest profile version

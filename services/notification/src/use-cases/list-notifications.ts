@@ -1,4 +1,4 @@
-import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page, toPage } from '@chirp/kernel/pagination';
 import { parseTypes } from '../domain/notification.ts';
 import type { PresentNotifications } from './notification-view.ts';
 import type { NotificationJson, NotificationStore } from './ports.ts';

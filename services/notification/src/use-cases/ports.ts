@@ -1,15 +1,7 @@
 // What the notification use cases need from the outside world, named for the role each plays.
-import type { NotificationJson, TweetJson } from '@chirp/common/api-v1';
+import type { NotificationJson, TweetJson } from '@chirp/kernel/api-v1';
+import type { IdSource } from '@chirp/kernel/ids';
 import type { NotificationCandidate, NotificationType, StoredNotification } from '../domain/notification.ts';
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface IdSource {
-  /** A new time-ordered 64-bit id, as a decimal string. */
-  next(): string;
-}
 
 export interface NotificationStore {
   /**

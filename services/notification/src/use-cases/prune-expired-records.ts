@@ -1,4 +1,5 @@
-import type { Clock, NotificationStore, UserDirectory } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { NotificationStore, UserDirectory } from './ports.ts';
 
 /** How long a mention of an unknown handle waits for that user's registration to arrive. */
 export const HELD_MENTION_HOURS = 1;

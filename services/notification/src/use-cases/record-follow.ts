@@ -1,6 +1,7 @@
 import { followNotification } from '../domain/notification.ts';
 import type { AnnounceNotifications } from './announce-notifications.ts';
-import type { IdSource, NotificationStore } from './ports.ts';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { NotificationStore } from './ports.ts';
 
 /** A follow notifies the followed user, once per pair however often they follow again. */
 export function makeRecordFollow(deps: { store: NotificationStore; ids: IdSource; announce: AnnounceNotifications }) {

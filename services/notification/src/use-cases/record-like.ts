@@ -1,6 +1,7 @@
 import { likeNotification } from '../domain/notification.ts';
 import type { AnnounceNotifications } from './announce-notifications.ts';
-import type { IdSource, NotificationStore } from './ports.ts';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { NotificationStore } from './ports.ts';
 
 /** A like notifies the tweet's author, once per liker and tweet however often they like again. */
 export function makeRecordLike(deps: { store: NotificationStore; ids: IdSource; announce: AnnounceNotifications }) {

@@ -1,6 +1,7 @@
 import { handleKey, tweetNotifications } from '../domain/notification.ts';
 import type { AnnounceNotifications } from './announce-notifications.ts';
-import type { IdSource, NotificationStore, UserDirectory } from './ports.ts';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { NotificationStore, UserDirectory } from './ports.ts';
 
 /**
  * A new tweet notifies the users it mentions and, for a reply, the parent's author. Handles

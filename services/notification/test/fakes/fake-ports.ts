@@ -1,4 +1,4 @@
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { TweetJson } from '@chirp/kernel/api-v1';
 import type { NotificationType } from '../../src/domain/notification.ts';
 import { makeNotificationUseCases } from '../../src/use-cases/notification-use-cases.ts';
 import type { NotificationJson, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';

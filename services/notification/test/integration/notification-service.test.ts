@@ -1,13 +1,14 @@
 // The notification service over its real adapters: Postgres, the SNS/SQS emulator with Chirp's
 // topology (filter policies included) and Redis pub/sub for pushes. The tweet and user services
 // are stand-ins (their own tests cover them).
+import { systemClock } from '@chirp/kernel/clock';
 import { randomUUID } from 'node:crypto';
-import { createEvent } from '@chirp/common/events';
+import { createEvent } from '@chirp/kernel/events';
 import type { SqsConsumer } from '@chirp/common/sqs-consumer';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
-import { TweetCreated, TweetDeleted, TweetLiked, TweetUnliked, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
-import { UserFollowed, UserRegistered, UserUnfollowed, USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import { TweetCreated, TweetDeleted, TweetLiked, TweetUnliked, TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
+import { UserFollowed, UserRegistered, UserUnfollowed, USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +43,7 @@ beforeAll(async () => {
     push: createRedisNotificationPush(createStreamPublisher(redis), channels),
     metrics: createRecordingMetrics(),
     ids,
-    clock: { now: () => new Date() },
+    clock: systemClock,
   });
   app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => db.pool.query('SELECT 1') }, useCases });
   consumer = topology.consume('chirp-notification', notificationEventHandlers(useCases));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOTIFICATION_TYPE_NAMES } from '@chirp/common/api-v1';
+import { NOTIFICATION_TYPE_NAMES } from '@chirp/kernel/api-v1';
 import { NOTIFICATION_TYPES, followNotification, likeNotification, parseNotificationId, parseTypes, tweetNotifications } from '../../src/domain/notification.ts';
 
 const at = new Date('2026-03-01T12:00:00Z');

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@chirp/common/pagination';
+import { encodeCursor } from '@chirp/kernel/pagination';
 import { describe, expect, it } from 'vitest';
 import { aNotificationService, aTweetJson } from '../fakes/fake-ports.ts';
 import { aUser } from '../fixtures/builders.ts';

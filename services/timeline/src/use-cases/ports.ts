@@ -1,9 +1,5 @@
 // What the timeline use cases need from the outside world, named for the role each plays.
 
-export interface Clock {
-  now(): Date;
-}
-
 /** One page of an author's followers, and where the next starts (opaque). */
 export interface FollowerPage {
   followerIds: string[];

@@ -1,5 +1,6 @@
 import { shouldTrim } from '../domain/timeline.ts';
-import type { Clock, DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
 import type { UnpushFromHome } from './unpush-from-home.ts';
 
 export interface PushToHomeDeps {

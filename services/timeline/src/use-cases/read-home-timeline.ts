@@ -1,4 +1,4 @@
-import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page, toPage } from '@chirp/kernel/pagination';
 import { isBefore, mergeNewest } from '../domain/timeline.ts';
 import type { AuthorTweetStore, FollowGraph, HighFollowerAuthors, HomeTimelineStore, HydratedTweet, TimelineCache, TweetHydrator } from './ports.ts';
 

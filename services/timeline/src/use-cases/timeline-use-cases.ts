@@ -2,19 +2,8 @@ import type { FanoutSettings } from '../domain/timeline.ts';
 import { makeFanOut } from './fan-out.ts';
 import { makeListMergedAuthors } from './list-merged-authors.ts';
 import { makeMergeIntoHome } from './merge-into-home.ts';
-import type {
-  AuthorTweetStore,
-  Clock,
-  DeletedTweets,
-  FanoutMetrics,
-  FanoutQueue,
-  FollowGraph,
-  HighFollowerAuthors,
-  HomeTimelineStore,
-  LiveUpdates,
-  TimelineCache,
-  TweetHydrator,
-} from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { AuthorTweetStore, DeletedTweets, FanoutMetrics, FanoutQueue, FollowGraph, HighFollowerAuthors, HomeTimelineStore, LiveUpdates, TimelineCache, TweetHydrator } from './ports.ts';
 import { makePushToHome } from './push-to-home.ts';
 import { makeReadHomeTimeline } from './read-home-timeline.ts';
 import { makeRecordFollowChange } from './record-follow-change.ts';

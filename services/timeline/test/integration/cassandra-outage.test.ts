@@ -3,13 +3,13 @@
 // Here a private Cassandra (CQL 25042, storage 25043) is killed under the timeline's real consumer
 // wiring (client, handlers, consumer defaults), with a queue that dead-letters after 5 receives.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createEvent } from '@chirp/common/events';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createEvent } from '@chirp/kernel/events';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
 import { CHIRP_TOPOLOGY } from '@chirp/common/messaging-topology';
 import { createSqsConsumer, type SqsConsumer } from '@chirp/common/sqs-consumer';
-import { TWEET_EVENTS_TOPIC, TweetCreated } from '@chirp/common/tweet-events';
-import { USER_EVENTS_TOPIC, UserFollowed } from '@chirp/common/user-events';
+import { TWEET_EVENTS_TOPIC, TweetCreated } from '@chirp/kernel/tweet-events';
+import { USER_EVENTS_TOPIC, UserFollowed } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { type PrivateServer, startPrivateCassandra } from '@chirp/testing/private-servers';
 import { createTestRedis, createTestTopology, type TestTopology } from '@chirp/testing/stack';

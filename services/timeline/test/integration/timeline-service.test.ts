@@ -1,13 +1,14 @@
 // The timeline service's use cases over the real adapters: Cassandra, Redis and the SNS/SQS
 // emulator, with events published to the real topics and taken from the timeline's queue.
 // The tweet service is a stand-in that knows which ids exist (its own adapter test is separate).
+import { systemClock } from '@chirp/kernel/clock';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent, type EventEnvelope } from '@chirp/common/events';
+import { createEvent, type EventEnvelope } from '@chirp/kernel/events';
 import type { SqsConsumer } from '@chirp/common/sqs-consumer';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
-import { TWEET_EVENTS_TOPIC, TweetCreated, TweetDeleted } from '@chirp/common/tweet-events';
-import { USER_EVENTS_TOPIC, UserFollowed, UserUnfollowed } from '@chirp/common/user-events';
+import { TWEET_EVENTS_TOPIC, TweetCreated, TweetDeleted } from '@chirp/kernel/tweet-events';
+import { USER_EVENTS_TOPIC, UserFollowed, UserUnfollowed } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { cassandraClient, createTestKeyspace, createTestRedis, createTestTopology, type TestKeyspace, type TestTopology } from '@chirp/testing/stack';
 import { Registry } from 'prom-client';
@@ -48,7 +49,7 @@ function aService(options: { threshold?: number; chunkSize?: number; homeTimelin
     queue: createSqsFanoutQueue({ sqs: topology.clients.sqs, queueUrl: topology.queueUrls['chirp-timeline']! }),
     metrics: createTimelineMetrics(new Registry(), { sqs: topology.clients.sqs, queueUrl: topology.queueUrls['chirp-timeline']! }).fanout,
     tweets,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     settings: { highFollowerThreshold: options.threshold ?? 10_000, chunkSize: options.chunkSize ?? 1000 },
   });
 }

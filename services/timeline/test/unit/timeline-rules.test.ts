@@ -1,4 +1,4 @@
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { describe, expect, it } from 'vitest';
 import { distributionFor, mergeNewest, shouldTrim, TRIM_EVERY } from '../../src/domain/timeline.ts';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 
 /** The stable codes clients see for tweet rules; the API contract names the rules (../shared/api/v1.md). */
 export const tweetEmpty = () => new DomainError('invalid', 'TWEET_EMPTY', 'The tweet has no text once trimmed.');
@@ -9,3 +9,5 @@ export const invalidTweetText = () =>
 export const tweetNotFound = () => new DomainError('not_found', 'TWEET_NOT_FOUND', 'No such tweet.');
 export const replyTargetNotFound = () => new DomainError('not_found', 'REPLY_TARGET_NOT_FOUND', 'The tweet being replied to does not exist.');
 export const notTweetAuthor = () => new DomainError('forbidden', 'NOT_TWEET_AUTHOR', 'Only the author can delete a tweet.');
+export const invalidIdempotencyKey = () =>
+  new DomainError('invalid', 'INVALID_IDEMPOTENCY_KEY', 'The Idempotency-Key must be 1–128 characters of letters, digits and _ . : -.');

@@ -2,7 +2,7 @@
 // weighted length (most CJK and emoji count 2, every URL 23, after NFC normalization) and
 // its hashtag and mention extraction.
 import twitterText from 'twitter-text';
-import { HANDLE_PATTERN, isStorableText } from '@chirp/common/text';
+import { HANDLE_PATTERN, isStorableText } from '@chirp/kernel/text';
 import { invalidTweetText, tweetEmpty, tweetTooLong } from './tweet-errors.ts';
 
 export const MAX_WEIGHTED_LENGTH = 280;

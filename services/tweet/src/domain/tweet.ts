@@ -1,7 +1,7 @@
 // A tweet and the rules around it that need no I/O: who may delete it, what a search asks,
 // what an idempotency key may be.
-import { DomainError } from '@chirp/common/errors';
-import { notTweetAuthor } from './tweet-errors.ts';
+import { invalidSearchQuery } from '@chirp/kernel/errors';
+import { invalidIdempotencyKey, notTweetAuthor } from './tweet-errors.ts';
 import { hashtagsOf, searchTermsOf } from './tweet-text.ts';
 
 export interface Tweet {
@@ -29,8 +29,6 @@ export function checkCanDelete(tweet: Pick<Tweet, 'authorId'>, callerId: string)
 
 export const SEARCH_QUERY_MAX = 100;
 const MAX_TERMS = 10;
-
-export const invalidSearchQuery = (reason: string) => new DomainError('invalid', 'INVALID_SEARCH_QUERY', `The search query ${reason}.`);
 
 export interface SearchQuery {
   /** Whole words, lower-cased, all of which must appear. */
@@ -66,7 +64,7 @@ export const IDEMPOTENCY_WINDOW_HOURS = 24;
 /** An Idempotency-Key header: 1–128 visible ASCII characters of a safe set (a UUID fits). */
 export function parseIdempotencyKey(raw: string): string {
   if (!IDEMPOTENCY_KEY.test(raw)) {
-    throw new DomainError('invalid', 'INVALID_IDEMPOTENCY_KEY', 'The Idempotency-Key must be 1–128 characters of letters, digits and _ . : -.');
+    throw invalidIdempotencyKey();
   }
   return raw;
 }

@@ -1,6 +1,6 @@
 import { appendToOutbox } from '@chirp/common/outbox';
 import { withTransaction } from '@chirp/common/pg-transaction';
-import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
+import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import type { Pool, PoolClient } from 'pg';
 import { searchTermsOf } from '../domain/tweet-text.ts';
 import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';

@@ -1,9 +1,11 @@
-import { createEvent } from '@chirp/common/events';
-import { TweetCreated } from '@chirp/common/tweet-events';
+import { createEvent } from '@chirp/kernel/events';
+import { TweetCreated } from '@chirp/kernel/tweet-events';
 import { IDEMPOTENCY_WINDOW_HOURS, parseIdempotencyKey, type Tweet } from '../domain/tweet.ts';
 import { replyTargetNotFound, tweetNotFound } from '../domain/tweet-errors.ts';
 import { extractEntities, parseTweetText } from '../domain/tweet-text.ts';
-import type { Clock, IdSource, StoredTweet, TweetCache, TweetStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { StoredTweet, TweetCache, TweetStore } from './ports.ts';
 import type { Hydrate, Present, TweetView } from './tweet-view.ts';
 
 export interface CreateTweetCommand {

@@ -1,8 +1,9 @@
-import { createEvent } from '@chirp/common/events';
-import { TweetDeleted } from '@chirp/common/tweet-events';
+import { createEvent } from '@chirp/kernel/events';
+import { TweetDeleted } from '@chirp/kernel/tweet-events';
 import { checkCanDelete } from '../domain/tweet.ts';
 import { tweetNotFound } from '../domain/tweet-errors.ts';
-import type { Clock, TweetCache, TweetStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { TweetCache, TweetStore } from './ports.ts';
 
 /**
  * Soft-deletes a tweet (author only): the row stays, so replies keep their parent and late

@@ -1,4 +1,4 @@
-import { decodeIdCursor, type Page } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page } from '@chirp/kernel/pagination';
 import type { TweetReader } from './ports.ts';
 import { type Hydrate, hydratedPage, type ListQuery, type TweetView } from './tweet-view.ts';
 

@@ -1,4 +1,4 @@
-import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page, toPage } from '@chirp/kernel/pagination';
 import { tweetNotFound } from '../domain/tweet-errors.ts';
 import type { TweetReader } from './ports.ts';
 import type { Hydrate, ListQuery, TweetView } from './tweet-view.ts';

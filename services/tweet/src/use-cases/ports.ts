@@ -1,15 +1,6 @@
 // What the tweet use cases need from the outside world, named for the role each plays.
-import type { EventEnvelope } from '@chirp/common/events';
+import type { EventEnvelope } from '@chirp/kernel/events';
 import type { Author, Tweet } from '../domain/tweet.ts';
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface IdSource {
-  /** A new time-ordered 64-bit id, as a decimal string. */
-  next(): string;
-}
 
 /**
  * A tweet row as stored, deleted ones included (a cache keeps them as tombstones).

@@ -1,5 +1,6 @@
 import { IDEMPOTENCY_WINDOW_HOURS } from '../domain/tweet.ts';
-import type { Clock, TweetStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { TweetStore } from './ports.ts';
 
 /** Forgets idempotency keys past the window (a key older than it would be replaced on reuse anyway). */
 export function makePruneIdempotencyKeys(deps: { tweets: TweetStore; clock: Clock }) {

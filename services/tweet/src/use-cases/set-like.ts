@@ -1,7 +1,8 @@
-import { createEvent } from '@chirp/common/events';
-import { TweetLiked, TweetUnliked } from '@chirp/common/tweet-events';
+import { createEvent } from '@chirp/kernel/events';
+import { TweetLiked, TweetUnliked } from '@chirp/kernel/tweet-events';
 import { tweetNotFound } from '../domain/tweet-errors.ts';
-import type { Clock, TweetCache, TweetStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { TweetCache, TweetStore } from './ports.ts';
 
 /**
  * Likes (`liked`) or unlikes a tweet, idempotently. The like row, the count and the event

@@ -1,6 +1,6 @@
 // Tweets as callers see them: live only, with their author and, for a viewer, likedByMe.
 // Every read goes through `hydrate`, so the cache rules live in one place.
-import { type Page, toPage } from '@chirp/common/pagination';
+import { type Page, toPage } from '@chirp/kernel/pagination';
 import type { Author, Tweet } from '../domain/tweet.ts';
 import type { StoredAuthor, StoredTweet, TweetCache, TweetReader } from './ports.ts';
 

@@ -1,5 +1,5 @@
 // The tweet store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
-import type { EventEnvelope } from '@chirp/common/events';
+import type { EventEnvelope } from '@chirp/kernel/events';
 import { searchTermsOf } from '../../src/domain/tweet-text.ts';
 import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
 

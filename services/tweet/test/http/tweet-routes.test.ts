@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { TweetJson } from '@chirp/kernel/api-v1';
 import { aTweetApp } from '../fakes/fake-ports.ts';
 
 interface Problem {

@@ -1,18 +1,19 @@
 // The tweet service's use cases over the real adapters: Postgres, Redis, the outbox relay and
 // the SNS/SQS emulator. Each case names the guarantee it checks.
-import { createEvent, type EventEnvelope } from '@chirp/common/events';
+import { systemClock } from '@chirp/kernel/clock';
+import { createEvent, type EventEnvelope } from '@chirp/kernel/events';
 import { createPostgresPool } from '@chirp/common/dependencies';
-import { createIdGenerator } from '@chirp/common/ids';
+import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
-import { TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
-import { USER_EVENTS_TOPIC, UserFollowed, UserRegistered, UserUpdated } from '@chirp/common/user-events';
+import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
+import { USER_EVENTS_TOPIC, UserFollowed, UserRegistered, UserUpdated } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { markOutboxSent, pendingEvents, relayUntilDrained } from '@chirp/testing/outbox';
 import { createTestDatabase, createTestRedis, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TweetJson } from '@chirp/common/api-v1';
+import type { TweetJson } from '@chirp/kernel/api-v1';
 import { userEventHandlers } from '../../src/adapters/messaging/user-event-handlers.ts';
 import { buildApp } from '../../src/app.ts';
 import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
@@ -22,7 +23,7 @@ import type { TweetCache, TweetStore } from '../../src/use-cases/ports.ts';
 import { makeTweetUseCases, type TweetUseCases } from '../../src/use-cases/tweet-use-cases.ts';
 
 const log = createLogger('tweet-test', 'silent');
-const clock = { now: () => new Date() };
+const clock = systemClock;
 let db: TestDatabase;
 let topology: TestTopology;
 const redis = createTestRedis();

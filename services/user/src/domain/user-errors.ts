@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 
 /** The stable codes clients see for user rules; the API contract names the rules (../shared/api/v1.md). */
 export const invalidHandle = (reason: string) =>
@@ -19,7 +19,6 @@ export const invisibleCharacters = (field: string, character: string) =>
     `The ${field} has an invisible formatting character (${character}): bidi controls, zero-width and other format characters are not allowed, except joiners inside emoji.`,
   );
 export const bioTooLong = (max: number) => new DomainError('invalid', 'BIO_TOO_LONG', `The bio must be at most ${max} characters.`);
-export const userNotFound = () => new DomainError('not_found', 'USER_NOT_FOUND', 'No such user.');
 export const cannotFollowSelf = () => new DomainError('invalid', 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself.');
 /** One answer for an unknown handle and a wrong password, so login never reveals which handles exist. */
 export const invalidCredentials = () => new DomainError('unauthenticated', 'INVALID_CREDENTIALS', 'The handle or password is wrong.');

@@ -1,5 +1,5 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
-import { HANDLE_PATTERN, invisibleCharacterIn, isStorableText } from '@chirp/common/text';
+import { HANDLE_PATTERN, invisibleCharacterIn, isStorableText } from '@chirp/kernel/text';
 import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, invisibleCharacters, passwordTooLong, passwordTooShort } from './user-errors.ts';
 
 export const PASSWORD_MIN = 8;

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ACCESS_TOKEN_ALGORITHM, type Jwk } from '@chirp/common/auth';
 import jwt from 'jsonwebtoken';
-import type { AccessTokenIssuer, Clock } from '../use-cases/ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { AccessTokenIssuer } from '../use-cases/ports.ts';
 
 export interface SigningKey {
   kid: string;

@@ -1,9 +1,10 @@
 import { appendToOutbox } from '@chirp/common/outbox';
 import { sqlStateOf, withTransaction } from '@chirp/common/pg-transaction';
-import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import { USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import type { Pool, PoolClient } from 'pg';
 import type { User } from '../domain/user.ts';
-import { handleTaken, userNotFound } from '../domain/user-errors.ts';
+import { userNotFound } from '@chirp/kernel/errors';
+import { handleTaken } from '../domain/user-errors.ts';
 import type { FollowListEntry, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
 
 const USER_COLUMNS = 'u.id, u.handle, u.display_name, u.bio, u.created_at, u.followers_count, u.following_count, u.tweet_count';

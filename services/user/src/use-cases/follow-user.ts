@@ -1,8 +1,9 @@
-import { createEvent } from '@chirp/common/events';
-import { UserFollowed } from '@chirp/common/user-events';
+import { createEvent } from '@chirp/kernel/events';
+import { UserFollowed } from '@chirp/kernel/user-events';
 import { checkFollow, parseHandle, type User } from '../domain/user.ts';
-import { userNotFound } from '../domain/user-errors.ts';
-import type { Clock, UserReader, UserStore } from './ports.ts';
+import { userNotFound } from '@chirp/kernel/errors';
+import type { Clock } from '@chirp/kernel/clock';
+import type { UserReader, UserStore } from './ports.ts';
 
 /** The account to follow or unfollow: it must exist and must not be the follower. */
 export async function findFollowee(users: UserReader, followerId: string, followeeHandle: string): Promise<User> {

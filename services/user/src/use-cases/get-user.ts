@@ -1,5 +1,5 @@
 import { parseHandle } from '../domain/user.ts';
-import { userNotFound } from '../domain/user-errors.ts';
+import { userNotFound } from '@chirp/kernel/errors';
 import type { UserReader } from './ports.ts';
 import { type UserView, viewedBy } from './user-view.ts';
 

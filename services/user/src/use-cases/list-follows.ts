@@ -1,6 +1,6 @@
-import { decodeIdCursor, type Page, toPage } from '@chirp/common/pagination';
+import { decodeIdCursor, type Page, toPage } from '@chirp/kernel/pagination';
 import { parseHandle } from '../domain/user.ts';
-import { userNotFound } from '../domain/user-errors.ts';
+import { userNotFound } from '@chirp/kernel/errors';
 import type { UserReader } from './ports.ts';
 import { type UserView, viewedBy } from './user-view.ts';
 

@@ -1,8 +1,9 @@
 import { sessionExpiry } from '../domain/session.ts';
-import { HANDLE_PATTERN } from '@chirp/common/text';
+import { HANDLE_PATTERN } from '@chirp/kernel/text';
 import { PASSWORD_MAX } from '../domain/user.ts';
 import { invalidCredentials } from '../domain/user-errors.ts';
-import type { Clock, PasswordHasher, UserStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { PasswordHasher, UserStore } from './ports.ts';
 import { issueSessionTokens, type SessionTokenDeps, type SignedIn } from './session-tokens.ts';
 
 export function makeLogIn(deps: SessionTokenDeps & { users: UserStore; hasher: PasswordHasher; clock: Clock }) {

@@ -1,4 +1,5 @@
-import type { Clock, SessionRevocations, TokenSecrets, UserStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { SessionRevocations, TokenSecrets, UserStore } from './ports.ts';
 
 /**
  * Ends the session the refresh token belongs to, whether that token is the latest or a spent

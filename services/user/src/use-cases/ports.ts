@@ -1,17 +1,8 @@
 // What the use cases need from the outside world, named for the role each plays.
-import type { EventEnvelope } from '@chirp/common/events';
+import type { EventEnvelope } from '@chirp/kernel/events';
 import type { RefreshTokenState } from '../domain/session.ts';
 import type { TweetTally } from '../domain/tweet-tally.ts';
 import type { User } from '../domain/user.ts';
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface IdSource {
-  /** A new time-ordered 64-bit id, as a decimal string. */
-  next(): string;
-}
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -1,6 +1,7 @@
 import { judgeRefresh } from '../domain/session.ts';
 import { invalidRefreshToken, refreshTokenExpired, refreshTokenReused, sessionRevoked } from '../domain/user-errors.ts';
-import type { Clock, SessionRevocations, UserStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { SessionRevocations, UserStore } from './ports.ts';
 import { issueSessionTokens, type SessionTokenDeps, type SignedIn } from './session-tokens.ts';
 
 /**

@@ -1,8 +1,10 @@
-import { createEvent } from '@chirp/common/events';
-import { UserRegistered } from '@chirp/common/user-events';
+import { createEvent } from '@chirp/kernel/events';
+import { UserRegistered } from '@chirp/kernel/user-events';
 import { checkPassword, parseDisplayName, parseHandle, type User } from '../domain/user.ts';
 import { handleTaken } from '../domain/user-errors.ts';
-import type { Clock, IdSource, PasswordHasher, UserStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { IdSource } from '@chirp/kernel/ids';
+import type { PasswordHasher, UserStore } from './ports.ts';
 
 export interface RegisterUserCommand {
   handle: string;

@@ -1,7 +1,8 @@
-import { createEvent } from '@chirp/common/events';
-import { UserUnfollowed } from '@chirp/common/user-events';
+import { createEvent } from '@chirp/kernel/events';
+import { UserUnfollowed } from '@chirp/kernel/user-events';
 import { findFollowee } from './follow-user.ts';
-import type { Clock, UserStore } from './ports.ts';
+import type { Clock } from '@chirp/kernel/clock';
+import type { UserStore } from './ports.ts';
 
 /** Idempotent: unfollowing someone not followed changes nothing and emits nothing. */
 export function makeUnfollowUser(deps: { users: UserStore; clock: Clock }) {

@@ -1,8 +1,9 @@
-import { createEvent } from '@chirp/common/events';
-import { UserUpdated } from '@chirp/common/user-events';
+import { createEvent } from '@chirp/kernel/events';
+import { UserUpdated } from '@chirp/kernel/user-events';
 import { parseBio, parseDisplayName, type User } from '../domain/user.ts';
-import { userNotFound } from '../domain/user-errors.ts';
-import type { Clock, UserStore } from './ports.ts';
+import { userNotFound } from '@chirp/kernel/errors';
+import type { Clock } from '@chirp/kernel/clock';
+import type { UserStore } from './ports.ts';
 
 export interface UpdateProfileCommand {
   userId: string;

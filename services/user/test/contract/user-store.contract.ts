@@ -1,6 +1,6 @@
 // One suite for every UserStore: the in-memory fake (unit) and Postgres (integration) must
 // behave alike, so the unit tests that trust the fake are trusting the real thing.
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/user.ts';
 import type { UserStore } from '../../src/use-cases/ports.ts';

@@ -1,8 +1,9 @@
 // The user store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
-import type { EventEnvelope } from '@chirp/common/events';
+import type { EventEnvelope } from '@chirp/kernel/events';
 import type { TweetTally } from '../../src/domain/tweet-tally.ts';
 import { handleKey, type User } from '../../src/domain/user.ts';
-import { handleTaken, userNotFound } from '../../src/domain/user-errors.ts';
+import { userNotFound } from '@chirp/kernel/errors';
+import { handleTaken } from '../../src/domain/user-errors.ts';
 import type { StoredRefreshToken, UserStore, UserTransaction } from '../../src/use-cases/ports.ts';
 
 interface State {

@@ -2,11 +2,11 @@
 // relay and the SNS/SQS emulator. Each case names the guarantee it checks.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createEvent } from '@chirp/common/events';
+import { createEvent } from '@chirp/kernel/events';
 import type { SqsConsumer } from '@chirp/common/sqs-consumer';
-import { createIdGenerator } from '@chirp/common/ids';
-import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/common/tweet-events';
-import { USER_EVENTS_TOPIC } from '@chirp/common/user-events';
+import { createIdGenerator } from '@chirp/kernel/ids';
+import { TweetCreated, TweetDeleted, TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
+import { USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { killRelayAfterPublish } from '@chirp/testing/outbox-faults';
 import { markOutboxSent, pendingEvents as pendingEventsOf, relayUntilDrained as relayUntilDrainedTo } from '@chirp/testing/outbox';
@@ -23,7 +23,7 @@ import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
 import { createRandomTokenSecrets } from '../../src/infrastructure/random-token-secrets.ts';
 import { createRedisSessionRevocations } from '../../src/infrastructure/redis-session-revocations.ts';
-import { systemClock } from '../../src/infrastructure/system-clock.ts';
+import { systemClock } from '@chirp/kernel/clock';
 import { makeUserUseCases, type UserUseCases } from '../../src/use-cases/user-use-cases.ts';
 
 let db: TestDatabase;

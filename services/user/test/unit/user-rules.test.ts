@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 import { describe, expect, it } from 'vitest';
 import { checkFollow, checkPassword, handleKey, parseBio, parseDisplayName, parseHandle } from '../../src/domain/user.ts';
 

@@ -1,5 +1,5 @@
 import { type AccessTokenClaims, InvalidTokenError } from '@chirp/common/auth';
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 import type { FastifyInstance } from 'fastify';
 import type { Caller } from '../../use-cases/post-tweet.ts';
 

@@ -1,5 +1,5 @@
-import { NotificationSchema } from '@chirp/common/api-v1';
-import { pageSchema } from '@chirp/common/pagination';
+import { NotificationSchema } from '@chirp/kernel/api-v1';
+import { pageSchema } from '@chirp/kernel/pagination';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/common/errors';
+import { DomainError } from '@chirp/kernel/errors';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 import { clientKey, type RateLimit } from '../../domain/rate-limit.ts';

@@ -1,6 +1,6 @@
-import { SignedInProperties, TweetSchema, UserSchema } from '@chirp/common/api-v1';
-import { IdString } from '@chirp/common/id-schema';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageSchema } from '@chirp/common/pagination';
+import { SignedInProperties, TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
+import { IdString } from '@chirp/kernel/id-schema';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageSchema } from '@chirp/kernel/pagination';
 import { type TSchema, Type } from '@sinclair/typebox';
 
 // The public API's inputs. Bodies are strict: a field the contract does not name (an `authorId`,

@@ -1,6 +1,6 @@
 import { InvalidTokenError } from '@chirp/common/auth';
-import { DomainError } from '@chirp/common/errors';
-import { isValidId } from '@chirp/common/ids';
+import { DomainError } from '@chirp/kernel/errors';
+import { isValidId } from '@chirp/kernel/ids';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

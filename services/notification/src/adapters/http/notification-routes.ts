@@ -1,4 +1,4 @@
-import { TweetSchema } from '@chirp/common/api-v1';
+import { TweetSchema } from '@chirp/kernel/api-v1';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { NotificationUseCases } from '../../use-cases/notification-use-cases.ts';

@@ -1,6 +1,6 @@
-import { NotificationSchema } from '@chirp/common/api-v1';
-import { IdString } from '@chirp/common/id-schema';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@chirp/common/pagination';
+import { NotificationSchema } from '@chirp/kernel/api-v1';
+import { IdString } from '@chirp/kernel/id-schema';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@chirp/kernel/pagination';
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES } from '../../domain/notification.ts';
 

@@ -1,6 +1,6 @@
-import { EventHandlerRegistry } from '@chirp/common/events';
-import { TweetCreated, TweetDeleted, TweetLiked } from '@chirp/common/tweet-events';
-import { UserFollowed, UserRegistered, UserUpdated } from '@chirp/common/user-events';
+import { EventHandlerRegistry } from '@chirp/kernel/events';
+import { TweetCreated, TweetDeleted, TweetLiked } from '@chirp/kernel/tweet-events';
+import { UserFollowed, UserRegistered, UserUpdated } from '@chirp/kernel/user-events';
 import type { NotificationUseCases } from '../../use-cases/notification-use-cases.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { IdString } from '@chirp/common/id-schema';
-import { PageQuerySchema } from '@chirp/common/pagination';
+import { IdString } from '@chirp/kernel/id-schema';
+import { PageQuerySchema } from '@chirp/kernel/pagination';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createEvent, defineEvent, ISO_DATE_TIME } from '@chirp/common/events';
-import { IdString } from '@chirp/common/id-schema';
+import { createEvent, defineEvent, ISO_DATE_TIME } from '@chirp/kernel/events';
+import { IdString } from '@chirp/kernel/id-schema';
 import { Type } from '@sinclair/typebox';
 import type { FanoutQueue } from '../../use-cases/ports.ts';
 

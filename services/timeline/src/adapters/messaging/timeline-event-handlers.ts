@@ -1,6 +1,6 @@
-import { EventHandlerRegistry } from '@chirp/common/events';
-import { TweetCreated, TweetDeleted } from '@chirp/common/tweet-events';
-import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/common/user-events';
+import { EventHandlerRegistry } from '@chirp/kernel/events';
+import { TweetCreated, TweetDeleted } from '@chirp/kernel/tweet-events';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/kernel/user-events';
 import type { TimelineUseCases } from '../../use-cases/timeline-use-cases.ts';
 import { FanoutChunkEvent } from './fanout-chunks.ts';
 

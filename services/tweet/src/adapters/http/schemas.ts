@@ -1,7 +1,7 @@
-import { IdString } from '@chirp/common/id-schema';
-import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
-import { type TweetJson, TweetSchema } from '@chirp/common/api-v1';
-import { HANDLE_PATTERN } from '@chirp/common/text';
+import { IdString } from '@chirp/kernel/id-schema';
+import { type Page, PageQuerySchema, pageSchema } from '@chirp/kernel/pagination';
+import { type TweetJson, TweetSchema } from '@chirp/kernel/api-v1';
+import { HANDLE_PATTERN } from '@chirp/kernel/text';
 import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/get-tweets.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';

@@ -1,5 +1,5 @@
-import { EventHandlerRegistry } from '@chirp/common/events';
-import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/common/user-events';
+import { EventHandlerRegistry } from '@chirp/kernel/events';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated } from '@chirp/kernel/user-events';
 import type { TweetUseCases } from '../../use-cases/tweet-use-cases.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { IdString } from '@chirp/common/id-schema';
-import { type Page, PageQuerySchema, pageSchema } from '@chirp/common/pagination';
-import { SignedInProperties, type UserJson, UserSchema } from '@chirp/common/api-v1';
+import { IdString } from '@chirp/kernel/id-schema';
+import { type Page, PageQuerySchema, pageSchema } from '@chirp/kernel/pagination';
+import { SignedInProperties, type UserJson, UserSchema } from '@chirp/kernel/api-v1';
 import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/get-users-by-ids.ts';
 import type { UserView } from '../../use-cases/user-view.ts';

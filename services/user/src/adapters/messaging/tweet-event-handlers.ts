@@ -1,5 +1,5 @@
-import { EventHandlerRegistry } from '@chirp/common/events';
-import { TweetCreated, TweetDeleted } from '@chirp/common/tweet-events';
+import { EventHandlerRegistry } from '@chirp/kernel/events';
+import { TweetCreated, TweetDeleted } from '@chirp/kernel/tweet-events';
 import type { UserUseCases } from '../../use-cases/user-use-cases.ts';
 
 /** The tweet events this service listens to: they keep each author's tweet count. */

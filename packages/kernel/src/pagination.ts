@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { DomainError } from './errors.ts';
+import { invalidCursor } from './errors.ts';
 import { isValidId } from './ids.ts';
 
 /** The API's page size rule: 1–100, 20 when absent. */
@@ -24,9 +24,6 @@ export interface Page<T> {
   data: T[];
   nextCursor: string | null;
 }
-
-export const invalidCursor = () =>
-  new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is malformed; pass the nextCursor of a previous page unchanged.');
 
 /**
  * Cursors are the keyset position of the last item, as base64url JSON. They are

@@ -1,16 +1,7 @@
+// Errors as HTTP answers: every error kind's status, RFC 9457 problem+json, and the one Fastify
+// error handler. The errors themselves are in @chirp/kernel/errors.
+import { DependencyUnavailableError, DomainError, type ErrorKind } from '@chirp/kernel/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-/** What went wrong, in domain terms; the HTTP mapping lives only in the error handler below. */
-export type ErrorKind =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
@@ -23,34 +14,6 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
 };
-
-/** Base of every error a client can cause: a stable machine-readable code and a kind, never a status. */
-export class DomainError extends Error {
-  readonly code: string;
-  readonly kind: ErrorKind;
-  /** Seconds after which a retry may succeed (rate limits, unavailable dependencies). */
-  readonly retryAfterSeconds: number | undefined;
-  constructor(kind: ErrorKind, code: string, message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = 'DomainError';
-    this.kind = kind;
-    this.code = code;
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
-
-/** A downstream service or store cannot answer now; clients see 503 with Retry-After. */
-export class DependencyUnavailableError extends DomainError {
-  readonly dependency: string;
-  constructor(dependency: string, reason: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
-    super('unavailable', 'DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable: ${reason}`, {
-      retryAfterSeconds: options.retryAfterSeconds ?? 5,
-      cause: options.cause,
-    });
-    this.name = 'DependencyUnavailableError';
-    this.dependency = dependency;
-  }
-}
 
 const KIND_BY_STATUS = new Map(Object.entries(STATUS_BY_KIND).map(([kind, status]) => [status, kind as ErrorKind]));
 

@@ -10,9 +10,12 @@ const SEQUENCE_BITS = 12n;
 const MAX_SEQUENCE = (1n << SEQUENCE_BITS) - 1n;
 const MAX_TIME = (1n << 41n) - 1n;
 
-export interface IdGenerator {
-  /** The next id as a decimal string, the form ids travel in. */
+/** What use cases take to make ids: a new time-ordered 64-bit id, as a decimal string. */
+export interface IdSource {
   next(): string;
+}
+
+export interface IdGenerator extends IdSource {
   nextBigInt(): bigint;
 }
 

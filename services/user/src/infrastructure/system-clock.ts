@@ -1,3 +1,0 @@
-import type { Clock } from '../use-cases/ports.ts';
-
-export const systemClock: Clock = { now: () => new Date() };
