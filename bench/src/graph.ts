@@ -119,7 +119,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function shuffledIds(count: number, random: () => number): Uint32Array {
+export function shuffledIds(count: number, random: () => number): Uint32Array {
   const ids = new Uint32Array(count);
   for (let i = 0; i < count; i++) ids[i] = i;
   for (let i = count - 1; i > 0; i--) {

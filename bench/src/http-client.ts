@@ -61,6 +61,7 @@ export async function callRetrying(client: BenchClient, attempts: number, onRetr
     }
     if (answer && (!RETRYABLE.has(answer.status) || attempt >= attempts)) return { ...answer, attempt };
     onRetry();
-    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    // Long enough, after a few, for the gateway's breaker to half-open again.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
   }
 }

@@ -12,6 +12,9 @@
 //   --cost-only            seed, then the cost table only (no step run, no mixed run): quick comparisons
 //   --topology split|all   the timeline as Kubernetes runs it, api and consumer apart (default), or one process
 //   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
+//   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
+//                          service restarted with each variant's environment in turn, per repeat
+//   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>)
 //   --render FILE          write summary.md and the plot again from a report.json, and nothing else
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     'cost-only': { type: 'boolean', default: false },
     topology: { type: 'string', default: 'split' },
     'log-level': { type: 'string', default: 'info' },
+    'follow-order': { type: 'string', default: 'shuffled' },
+    variant: { type: 'string', multiple: true },
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
     render: { type: 'string' },
@@ -94,6 +99,22 @@ const options: BenchOptions = values.smoke
 if (values['skip-baseline']) options.baselineRates = [];
 if (values['step-rates']) options.stepRates = values['step-rates'].split(',').map(Number);
 if (values['cost-only']) options.costOnly = true;
+if (values['follow-order'] !== 'shuffled' && values['follow-order'] !== 'file') throw new Error(`--follow-order must be shuffled or file, got ${values['follow-order']}`);
+options.followOrder = values['follow-order'];
+if (values.variant) options.variants = values.variant.map(parseVariant);
+
+/** `name:KEY=VALUE;KEY=VALUE` (`name:` alone: the services as they are). */
+function parseVariant(text: string): { name: string; env: Record<string, string> } {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new Error(`--variant must be NAME:KEY=VALUE;KEY=VALUE, got ${text}`);
+  const env: Record<string, string> = {};
+  for (const pair of text.slice(colon + 1).split(';').filter(Boolean)) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new Error(`--variant ${text}: "${pair}" is not KEY=VALUE`);
+    env[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return { name: text.slice(0, colon), env };
+}
 const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
 const out = values.out ?? join(repo, 'bench', 'results', values.smoke ? 'tmp' : '', `${new Date().toISOString().slice(0, 10)}-${slug}`);
 const report = await runBench({ ...options, profileDir: values.profile ? join(out, 'profiles') : undefined });

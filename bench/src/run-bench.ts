@@ -43,6 +43,14 @@ export interface BenchOptions {
   splitTimeline: boolean;
   /** The services' LOG_LEVEL (info, as deployed). */
   logLevel: string;
+  /** The order follows are seeded in (seed.ts): shuffled, or the edge list's (a hot row). */
+  followOrder?: 'shuffled' | 'file';
+  /**
+   * Settings compared in the cost table: each repeat restarts every service with each variant's
+   * environment in turn (interleaved, so a busy machine's drift falls on all alike). Empty: the
+   * services as started, one row per workload.
+   */
+  variants?: Array<{ name: string; env: Record<string, string> }>;
   /** Seed and measure the cost table only: no step run, no mixed run. */
   costOnly?: boolean;
   /** Connections from the load generator to the gateway. */
@@ -127,6 +135,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await Promise.all([client.close(), probeClient.close()]).catch(() => undefined);
     await platform.stop();
   };
+  // Interrupted (Ctrl-C, kill), the services it started go with it rather than live on as orphans.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the platform`);
+    void stopPlatform().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     // The queue's depth and the entries written are the consumer's figures.
     const timelineUrl = (platform.timelineConsumer ?? platform.services.timeline).url;
@@ -140,6 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       seed: options.seed,
       timelineUrl,
       quiet: options.quiet,
+      followOrder: options.followOrder,
     });
     if (options.profileDir) await restartProfiled(platform, options.profileDir);
     await warmCaches(client, seeded.tokens, options.seedConcurrency, options.quiet);
@@ -173,11 +188,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }),
     ];
     const costRuns: CostRun[] = [];
+    const variants = options.variants ?? [];
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
-      for (const { name, next } of costWorkloads) {
-        const run = await costRun({ name, rate: options.costRate, durationMs: options.costMs, warmupMs: options.warmupMs, next, idle, settle, eventLoops, gcLog });
-        costRuns.push(run);
-        log(`  ${name} at ${options.costRate}/s: platform ${costRows([run])[0]!.platformMs.toFixed(2)} ms CPU per request, p99 ${run.result.total.latencyMs.p99.toFixed(1)} ms, errors ${run.result.total.errors}`);
+      for (const variant of variants.length > 0 ? variants : [undefined]) {
+        if (variant) {
+          log(`  variant ${variant.name}: restarting the services with ${JSON.stringify(variant.env)}`);
+          for (const [, service] of profiledProcesses(platform)) {
+            await service.stop();
+            await service.start({ env: variant.env });
+          }
+        }
+        for (const { name, next } of costWorkloads) {
+          const label = variant ? `${variant.name} · ${name}` : name;
+          const run = await costRun({ name: label, rate: options.costRate, durationMs: options.costMs, warmupMs: options.warmupMs, next, idle, settle, eventLoops, gcLog });
+          costRuns.push(run);
+          log(`  ${label} at ${options.costRate}/s: platform ${costRows([run])[0]!.platformMs.toFixed(2)} ms CPU per request, p99 ${run.result.total.latencyMs.p99.toFixed(1)} ms, errors ${run.result.total.errors}`);
+        }
       }
     }
 
@@ -221,6 +247,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       profiles,
     };
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await stopPlatform();
   }
 }
@@ -243,10 +270,12 @@ async function runBaseline(options: BenchOptions, stepSettings: Omit<StepRunOpti
         return { ok: status === 200, status };
       },
     });
+    // --cost-only measures the hop's cost alone, the floor the cost table is read against.
+    const rates = options.costOnly ? [] : options.baselineRates;
     stepSettings.log?.('hello-world:');
-    hello = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
+    hello = await stepRun({ ...stepSettings, rates, measure: (rate) => measureStep(rate, { ...timing, next: get(helloClient) }) });
     stepSettings.log?.('one proxy hop:');
-    proxy = await stepRun({ ...stepSettings, rates: options.baselineRates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
+    proxy = await stepRun({ ...stepSettings, rates, measure: (rate) => measureStep(rate, { ...timing, next: get(proxyClient) }) });
     const hops = [];
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
       const run = await costRun({ name: 'proxy hop', rate: options.costRate, durationMs: options.costMs, warmupMs: options.warmupMs, next: get(proxyClient), idle: {}, settle: async () => undefined, eventLoops: watchEventLoops({}), gcLog: null });

@@ -53,6 +53,7 @@ export async function stepRun(options: StepRunOptions): Promise<StepRun> {
     }
     highest = rate;
   }
+  if (options.rates.length === 0) return { steps, highestRateUnderGoal: null, stoppedBecause: 'not run' };
   return { steps, highestRateUnderGoal: highest, stoppedBecause: `every rate up to ${options.rates.at(-1)} req/s stayed under the goal (the list of rates ended)` };
 }
 

@@ -4,7 +4,7 @@
 // several replicas behind a round-robin balancer to test rolling restarts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,10 @@ export interface RunningService {
   kill(): Promise<void>;
   /**
    * Starts it again on the same port with the same environment, and waits until it is ready.
-   * `nodeArgs` go to node before the entry point (the benchmark's `--cpu-prof`).
+   * `nodeArgs` go to node before the entry point (the benchmark's `--cpu-prof`); `env` is laid
+   * over its environment for this start only (the benchmark's variants of a setting).
    */
-  start(options?: { nodeArgs?: string[] }): Promise<void>;
+  start(options?: { nodeArgs?: string[]; env?: Record<string, string> }): Promise<void>;
 }
 
 export interface Platform {
@@ -233,15 +234,16 @@ async function stopAll(
 function managedProcess(name: ServiceName, label: string, url: string, logFile: string, env: NodeJS.ProcessEnv): RunningService {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
-  const log = createWriteStream(logFile, { flags: 'a' });
   return {
     url,
     async start(options = {}) {
       if (child) throw new Error(`${label} is already running`);
-      const started = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'services', name, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The service writes its log straight to the file: no pipe through this process, whose
+      // CPU (the benchmark's load generator) must not carry the services' logging.
+      const log = openSync(logFile, 'a');
+      const started = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'services', name, 'src', 'main.ts')], { env: { ...env, ...options.env }, stdio: ['ignore', log, log] });
+      closeSync(log);
       child = started;
-      started.stdout.pipe(log, { end: false });
-      started.stderr.pipe(log, { end: false });
       exited = new Promise((resolve) =>
         started.once('exit', () => {
           if (child === started) child = undefined;
