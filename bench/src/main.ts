@@ -14,6 +14,7 @@
 //   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
 //   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
 //                          service restarted with each variant's environment in turn, per repeat
+//   --seed-concurrency N   calls in flight while seeding (default 16)
 //   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>)
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     topology: { type: 'string', default: 'split' },
     'log-level': { type: 'string', default: 'info' },
     'follow-order': { type: 'string', default: 'shuffled' },
+    'seed-concurrency': { type: 'string', default: '16' },
     variant: { type: 'string', multiple: true },
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
@@ -99,6 +101,7 @@ const options: BenchOptions = values.smoke
 if (values['skip-baseline']) options.baselineRates = [];
 if (values['step-rates']) options.stepRates = values['step-rates'].split(',').map(Number);
 if (values['cost-only']) options.costOnly = true;
+if (!values.smoke) options.seedConcurrency = number('seed-concurrency');
 if (values['follow-order'] !== 'shuffled' && values['follow-order'] !== 'file') throw new Error(`--follow-order must be shuffled or file, got ${values['follow-order']}`);
 options.followOrder = values['follow-order'];
 if (values.variant) options.variants = values.variant.map(parseVariant);
