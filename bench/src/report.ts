@@ -38,7 +38,8 @@ export function checkGoals(report: BenchReport): Goal[] {
   const goalMs = report.settings.goalP99Ms;
   const sustained = report.steps.chirp.highestRateUnderGoal;
   const atSustained = report.steps.chirp.steps.find((step) => step.rate === sustained);
-  const mix = report.cost.rows.find((row) => row.name === 'mix');
+  // With --variant, the first variant's mix (the services as deployed) is the one judged.
+  const mix = report.cost.rows.find((row) => row.name === 'mix' || row.name.endsWith(' · mix'));
   const { followsPerSecond, postsPerSecond } = report.graph.rates;
   const stepRan = report.steps.chirp.steps.length > 0;
   const goals: Goal[] = [];
