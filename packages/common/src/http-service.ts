@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { installProblemHandlers, problem, sendProblem, toProblem } from './problems.ts';
+import { answerClientError, installProblemHandlers, problem, sendProblem, toProblem } from './problems.ts';
 import { ID_FORMAT } from '@chirp/kernel/id-schema';
 import { isValidId } from '@chirp/kernel/ids';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
@@ -70,6 +70,8 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     frameworkErrors: (error, request, reply) => {
       void sendProblem(reply, { ...toProblem(error), instance: request.url.split('?')[0] });
     },
+    // What the HTTP parser refuses (431 headers too large...) never reaches Fastify's handlers.
+    clientErrorHandler: answerClientError,
   });
   installProblemHandlers(app);
   installValidators(app);

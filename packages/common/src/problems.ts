@@ -1,5 +1,6 @@
 // Errors as HTTP answers: every error kind's status, RFC 9457 problem+json, and the one Fastify
 // error handler. The errors themselves are in @chirp/kernel/errors.
+import type { Socket } from 'node:net';
 import { DependencyUnavailableError, DomainError, type ErrorKind } from '@chirp/kernel/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -46,10 +47,13 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -73,6 +77,8 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; deta
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'EMPTY_JSON_BODY', detail: 'The body is empty but the content type is application/json.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' },
   FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', detail: 'A path segment of the URL is longer than any this API accepts.' },
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json.' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
 };
 
@@ -151,13 +157,43 @@ function describeValidationIssue(issue: { keyword: string; message?: string; par
   return issue.message ?? issue.keyword;
 }
 
+/** What Node's HTTP parser refuses before Fastify sees a request, by its error code. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', detail: 'The request line and headers together are larger than this API accepts (16 KiB).' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The whole request did not arrive in time.' },
+};
+
+/**
+ * Answers a request Node's HTTP parser refused (headers too large, a timeout, not HTTP at all)
+ * as problem+json, like every other error, then closes the connection: it cannot be trusted.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const known = PARSER_ERRORS[error.code ?? ''] ?? { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request is not valid HTTP/1.1.' };
+  const body = JSON.stringify(problem(known.status, known.code, known.detail));
+  socket.end(
+    `HTTP/1.1 ${known.status} ${TITLES[known.status]}\r\nConnection: close\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 export function sendProblem(reply: FastifyReply, details: ProblemDetails, retryAfterSeconds?: number): FastifyReply {
   if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(retryAfterSeconds)));
   return reply.code(details.status).type('application/problem+json').send(details);
 }
 
-/** Installs the one error handler and a problem+json 404 for unknown routes. */
+/**
+ * Installs the one error handler, and for a URL no route serves: 405 with `Allow` when the path
+ * is served under other methods, else 404. Routes are learned as they are registered.
+ */
 export function installProblemHandlers(app: FastifyInstance): void {
+  const routes: Array<{ path: RegExp; method: string }> = [];
+  app.addHook('onRoute', (route) => {
+    // `*` (the CORS preflight) matches everything; it says nothing about which methods a path has.
+    if (route.url === '*') return;
+    const path = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+').replace(/\*/g, '.*')}$`);
+    for (const method of [route.method].flat()) routes.push({ path, method });
+  });
+
   app.setErrorHandler((raised: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const error = unavailableStoreError(raised) ?? raised;
     const details = { ...toProblem(error), instance: request.url.split('?')[0] };
@@ -171,6 +207,11 @@ export function installProblemHandlers(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
+    const allowed = [...new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method))].sort();
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not served at ${path}; it answers ${allowed.join(', ')}.`, { instance: path }));
+    }
     return sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`, { instance: path }));
   });
 }

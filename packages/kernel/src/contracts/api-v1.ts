@@ -1,10 +1,13 @@
 // The objects of the public API (../shared/api/v1.md) as JSON Schema. The user and tweet
 // services answer in these shapes, and the gateway validates, serializes and documents them.
 import { type Static, Type } from '@sinclair/typebox';
+import { ID_PATTERN } from '../id-schema.ts';
+
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
 
 export const UserSchema = Type.Object(
   {
-    id: Type.String({ description: '64-bit id as a decimal string' }),
+    id: Id('64-bit id as a decimal string'),
     handle: Type.String(),
     displayName: Type.String(),
     bio: Type.String(),
@@ -18,15 +21,15 @@ export const UserSchema = Type.Object(
 );
 export type UserJson = Static<typeof UserSchema>;
 
-const AuthorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }, { additionalProperties: false });
+const AuthorSchema = Type.Object({ id: Id("The author's id"), handle: Type.String(), displayName: Type.String() }, { additionalProperties: false });
 
 export const TweetSchema = Type.Object(
   {
-    id: Type.String({ description: '64-bit id as a decimal string' }),
+    id: Id('64-bit id as a decimal string'),
     text: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     author: AuthorSchema,
-    replyToId: Type.Union([Type.String(), Type.Null()]),
+    replyToId: Type.Union([Id('The tweet this one answers'), Type.Null()]),
     likeCount: Type.Integer({ minimum: 0 }),
     replyCount: Type.Integer({ minimum: 0 }),
     likedByMe: Type.Optional(Type.Boolean({ description: 'Whether the caller likes this tweet; present on authenticated requests.' })),

@@ -1,4 +1,5 @@
 import { DependencyUnavailableError, DomainError } from '@chirp/kernel/errors';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { aGateway, aToken, bearer } from './gateway-harness.ts';
 
@@ -53,6 +54,53 @@ describe('request hardening', () => {
     const follow = await app.inject({ method: 'PUT', url: '/v1/users/me/following/a.b', headers: bearer() });
     expect([follow.statusCode, follow.json().code]).toEqual([404, 'USER_NOT_FOUND']);
     expect(calls).toEqual([]);
+  });
+
+  it('when a known path is called with a method it does not serve, then 405 METHOD_NOT_ALLOWED with Allow listing the ones it does', async () => {
+    const { app, calls } = await aGateway();
+    const cases: Array<[string, string, string]> = [
+      ['POST', '/v1/users/me', 'GET, HEAD, PATCH'],
+      ['TRACE', '/v1/users/me', 'GET, HEAD, PATCH'],
+      ['DELETE', '/v1/auth/register', 'POST'],
+      ['PATCH', '/v1/tweets/2001/like', 'DELETE, PUT'],
+      ['POST', '/v1/users/ada', 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const response = await app.inject({ method: method as 'GET', url, headers: bearer() });
+      expect([method, url, response.statusCode, response.headers.allow, response.json().code]).toEqual([method, url, 405, allow, 'METHOD_NOT_ALLOWED']);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+    }
+    const unknown = await app.inject({ url: '/v1/nothing/here' });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+    expect(calls).toEqual([]);
+  });
+
+  it('when a path segment is longer than any route accepts, then 414 URI_TOO_LONG whose detail does not echo the segment', async () => {
+    const { app } = await aGateway();
+    const response = await app.inject({ url: `/v1/tweets/${'1'.repeat(150)}/replies` });
+    expect([response.statusCode, response.json().code]).toEqual([414, 'URI_TOO_LONG']);
+    expect(response.json().detail).not.toContain('1'.repeat(150));
+  });
+
+  it('when the headers are larger than the server reads, then 431 HEADERS_TOO_LARGE as problem+json, on a real socket', async () => {
+    const { app } = await aGateway();
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(`GET /v1/users/ada HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+      const [head = '', body = ''] = raw.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 431 /);
+      expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(JSON.parse(body)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
+    } finally {
+      await app.close();
+    }
   });
 
   it('when a route that takes no body gets one, then 400 UNEXPECTED_BODY and nothing changes', async () => {

@@ -5,6 +5,16 @@ import { aGateway } from './gateway-harness.ts';
 type OpenApi = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { description: string }>; operationId?: string }>> };
 
 const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+interface Schema {
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  properties?: Record<string, Schema>;
+}
+interface Operation {
+  parameters?: Array<{ name: string; schema: Schema }>;
+  requestBody?: { content: Record<string, { schema: Schema }> };
+}
 
 describe('the OpenAPI document', () => {
   it('when fetched, then it is a valid OpenAPI 3.1 document', async () => {
@@ -56,6 +66,29 @@ describe('the OpenAPI document', () => {
     expect(followers.parameters.find((p) => p.name === 'limit')).toMatchObject({ required: false });
     expect(followers.security).toEqual([{}, { bearerAuth: [] }]);
     expect(document.paths['/v1/timelines/home']!.get!.security).toEqual([{ bearerAuth: [] }]);
+    await app.close();
+  });
+
+  it('when a field has a rule, then the document states it: ids, handles, the contract lengths, the Idempotency-Key', async () => {
+    const { app } = await aGateway();
+    const body = (await app.inject({ url: '/openapi.json' })).body;
+    const document = JSON.parse(body) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+    const parameter = (path: string, method: string, name: string) => document.paths[path]![method]!.parameters!.find((p) => p.name === name)!.schema;
+    const bodyOf = (path: string, method: string) => document.paths[path]![method]!.requestBody!.content['application/json']!.schema.properties!;
+    const id = new RegExp(parameter('/v1/tweets/{id}', 'get', 'id').pattern!);
+    expect(['1', '9223372036854775807'].map((value) => id.test(value))).toEqual([true, true]);
+    expect(['0', '01', '9223372036854775808', 'abc'].map((value) => id.test(value))).toEqual([false, false, false, false]);
+    expect(document.components.schemas.Tweet!.properties!.id!.pattern).toBe(parameter('/v1/tweets/{id}', 'get', 'id').pattern);
+    expect(parameter('/v1/users/{handle}', 'get', 'handle')).toMatchObject({ pattern: '^[A-Za-z0-9_]{3,15}$', maxLength: 15 });
+    expect(bodyOf('/v1/auth/register', 'post')).toMatchObject({
+      handle: { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 3, maxLength: 15 },
+      password: { minLength: 8, maxLength: 128 },
+      displayName: { minLength: 1, maxLength: 50 },
+    });
+    expect(bodyOf('/v1/users/me', 'patch')).toMatchObject({ displayName: { maxLength: 50 }, bio: { maxLength: 160 } });
+    expect(parameter('/v1/search/tweets', 'get', 'q')).toMatchObject({ minLength: 1, maxLength: 100 });
+    expect(parameter('/v1/tweets', 'post', 'idempotency-key')).toMatchObject({ pattern: '^[A-Za-z0-9_.:-]{1,128}$', maxLength: 128 });
+    expect(body).not.toContain('x-chirp-enforced');
     await app.close();
   });
 

@@ -33,7 +33,8 @@ async function expectAccepted(gateway: string, accessToken: string): Promise<voi
 }
 
 async function signUp(handle: string): Promise<() => Promise<SignedIn>> {
-  expect((await post(replicas[0]!, '/v1/auth/register', { handle, password: 'password-1' })).status).toBe(201);
+  const registered = await post(replicas[0]!, '/v1/auth/register', { handle, password: 'password-1' });
+  expect(registered.status, JSON.stringify(registered.body)).toBe(201);
   return async () => (await post(replicas[1]!, '/v1/auth/login', { handle, password: 'password-1' })).body!;
 }
 

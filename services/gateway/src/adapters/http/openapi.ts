@@ -1,13 +1,27 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { ENFORCED } from './schemas.ts';
+
+/** The document states the rules owning services enforce (schemas.ts, ENFORCED) as schema keywords. */
+function stateEnforcedRules(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stateEnforcedRules);
+  if (typeof node !== 'object' || node === null) return node;
+  const { [ENFORCED]: rule, ...rest } = node as Record<string, unknown>;
+  const stated = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, stateEnforcedRules(value)]));
+  return typeof rule === 'object' && rule !== null ? { ...stated, ...rule } : stated;
+}
 
 const DESCRIPTION = `The one public API of Chirp, for web and mobile clients.
 
 - JSON in and out; errors are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`.
-  Each answer below lists the codes it may carry. Any request may also meet 400 \`BAD_URL\` (a malformed URL)
-  and 404 \`ROUTE_NOT_FOUND\`; any request that sends a body, 413 \`BODY_TOO_LARGE\`, 415 \`UNSUPPORTED_MEDIA_TYPE\`
-  and 400 \`MALFORMED_JSON\`.
+  Each answer below lists the codes it may carry. Any request may also meet 400 \`BAD_URL\` (a malformed URL),
+  404 \`ROUTE_NOT_FOUND\` (no such path), 405 \`METHOD_NOT_ALLOWED\` with an \`Allow\` header (the path exists,
+  the method does not), 408 \`REQUEST_TIMEOUT\`, 431 \`HEADERS_TOO_LARGE\` (request line and headers over 16 KiB)
+  and 400 \`MALFORMED_REQUEST\` (not HTTP/1.1); any request that sends a body, 413 \`BODY_TOO_LARGE\`,
+  415 \`UNSUPPORTED_MEDIA_TYPE\` and 400 \`MALFORMED_JSON\`.
+- Field rules that a service enforces with a code of its own (\`INVALID_HANDLE\`, \`BIO_TOO_LONG\`...) are stated
+  in the schemas (pattern, minLength, maxLength) and answered 400 with that code.
 - Sign in with \`POST /v1/auth/login\`; send the access token as \`Authorization: Bearer <token>\`. It lasts minutes:
   trade the refresh token for new ones at \`POST /v1/auth/refresh\`.
 - Ids are 64-bit and travel as decimal strings. Lists are pages, \`{ data, nextCursor }\`; pass \`nextCursor\` back as \`cursor\`.
@@ -45,7 +59,7 @@ export function registerOpenApi(app: FastifyInstance): void {
     transformObject: (documentObject) => {
       if (!('openapiObject' in documentObject)) throw new Error('the gateway documents OpenAPI 3.1, not Swagger 2');
       const document = documentObject.openapiObject;
-      return { ...document, paths: { ...document.paths, '/docs': DOCS_PAGE } };
+      return stateEnforcedRules({ ...document, paths: { ...document.paths, '/docs': DOCS_PAGE } }) as typeof document;
     },
   });
   // No validator badge: it would send the document to validator.swagger.io from every browser.

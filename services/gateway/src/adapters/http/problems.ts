@@ -24,21 +24,24 @@ const MEANING: Record<number, string> = {
   401: 'No valid access token, or wrong credentials',
   403: 'Not allowed for this caller',
   404: 'Not found',
+  405: 'Method not allowed',
   409: 'Conflict with the current state',
   413: 'Body too large',
+  414: 'A path segment is too long',
   415: 'Body is not application/json',
   429: 'Rate limited: retry after `Retry-After` seconds; the `RateLimit-*` headers say the budget',
+  431: 'The request line and headers are too large',
   503: 'A service behind the gateway is unavailable: retry after `Retry-After` seconds',
 };
 
 /** What every public route can answer, whatever it does. */
-export const EVERY_ROUTE: ErrorCodes = { 429: ['RATE_LIMITED'], 503: ['DEPENDENCY_UNAVAILABLE'] };
+export const EVERY_ROUTE: ErrorCodes = { 429: ['RATE_LIMITED'], 431: ['HEADERS_TOO_LARGE'], 503: ['DEPENDENCY_UNAVAILABLE'] };
 /** A route that needs the caller signed in. */
 export const SIGNED_IN: ErrorCodes = { 401: ['UNAUTHENTICATED', 'INVALID_TOKEN'] };
 /** A route that works signed out; a token that is sent must still be valid. */
 export const SIGNED_IN_OPTIONAL: ErrorCodes = { 401: ['INVALID_TOKEN'] };
-/** A route with path or query parameters. */
-export const PARAMETERS: ErrorCodes = { 400: ['VALIDATION_FAILED'] };
+/** A route with path or query parameters; a path segment past Fastify's bound (100 characters) is 414. */
+export const PARAMETERS: ErrorCodes = { 400: ['VALIDATION_FAILED'], 414: ['URI_TOO_LONG'] };
 /** A route that takes a JSON body. */
 export const JSON_BODY: ErrorCodes = {
   400: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'EMPTY_JSON_BODY', 'INVALID_CONTENT_LENGTH'],

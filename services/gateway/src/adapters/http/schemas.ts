@@ -9,7 +9,20 @@ import { type TSchema, Type } from '@sinclair/typebox';
 // before any call, and the descriptions state the rules for clients.
 
 const Strict = { additionalProperties: false } as const;
-const text = (description: string) => Type.String({ maxLength: 1024, description });
+const text = (description: string, enforced?: EnforcedRule) => Type.String({ maxLength: 1024, description, ...(enforced ? { [ENFORCED]: enforced } : {}) });
+
+/**
+ * A rule a field is held to by the service that owns it, which answers its own code (INVALID_HANDLE,
+ * BIO_TOO_LONG...) rather than the validator's VALIDATION_FAILED. The validator here keeps only
+ * the loose bound; the OpenAPI document states the rule itself (openapi.ts merges it in).
+ */
+export const ENFORCED = 'x-chirp-enforced';
+export interface EnforcedRule {
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+}
+const HANDLE_RULE: EnforcedRule = { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 3, maxLength: 15 };
 
 /** A success answer: its description and JSON schema, as the serializer and the OpenAPI document both read it. */
 export const json = (description: string, schema: TSchema) => ({ description, content: { 'application/json': { schema } } });
@@ -22,21 +35,28 @@ export const TweetPage = pageSchema(TweetRef);
 export const SignedIn = Type.Object({ ...SignedInProperties, user: UserRef });
 
 // A handle that cannot exist is a 404 like any unknown one (domain/handle.ts), so the schema only bounds it.
-export const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64, description: 'A handle, matched without regard to case' }) }, Strict);
+export const HandleParams = Type.Object(
+  { handle: Type.String({ maxLength: 64, description: 'A handle, matched without regard to case; one that cannot exist is 404 USER_NOT_FOUND', [ENFORCED]: HANDLE_RULE }) },
+  Strict,
+);
 export const TweetParams = Type.Object({ id: IdString({ description: 'A tweet id' }) }, Strict);
+
+const INVISIBLE = 'no bidi controls, zero-width or other invisible format characters (joiners inside emoji are fine)';
+const DISPLAY_NAME_RULE = `1–50 characters after trimming, no control characters, ${INVISIBLE}; defaults to the handle`;
+const BIO_RULE = `At most 160 characters after trimming; ${INVISIBLE}`;
 
 export const RegisterBody = Type.Object(
   {
-    handle: text('3–15 of A–Z, a–z, 0–9 and _; unique without regard to case'),
-    password: text('8–128 characters'),
-    displayName: Type.Optional(text('1–50 characters; defaults to the handle')),
+    handle: text('3–15 of A–Z, a–z, 0–9 and _; unique without regard to case', HANDLE_RULE),
+    password: text('8–128 characters', { minLength: 8, maxLength: 128 }),
+    displayName: Type.Optional(text(DISPLAY_NAME_RULE, { minLength: 1, maxLength: 50 })),
   },
   Strict,
 );
 export const LoginBody = Type.Object({ handle: text('The handle, any case'), password: text('The password') }, Strict);
 export const RefreshTokenBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512, description: 'From login or the last refresh' }) }, Strict);
 export const UpdateProfileBody = Type.Object(
-  { displayName: Type.Optional(text('1–50 characters')), bio: Type.Optional(text('At most 160 characters')) },
+  { displayName: Type.Optional(text(DISPLAY_NAME_RULE, { minLength: 1, maxLength: 50 })), bio: Type.Optional(text(BIO_RULE, { maxLength: 160 })) },
   { ...Strict, minProperties: 1 },
 );
 export const PostTweetBody = Type.Object(
@@ -48,7 +68,10 @@ export const PostTweetBody = Type.Object(
 );
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ description: 'The same key from the same user within 24 hours returns the first tweet and creates nothing new (answered with `Idempotent-Replayed: true`)' }),
+    Type.String({
+      description: 'The same key from the same user within 24 hours returns the first tweet and creates nothing new (answered with `Idempotent-Replayed: true`)',
+      [ENFORCED]: { pattern: '^[A-Za-z0-9_.:-]{1,128}$', minLength: 1, maxLength: 128 },
+    }),
   ),
 });
 
@@ -58,7 +81,10 @@ const pageProperties = {
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "The previous page's nextCursor, unchanged" })),
 };
 export const PageQuery = Type.Object(pageProperties, Strict);
-export const SearchQuery = Type.Object({ ...pageProperties, q: Type.String({ minLength: 1, maxLength: 1024, description: '1–100 characters' }) }, Strict);
+export const SearchQuery = Type.Object(
+  { ...pageProperties, q: Type.String({ minLength: 1, maxLength: 1024, description: '1–100 characters', [ENFORCED]: { maxLength: 100 } }) },
+  Strict,
+);
 
 /** A page request from a validated query (the validator has applied the default limit). */
 export const pageOf = (query: { limit?: number; cursor?: string }) => ({ limit: query.limit ?? PAGE_LIMIT_DEFAULT, cursor: query.cursor });

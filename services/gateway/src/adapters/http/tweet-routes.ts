@@ -115,7 +115,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         summary: 'Replies to a tweet, oldest first',
         params: TweetParams,
         querystring: PageQuery,
-        response: { 200: json('A page of replies', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, UNKNOWN_TWEET) },
+        response: { 200: json('A page of replies', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PARAMETERS, PAGED, UNKNOWN_TWEET) },
       },
     },
     async (request) => tweets.listReplies(request.params.id, pageOf(request.query), viewerOf(request), contextOf(request)),
