@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { isDependencyUnavailable } from './problems.ts';
 import type { EventEnvelope, EventPublisher } from '@chirp/kernel/events';
+import { captureTraceContext, TRACE_CARRIER, type Traced } from './trace-context.ts';
 
 const NOTIFY_CHANNEL = 'chirp_outbox';
 const LISTEN_RETRY_MS = 1000;
@@ -14,8 +15,8 @@ const LISTEN_RETRY_MS = 1000;
 export async function appendToOutbox(client: PoolClient, topic: string, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
   await client.query(
-    `INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::jsonb[])`,
+    `INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
+     SELECT rows.*, $7::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::jsonb[]) AS rows`,
     [
       events.map((e) => e.id),
       events.map(() => topic),
@@ -23,6 +24,8 @@ export async function appendToOutbox(client: PoolClient, topic: string, events: 
       events.map((e) => e.version),
       events.map((e) => e.occurredAt),
       events.map((e) => JSON.stringify(e.payload)),
+      // The trace the change was made in (W3C headers, null when not tracing): the relay publishes in it.
+      JSON.stringify(captureTraceContext() ?? null),
     ],
   );
   await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
@@ -60,6 +63,7 @@ interface OutboxRow {
   version: number;
   occurred_at: Date;
   payload: unknown;
+  trace_context: Record<string, string> | null;
 }
 
 /**
@@ -93,7 +97,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT position, event_id, topic, type, version, occurred_at, payload FROM outbox
+        `SELECT position, event_id, topic, type, version, occurred_at, payload, trace_context FROM outbox
          WHERE sent_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
@@ -103,12 +107,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       const byTopic = new Map<string, EventEnvelope[]>();
       for (const row of rows) {
-        const envelope: EventEnvelope = {
+        const envelope: Traced<EventEnvelope> = {
           id: row.event_id,
           type: row.type,
           version: row.version,
           occurredAt: row.occurred_at.toISOString(),
           payload: row.payload,
+          [TRACE_CARRIER]: row.trace_context,
         };
         const events = byTopic.get(row.topic);
         if (events) events.push(envelope);

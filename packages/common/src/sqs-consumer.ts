@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { createDependencyGate, type DependencyGate } from './dependency-gate.ts';
 import { isDependencyUnavailable } from './problems.ts';
 import { type EventEnvelope, type EventHandler, type EventHandlerRegistry, parseEnvelope } from '@chirp/kernel/events';
+import { inProcessSpan } from './trace-context.ts';
 
 /**
  * What became of one attempt at a message: handled (deleted), failed (retried after a backoff,
@@ -193,7 +194,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
         return;
       }
       try {
-        await handler(event, { receiveCount, log: eventLog });
+        await inProcessSpan(message.MessageAttributes, event, queueUrl.slice(queueUrl.lastIndexOf('/') + 1), () => handler(event, { receiveCount, log: eventLog }));
       } catch (error) {
         if (isDependencyUnavailable(error)) {
           gate.failed();

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createEvent, defineEvent, ISO_DATE_TIME } from '@chirp/kernel/events';
 import { IdString } from '@chirp/kernel/id-schema';
+import { activeTraceAttributes } from '@chirp/common/trace-context';
 import { Type } from '@sinclair/typebox';
 import type { FanoutQueue } from '../../use-cases/ports.ts';
 
@@ -29,7 +30,8 @@ export function createSqsFanoutQueue(options: { sqs: SQSClient; queueUrl: string
         const result = await options.sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: options.queueUrl,
-            Entries: batch.map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event) })),
+            // In the trace of the event being fanned out, so a post's trace shows its chunks.
+            Entries: batch.map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event), MessageAttributes: activeTraceAttributes() })),
           }),
         );
         // The event that made these chunks is retried whole (and chunks are idempotent), so a partial send is a failure.
