@@ -1,12 +1,13 @@
 // `node src/migrate.ts`: creates the keyspace and tables and exits (a Kubernetes Job or compose one-shot).
 import { createLogger } from '@chirp/common/logging';
 import { migrateCassandra } from './infrastructure/cassandra-schema.ts';
-import { loadConfig } from '@chirp/common/config';
+import { HttpServerConfig, loadConfig } from '@chirp/common/config';
 import { Type } from '@sinclair/typebox';
 import { CassandraConfig } from './infrastructure/config.ts';
 
-const log = createLogger('timeline-migrate', process.env.LOG_LEVEL ?? 'info');
-const config = loadConfig(Type.Object(CassandraConfig), process.env);
+// LOG_LEVEL through the schema too, so a bad value fails fast like any other setting.
+const config = loadConfig(Type.Object({ ...CassandraConfig, LOG_LEVEL: HttpServerConfig.LOG_LEVEL }), process.env);
+const log = createLogger('timeline-migrate', config.LOG_LEVEL);
 try {
   await migrateCassandra(config);
   log.info({ keyspace: config.CASSANDRA_KEYSPACE }, 'timeline schema applied');
