@@ -42,7 +42,7 @@ bench-timeline: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source .stack/env && node services/timeline/bench/fanout.ts
 
 ## make chaos: fault injection on a private stack and platform (ports 26300 and up, never the shared servers): 50 users
-## post 20/s for 160 s with idempotency keys and retries while each component is killed -9 in turn and restarted (10 faults);
+## post 20/s for 160 s with idempotency keys and retries while each component is killed -9 in turn and restarted (11 faults);
 ## the checker then reports lost, duplicated, missing and drifted (~10 min); figures in chaos/results/. CHAOS_FLAGS passes more (chaos/src/main.ts)
 chaos: setup
 	@$(TOOLCHAIN) && node chaos/src/main.ts $(CHAOS_FLAGS)

@@ -16,7 +16,7 @@ const { values } = parseArgs({
     follows: { type: 'string', default: '10' },
     down: { type: 'string', default: '4' },
     converge: { type: 'string', default: '120' },
-    // Every component once, then the two services the fan-out runs through again: ten faults.
+    // Every component once, then the two services the fan-out runs through again: eleven faults.
     faults: { type: 'string', default: [...COMPONENTS, 'tweet', 'timeline'].join(',') },
     'port-base': { type: 'string', default: '26300' },
   },

@@ -15,7 +15,7 @@ import { type ChaosUser, persist, postSteadily, setUpUsers } from './workload.ts
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export type Component = ServiceName | ServerName;
-export const COMPONENTS: readonly Component[] = ['tweet', 'timeline', 'user', 'gateway', 'redis', 'sqs', 'cassandra', 'postgres'];
+export const COMPONENTS: readonly Component[] = ['tweet', 'timeline', 'user', 'gateway', 'notification', 'redis', 'sqs', 'cassandra', 'postgres'];
 const HOME_CAPACITY = 800;
 
 export interface ChaosOptions {
