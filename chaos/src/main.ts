@@ -1,5 +1,5 @@
 // make chaos: the full fault-injection run on a private stack and platform (ports 26300 and up).
-//   node chaos/src/main.ts [--seconds 160] [--rate 20] [--users 50] [--follows 10] [--down 4] [--faults tweet,timeline,...]
+//   node chaos/src/main.ts [--seconds 160] [--rate 20] [--users 50] [--follows 10] [--down 4] [--retry-grace 600] [--faults tweet,timeline,...]
 // Prints the checker's figures and writes them with every fault to chaos/results/<date>.json;
 // exits 1 when anything was lost, duplicated, missing or drifted, or nothing converged.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     follows: { type: 'string', default: '10' },
     down: { type: 'string', default: '4' },
     converge: { type: 'string', default: '120' },
+    // A client retries as long as the faults last: on a busy machine a restart can take minutes.
+    'retry-grace': { type: 'string', default: '600' },
     // Every component once, then the two services the fan-out runs through again: eleven faults.
     faults: { type: 'string', default: [...COMPONENTS, 'tweet', 'timeline'].join(',') },
     'port-base': { type: 'string', default: '26300' },
@@ -33,6 +35,7 @@ const result = await runChaos({
   seconds: Number(values.seconds),
   downSeconds: Number(values.down),
   convergeTimeoutSeconds: Number(values.converge),
+  retryGraceSeconds: Number(values['retry-grace']),
   privateServers: SERVERS,
   portBase: Number(values['port-base']),
 });

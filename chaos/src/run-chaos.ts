@@ -27,6 +27,8 @@ export interface ChaosOptions {
   seconds: number;
   /** How long a killed component stays down before it is started again. */
   downSeconds: number;
+  /** How long after the workload's last post a post's retries may go on (they end once acknowledged). */
+  retryGraceSeconds?: number;
   /** How long after the last heal convergence is awaited before the run reports what is still off. */
   convergeTimeoutSeconds: number;
   /** The servers run privately (every server a fault names must be among them); the others come from the environment. */
@@ -100,7 +102,7 @@ async function exercise(platform: Platform, stack: PrivateStack, options: ChaosO
   const started = Date.now();
   const since = () => Math.round((Date.now() - started) / 100) / 10;
   log(`chaos: posting ${options.ratePerSecond}/s for ${options.seconds} s; ${options.faults.length} faults: ${options.faults.join(', ')}`);
-  const posting = postSteadily(api, users, { ratePerSecond: options.ratePerSecond, seconds: options.seconds, retryGraceMs: 120_000, runId });
+  const posting = postSteadily(api, users, { ratePerSecond: options.ratePerSecond, seconds: options.seconds, retryGraceMs: (options.retryGraceSeconds ?? 120) * 1000, runId });
   const faults: FaultRecord[] = [];
   const slot = (options.seconds * 1000) / options.faults.length;
   for (const [index, component] of options.faults.entries()) {

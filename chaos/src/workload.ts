@@ -94,7 +94,7 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
     posts.push(post);
     pending.push(
       persist(
-        () => api.call('POST', '/v1/tweets', { token: author.token, body: { text: post.text }, headers: { 'idempotency-key': post.key } }),
+        () => api.call('POST', '/v1/tweets', { token: author.token, body: { text: post.text }, headers: { 'idempotency-key': post.key }, timeoutMs: 10_000 }),
         deadline,
         () => {
           attempts += 1;
