@@ -1,7 +1,7 @@
 // One chaos run: a private stack (the servers it may kill) and platform on ports of its own,
 // the posting workload, a nemesis that kills -9 one component at a time and restarts it a few
 // seconds later, then the wait for convergence after the last heal, and the checker's report.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await platform?.stop().catch((error: unknown) => log(`chaos: stopping the platform failed: ${(error as Error).message}`));
     process.env = savedEnv;
     await stack.stop().catch((error: unknown) => log(`chaos: stopping the private stack failed: ${(error as Error).message}`));
+    // Postgres's files live outside the folder when the postgres user could not reach it (stack.sh links them).
+    const postgresLink = join(dir, 'stack/postgres');
+    if (existsSync(postgresLink) && lstatSync(postgresLink).isSymbolicLink()) rmSync(realpathSync(postgresLink), { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 }
