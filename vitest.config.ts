@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // No I/O, but some tests validate a whole OpenAPI document or generate a graph: seconds on a loaded 2-core machine.
+          testTimeout: 15_000,
           include: ['bench/test/unit/**/*.test.ts', 'chaos/test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts', 'services/*/test/{unit,http,contract}/**/*.test.ts', 'test/tooling/**/*.test.ts', 'test/deploy/**/*.test.ts', 'test/monitoring/*.test.ts'],
         },
       },
