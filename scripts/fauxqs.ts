@@ -18,6 +18,22 @@ DatabaseSync.prototype.exec = function execThenRelaxSync(this: DatabaseSync, sql
   if (/journal_mode\s*=\s*WAL/i.test(sql)) exec.call(this, 'PRAGMA synchronous = NORMAL');
 };
 
+// fauxqs 2.4.1 hands a message back (ChangeMessageVisibility to 0) by writing NULL into its
+// NOT NULL receive count: the statement throws after the message has left the in-flight list and
+// before it is queued again, so with persistence every handed-back message vanished until the next
+// restart (packages/common/test/integration/messaging.test.ts shows it). Keep the stored counts
+// when the statement is given none.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with .call(this) on a database
+const prepare = DatabaseSync.prototype.prepare;
+DatabaseSync.prototype.prepare = function prepareKeepingReceiveCounts(this: DatabaseSync, sql: string) {
+  const kept = /UPDATE sqs_messages SET receipt_handle/.test(sql)
+    ? sql
+        .replace('approximate_receive_count = ?', 'approximate_receive_count = COALESCE(?, approximate_receive_count)')
+        .replace('approximate_first_receive_timestamp = ?', 'approximate_first_receive_timestamp = COALESCE(?, approximate_first_receive_timestamp)')
+    : sql;
+  return prepare.call(this, kept);
+} as typeof DatabaseSync.prototype.prepare;
+
 const dataDir = process.env.FAUXQS_DATA_DIR;
 const server = await startFauxqs({
   port: Number(process.env.FAUXQS_PORT ?? 4566),
