@@ -32,7 +32,7 @@ DatabaseSync.prototype.prepare = function prepareKeepingReceiveCounts(this: Data
         .replace('approximate_first_receive_timestamp = ?', 'approximate_first_receive_timestamp = COALESCE(?, approximate_first_receive_timestamp)')
     : sql;
   return prepare.call(this, kept);
-} as typeof DatabaseSync.prototype.prepare;
+};
 
 const dataDir = process.env.FAUXQS_DATA_DIR;
 const server = await startFauxqs({
