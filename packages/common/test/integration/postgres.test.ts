@@ -36,7 +36,7 @@ describe('PostgreSQL', () => {
     });
     const sources = [OUTBOX_MIGRATIONS, { name: 'svc', dir }];
     const [first, second] = await Promise.all([runMigrations(db.pool, sources), runMigrations(db.pool, sources)]);
-    expect([...first, ...second].sort()).toEqual(['outbox/001_outbox.sql', 'svc/001_things.sql', 'svc/002_more.sql']);
+    expect([...first, ...second].sort()).toEqual(['outbox/001_outbox.sql', 'outbox/002_outbox_trace_context.sql', 'svc/001_things.sql', 'svc/002_more.sql']);
     expect(await runMigrations(db.pool, sources)).toEqual([]);
     const { rows } = await db.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'things' ORDER BY 1");
     expect(rows.map((r: { column_name: string }) => r.column_name)).toEqual(['id', 'name']);
