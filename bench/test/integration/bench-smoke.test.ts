@@ -48,7 +48,7 @@ describe('make bench, smoke variant', () => {
     for (const role of ['tweet', 'timeline-consumer']) expect(post.msPerRequest[role], role).toBeGreaterThan(0);
     expect(report.cost.proxyHopMs).toBeGreaterThan(0);
     const stalls = report.cost.runs[0]!;
-    expect(Object.keys(stalls.eventLoop).sort()).toEqual(['gateway', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
+    expect(Object.keys(stalls.eventLoop).sort()).toEqual(['gateway', 'notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
     for (const delay of Object.values(stalls.eventLoop)) expect(delay.maxMs).toBeGreaterThan(0);
     // A Cassandra started by stack/cassandra logs its pauses; one started before that change has no log to read.
     if (stalls.gc.log !== null) expect(stalls.gc.log).toMatch(/gc\.log$/);
@@ -59,7 +59,7 @@ describe('make bench, smoke variant', () => {
       expect(run.steps[0]!.result.total.latencyMs.count).toBeGreaterThan(0);
     }
     // Profiles of all four services, each with time spent somewhere.
-    expect(Object.keys(report.profiles).sort()).toEqual(['gateway', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
+    expect(Object.keys(report.profiles).sort()).toEqual(['gateway', 'notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
     for (const profile of Object.values(report.profiles)) expect(profile.busyMs).toBeGreaterThan(0);
 
     const files = writeReport(out, report, thisMachine());
