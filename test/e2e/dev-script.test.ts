@@ -35,10 +35,13 @@ const readiness = async () => {
   }
 };
 const pid = () => Number(readFileSync(join(stack, 'services/user.pid'), 'utf8'));
+// Alive means running: an exited process whose parent has not reaped it yet (a zombie, state Z in
+// /proc) still answers kill(pid, 0). The services dev.sh starts are reparented when it exits, and
+// some init processes (CI's among them) reap late.
 const alive = (processId: number) => {
   try {
-    process.kill(processId, 0);
-    return true;
+    const stat = readFileSync(`/proc/${processId}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
