@@ -5,7 +5,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { answerClientError, installProblemHandlers, problem, sendProblem, toProblem } from './problems.ts';
 import { ID_FORMAT } from '@chirp/kernel/id-schema';
 import { isValidId } from '@chirp/kernel/ids';
-import { loggerOptions, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
+import type { DestinationStream } from 'pino';
+import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
 
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -14,6 +15,8 @@ export interface HttpServiceOptions {
   service: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Where the log goes (stdout when absent); tests read it. */
+  logStream?: DestinationStream;
   /** Readiness checks of this service's own dependencies, by name (`postgres`, `redis`, ...). */
   readiness?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
@@ -53,7 +56,7 @@ const PROBE_OK = {
  */
 export function createHttpService(options: HttpServiceOptions): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(options.service, options.logLevel),
+    logger: { ...loggerOptions(options.service, options.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: options.bodyLimitBytes,
     genReqId: requestIdFrom,
     // One access line per request, written when it is answered (see onResponse), instead of
@@ -106,7 +109,7 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     const labels = { method: request.method, route, status_code: String(reply.statusCode) };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    request.log.info({ method: request.method, url: redactedUrl(request.url), statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
 
   let draining = false;

@@ -16,6 +16,14 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
   };
 }
 
+// Credentials a client may put in a URL: the stream's `access_token` (browsers' EventSource cannot send headers).
+const SECRET_QUERY = /([?&]access_token=)[^&#]*/gi;
+
+/** The URL as it may be logged: credentials in its query are replaced by `[redacted]`. */
+export function redactedUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
 /** A logger for processes that are not HTTP servers (consumers, relays, scripts). */
 export function createLogger(service: string, level = 'info'): Logger {
   return pino(loggerOptions(service, level));

@@ -21,13 +21,29 @@ export interface StreamMessage {
   data: unknown;
   at: number;
 }
-const streamMessageCheck = TypeCompiler.Compile(StreamMessageSchema);
+/**
+ * Not for the client: tells the replica holding a user's stream that the user now follows
+ * (`following`) or no longer follows a high-follower author, so it starts or stops hearing that
+ * author's channel without waiting for a reconnect. Sent on the user's channel by the timeline,
+ * which knows who is merged on read.
+ */
+export const StreamControlSchema = Type.Object({
+  control: Type.Literal('merged-author'),
+  authorId: Type.String(),
+  following: Type.Boolean(),
+});
+export interface StreamControl {
+  control: 'merged-author';
+  authorId: string;
+  following: boolean;
+}
+const streamMessageCheck = TypeCompiler.Compile(Type.Union([StreamMessageSchema, StreamControlSchema]));
 
-/** A message from a channel, or undefined when it is not one (logged by the caller). */
-export function parseStreamMessage(text: string): StreamMessage | undefined {
+/** A message from a channel (an event for the client, or a control for the replica), or undefined when it is neither (logged by the caller). */
+export function parseStreamMessage(text: string): StreamMessage | StreamControl | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return streamMessageCheck.Check(value) ? (value) : undefined;
+    return streamMessageCheck.Check(value) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -58,7 +74,7 @@ export function createStreamPublisher(redis: Redis) {
       for (let i = 0; i < answer.length; i += 2) if (Number(answer[i + 1]) > 0) listened.push(String(answer[i]));
       return listened;
     },
-    async publish(messages: ReadonlyArray<{ channel: string; message: StreamMessage }>): Promise<void> {
+    async publish(messages: ReadonlyArray<{ channel: string; message: StreamMessage | StreamControl }>): Promise<void> {
       if (messages.length === 0) return;
       const pipeline = redis.pipeline();
       for (const { channel, message } of messages) pipeline.publish(channel, JSON.stringify(message));

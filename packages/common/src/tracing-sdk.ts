@@ -9,6 +9,10 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
+// The instrumentation's own list (signed URLs' signatures and credentials), and the stream's
+// access token (browsers' EventSource sends it in the query): never in a span's url.query.
+const REDACTED_QUERY_PARAMS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'access_token'];
+
 // Probes and scrapes are not requests anyone follows.
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -25,6 +29,7 @@ export function startTracing(): void {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+        redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
         // SQS long polls and SNS publishes from background loops would each be a trace of their own.
         requireParentforOutgoingSpans: true,
       }),

@@ -126,6 +126,7 @@ const streams =
         channels: streamChannels(config.STREAM_CHANNEL_PREFIX),
         notifications,
         mergedAuthors: createHttpMergedAuthors(timelineClient),
+        isRevoked: (sessionId) => revokedSessions.has(sessionId),
         settings: { heartbeatMs: config.STREAM_HEARTBEAT_SECONDS * 1000, maxBufferedBytes: config.STREAM_MAX_BUFFERED_BYTES, replayLimit: config.STREAM_REPLAY_LIMIT },
         metrics: createStreamMetrics(metrics),
         log: log.child({ component: 'streams' }),

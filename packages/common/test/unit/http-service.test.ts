@@ -188,6 +188,18 @@ describe('problem+json errors', () => {
     expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('when a URL carries an access_token, then the request log has it redacted, other parameters kept', async () => {
+    const lines: string[] = [];
+    app = createHttpService({ service: 'test', logLevel: 'info', bodyLimitBytes: 1024, logStream: { write: (line: string) => void lines.push(line) } });
+    app.get('/stream', async () => ({ ok: true }));
+    await app.inject({ method: 'GET', url: '/stream?a=1&access_token=eyJ.secret.sig&b=2' });
+    await app.inject({ method: 'GET', url: '/nowhere?access_token=eyJ.other.sig' });
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; url?: string }).filter((line) => line.msg === 'request completed');
+    expect(logged.map((line) => line.url)).toEqual(['/stream?a=1&access_token=[redacted]&b=2', '/nowhere?access_token=[redacted]']);
+    expect(lines.join('\n')).not.toContain('secret');
+    expect(lines.join('\n')).not.toContain('other.sig');
+  });
+
   it('when the route does not exist, then a problem+json 404', async () => {
     app = anApp();
     const response = await app.inject({ method: 'GET', url: '/nope?x=1' });

@@ -6,7 +6,7 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
   const open = new Gauge({ name: 'chirp_gateway_stream_connections', help: 'Server-Sent Event streams open on this replica', registers: [registry] });
   const closed = new Counter({
     name: 'chirp_gateway_stream_closed_total',
-    help: 'Streams ended, by reason: client (went away), expired (token), slow (buffer limit passed: dropped), shutdown (drain)',
+    help: 'Streams ended, by reason: client (went away), expired (token), revoked (session signed out), slow (buffer limit passed: dropped), shutdown (drain)',
     labelNames: ['reason'],
     registers: [registry],
   });
@@ -23,7 +23,7 @@ export function createStreamMetrics(registry: Registry): StreamMetrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [registry],
   });
-  for (const reason of ['client', 'expired', 'slow', 'shutdown']) closed.inc({ reason }, 0);
+  for (const reason of ['client', 'expired', 'revoked', 'slow', 'shutdown']) closed.inc({ reason }, 0);
   return {
     opened: () => open.inc(),
     closed: (reason) => {

@@ -2,7 +2,7 @@
 // timeline services as stand-ins and pub/sub in memory (the Redis broker has its own test).
 import { connect } from 'node:net';
 import type { NotificationJson } from '@chirp/kernel/api-v1';
-import { streamChannels, type StreamMessage } from '@chirp/common/stream-channels';
+import { streamChannels, type StreamControl, type StreamMessage } from '@chirp/common/stream-channels';
 import { createLogger } from '@chirp/common/logging';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -43,7 +43,7 @@ afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();
 });
 
-async function aStreamingGateway(options: { stored?: NotificationJson[]; mergedAuthors?: string[]; settings?: Partial<StreamSettings> } = {}) {
+async function aStreamingGateway(options: { stored?: NotificationJson[]; mergedAuthors?: string[]; revoked?: Set<string>; settings?: Partial<StreamSettings> } = {}) {
   const broker = createInMemoryStreamBroker();
   const closed: string[] = [];
   const streams = createEventStreams({
@@ -51,6 +51,7 @@ async function aStreamingGateway(options: { stored?: NotificationJson[]; mergedA
     channels,
     notifications: storedNotifications(options.stored ?? []),
     mergedAuthors: { followedBy: async () => options.mergedAuthors ?? [] },
+    isRevoked: (sessionId) => options.revoked?.has(sessionId) ?? false,
     settings: { heartbeatMs: 30_000, maxBufferedBytes: 64 * 1024, replayLimit: 1000, ...options.settings },
     metrics: { opened: () => undefined, closed: (reason) => void closed.push(reason), delivered: () => undefined },
     log: createLogger('test', 'silent'),
@@ -58,7 +59,7 @@ async function aStreamingGateway(options: { stored?: NotificationJson[]; mergedA
   const { app } = await aGateway({ streams, notifications: storedNotifications(options.stored ?? []) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   closers.push(() => app.close());
-  const publish = (userId: string, message: StreamMessage) => broker.publish(channels.user(userId), JSON.stringify(message));
+  const publish = (userId: string, message: StreamMessage | StreamControl) => broker.publish(channels.user(userId), JSON.stringify(message));
   return { app, address, broker, streams, closed, publish };
 }
 
@@ -210,6 +211,43 @@ describe('keeping streams bounded', () => {
     await until(() => stream.events.some((e) => e.event === 'update'), 'the merged author\'s tweet');
     stream.close();
     await until(() => broker.listened(channels.author('9001')) === 0 && broker.listened(channels.user('1001')) === 0, 'channels released');
+  });
+});
+
+describe('following and signing out while connected', () => {
+  it('when the caller follows a merged-on-read author while connected, then that author\'s tweets arrive; after the unfollow they stop and the channel is released', async () => {
+    const { address, broker, publish } = await aStreamingGateway();
+    const stream = await openStream(`${address}/v1/streaming`, bearer());
+    await until(() => stream.events.length > 0, 'the stream open');
+    const fromFamous = (id: string) => broker.publish(channels.author('9002'), JSON.stringify({ event: 'update', data: aTweet({ id }), at: Date.now() }));
+    expect(fromFamous('70')).toBe(0);
+    publish('1001', { control: 'merged-author', authorId: '9002', following: true });
+    // A repeated follow (a redelivered event) listens once.
+    publish('1001', { control: 'merged-author', authorId: '9002', following: true });
+    await until(() => broker.listened(channels.author('9002')) === 1, 'the author\'s channel heard');
+    fromFamous('71');
+    await until(() => stream.events.some((e) => e.event === 'update'), 'the followed author\'s tweet');
+    publish('1001', { control: 'merged-author', authorId: '9002', following: false });
+    await until(() => broker.listened(channels.author('9002')) === 0, 'the author\'s channel released');
+    fromFamous('72');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stream.events.filter((e) => e.event === 'update').map((e) => (JSON.parse(e.data!) as { id: string }).id)).toEqual(['71']);
+    expect(stream.events.some((e) => e.data?.includes('merged-author'))).toBe(false);
+  });
+
+  it('when the session is signed out, then its open streams end within about a second; another session\'s stream stays', async () => {
+    const revoked = new Set<string>();
+    const { address, closed, streams } = await aStreamingGateway({ revoked });
+    const signedOut = await openStream(`${address}/v1/streaming`, bearer(aToken({ sid: 's-out' })));
+    const other = await openStream(`${address}/v1/streaming`, bearer(aToken({ sid: 's-other' })));
+    await until(() => signedOut.events.length > 0 && other.events.length > 0, 'both streams open');
+    revoked.add('s-out');
+    // The sweep runs every second; the wait allows for a busy machine.
+    await until(() => signedOut.ended(), 'the signed-out stream ended', 3000);
+    expect(signedOut.events.at(-1)?.comment).toContain('signed out');
+    expect(closed).toEqual(['revoked']);
+    expect(other.ended()).toBe(false);
+    expect(streams.open).toBe(1);
   });
 });
 

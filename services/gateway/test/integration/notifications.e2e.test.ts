@@ -28,6 +28,7 @@ afterAll(async () => {
 
 interface Session {
   accessToken: string;
+  refreshToken: string;
   user: { id: string; handle: string };
 }
 interface Notification {
@@ -66,7 +67,9 @@ async function openStream(baseUrl: string, session: Session, lastEventId?: strin
   });
   expect(response.status).toBe(200);
   const events: Array<{ event: string; id?: string; data: Record<string, unknown>; at: number }> = [];
+  const comments: string[] = [];
   let opened = false;
+  let ended = false;
   void (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
@@ -81,14 +84,16 @@ async function openStream(baseUrl: string, session: Session, lastEventId?: strin
           const field = (name: string) => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
           const event = field('event');
           if (event) events.push({ event, id: field('id'), data: JSON.parse(field('data') ?? 'null') as Record<string, unknown>, at: Date.now() });
+          comments.push(...lines.filter((line) => line.startsWith(':')));
         }
       }
     } catch (error) {
       if (!controller.signal.aborted) throw error;
     }
+    ended = true;
   })();
   await eventually(() => opened, 'the stream open');
-  return { events, close: () => controller.abort() };
+  return { events, comments, ended: () => ended, close: () => controller.abort() };
 }
 type Stream = Awaited<ReturnType<typeof openStream>>;
 /** Waits for an event, and says how long after `since` it arrived. */
@@ -196,6 +201,51 @@ describe('the live stream', () => {
     const lags = { updateLag, mergedLag, deleteLag, notificationLag };
     expect(Object.entries(lags).filter(([, ms]) => ms >= 1000), JSON.stringify(lags)).toEqual([]);
     stream.close();
+  });
+
+  it('when the reader unfollows while connected, then each of that author\'s tweets leaving the home timeline arrives as a delete within a second', async () => {
+    const reader = await signUp('rdr');
+    const author = await signUp('aut');
+    const other = await signUp('oth');
+    await follow(reader, author);
+    await follow(reader, other);
+    const tweets = [await post(author, 'one'), await post(author, 'two')];
+    const kept = await post(other, 'stays');
+    await eventually(async () => (await api.call('GET', '/v1/timelines/home?limit=10', { token: reader.accessToken })).body.data.length === 3, 'three tweets at home', 10_000);
+    const stream = await openStream(platform.gatewayUrl, reader);
+    const since = Date.now();
+    expect((await unfollow(reader, author)).status).toBe(204);
+    const lags = await Promise.all(tweets.map((id) => arrival(stream, since, (e) => e.event === 'delete' && e.data.id === id, `the delete of ${id}`)));
+    expect(lags.filter((ms) => ms >= 1000), JSON.stringify(lags)).toEqual([]);
+    await settle();
+    expect(stream.events.filter((e) => e.event === 'delete').map((e) => e.data.id).sort()).toEqual([...tweets].sort());
+    expect(stream.events.some((e) => e.data.id === kept)).toBe(false);
+    stream.close();
+  });
+
+  it('when the reader follows an author merged on read while connected, then that author\'s new tweets arrive as updates within a second', async () => {
+    const reader = await signUp('rdr');
+    const famous = await signUp('fam');
+    for (let i = 0; i < THRESHOLD; i += 1) await follow(await signUp('fan'), famous);
+    const before = await post(famous, 'first, fanned out while it counts');
+    await settle();
+    const stream = await openStream(platform.gatewayUrl, reader);
+    await follow(reader, famous);
+    // The follow has reached the timeline when its merged tweets show on read.
+    await eventually(async () => (await api.call('GET', '/v1/timelines/home?limit=10', { token: reader.accessToken })).body.data.some((t) => t.id === before), 'the merged tweet at home', 10_000);
+    const since = Date.now();
+    const merged = await post(famous, 'merged on read, to a follower who just arrived');
+    const lag = await arrival(stream, since, (e) => e.event === 'update' && e.data.id === merged, "the merged author's update");
+    expect(lag).toBeLessThan(1000);
+    stream.close();
+  });
+
+  it('when the session signs out, then its open stream ends within about a second', async () => {
+    const ada = await signUp('ada');
+    const stream = await openStream(platform.gatewayUrl, ada);
+    expect((await api.call('POST', '/v1/auth/logout', { body: { refreshToken: ada.refreshToken } })).status).toBe(204);
+    await eventually(() => stream.ended(), 'the stream ended', 3000);
+    expect(stream.comments.at(-1)).toContain('signed out');
   });
 
   it('when a client disconnects, misses notifications and reconnects with Last-Event-ID, then it gets all of them, in order, none twice', async () => {

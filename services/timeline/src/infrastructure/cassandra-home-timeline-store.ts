@@ -60,6 +60,7 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
         if ((row.get('author_id') as cassandra.types.Long).toString() === authorId) doomed.push(row.get('tweet_id') as cassandra.types.Long);
       }
       if (doomed.length > 0) await client.execute('DELETE FROM home_timeline WHERE reader_id = ? AND tweet_id IN ?', [readerId, doomed], prepared);
+      return doomed.map(String);
     },
     async read(readerId) {
       // The newest MAX_HOME_ITEMS only, so entries past the depth (awaiting a trim) never show.

@@ -1,6 +1,6 @@
 import type { Logger } from '@chirp/common/logging';
 import type { ServiceClient } from '@chirp/common/service-client';
-import type { StreamChannels, StreamMessage, StreamPublisher } from '@chirp/common/stream-channels';
+import type { StreamChannels, StreamControl, StreamMessage, StreamPublisher } from '@chirp/common/stream-channels';
 import { Counter, type Registry } from 'prom-client';
 import type { HydratedTweet, LiveUpdates } from '../use-cases/ports.ts';
 
@@ -19,7 +19,7 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
   });
   const published = new Counter({
     name: 'chirp_timeline_live_updates_published_total',
-    help: 'Stream events published for online readers, by event (update, delete)',
+    help: 'Stream events published for online readers, by event (update, delete; control: a merged author followed or unfollowed)',
     labelNames: ['event'],
     registers: [deps.registry],
   });
@@ -28,14 +28,15 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
     if (response.status !== 200) throw new Error(`tweet service batch get answered ${response.status}`);
     return response.body.data[0];
   };
-  const send = async (what: string, channels: string[], message: () => Promise<StreamMessage | undefined>): Promise<void> => {
+  /** Publishes what `messages` builds (in order) to each of `channels` that someone listens to; builds nothing for nobody. */
+  const send = async (what: string, channels: string[], messages: () => Promise<Array<StreamMessage | StreamControl> | StreamMessage | undefined>): Promise<void> => {
     try {
       const listened = await deps.publisher.listened(channels);
       if (listened.length === 0) return;
-      const built = await message();
-      if (!built) return;
-      await deps.publisher.publish(listened.map((channel) => ({ channel, message: built })));
-      published.inc({ event: built.event }, listened.length);
+      const built = [await messages()].flat().filter((message) => message !== undefined);
+      if (built.length === 0) return;
+      await deps.publisher.publish(listened.flatMap((channel) => built.map((message) => ({ channel, message }))));
+      for (const message of built) published.inc({ event: 'event' in message ? message.event : 'control' }, listened.length);
     } catch (err) {
       failures.inc();
       deps.log.warn({ err, what, channels: channels.length }, 'live update not published; timelines are written, online readers see it on their next read');
@@ -50,6 +51,10 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
   return {
     entered: (readerIds, tweetId, createdAt) => send('update', readerIds.map(deps.channels.user), update(tweetId, createdAt)),
     left: (readerIds, tweetId) => send('delete', readerIds.map(deps.channels.user), remove(tweetId)),
+    leftHome: (readerId, tweetIds) =>
+      send('unfollow deletes', [deps.channels.user(readerId)], async () => (await tweetIds()).map((id): StreamMessage => ({ event: 'delete', data: { id }, at: Date.now() }))),
+    mergedAuthorFollowed: (readerId, authorId, following) =>
+      send('merged author followed', [deps.channels.user(readerId)], async () => [{ control: 'merged-author', authorId, following }]),
     mergedAuthorPosted: (authorId, tweetId, createdAt) => send('merged update', [deps.channels.author(authorId)], update(tweetId, createdAt)),
     mergedAuthorDeleted: (authorId, tweetId) => send('merged delete', [deps.channels.author(authorId)], remove(tweetId)),
   };

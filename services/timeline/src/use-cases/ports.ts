@@ -31,8 +31,8 @@ export interface HomeTimelineStore {
   /** Writes several entries into one reader's timeline (a followee's tweets merged in). */
   pushMany(readerId: string, entries: readonly TimelineEntry[]): Promise<void>;
   unpush(readerIds: readonly string[], tweetId: string): Promise<void>;
-  /** Removes every entry by `authorId` from the reader's timeline. */
-  unpushAuthor(readerId: string, authorId: string): Promise<void>;
+  /** Removes every entry by `authorId` from the reader's timeline; resolves with the tweet ids removed. */
+  unpushAuthor(readerId: string, authorId: string): Promise<string[]>;
   /** The reader's timeline, newest first, never deeper than MAX_HOME_ITEMS (what a cache entry is built from). */
   read(readerId: string): Promise<string[]>;
   /** Cuts the readers' timelines to their newest MAX_HOME_ITEMS entries. */
@@ -130,6 +130,10 @@ export interface HydratedTweet {
 export interface LiveUpdates {
   entered(readerIds: readonly string[], tweetId: string, createdAt: string): Promise<void>;
   left(readerIds: readonly string[], tweetId: string): Promise<void>;
+  /** Tweets leaving one reader's timeline at once (an unfollow); `tweetIds` is called only when the reader is online. */
+  leftHome(readerId: string, tweetIds: () => Promise<string[]>): Promise<void>;
+  /** The reader now follows (or no longer follows) a high-follower author: their stream starts (or stops) hearing that author. */
+  mergedAuthorFollowed(readerId: string, authorId: string, following: boolean): Promise<void>;
   mergedAuthorPosted(authorId: string, tweetId: string, createdAt: string): Promise<void>;
   mergedAuthorDeleted(authorId: string, tweetId: string): Promise<void>;
 }

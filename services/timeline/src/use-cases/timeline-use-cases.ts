@@ -28,7 +28,14 @@ export interface TimelinePorts {
   live?: LiveUpdates;
 }
 
-const NOBODY_LISTENING: LiveUpdates = { entered: async () => {}, left: async () => {}, mergedAuthorPosted: async () => {}, mergedAuthorDeleted: async () => {} };
+const NOBODY_LISTENING: LiveUpdates = {
+  entered: async () => {},
+  left: async () => {},
+  leftHome: async () => {},
+  mergedAuthorFollowed: async () => {},
+  mergedAuthorPosted: async () => {},
+  mergedAuthorDeleted: async () => {},
+};
 
 /** Every use case of the timeline service, made from one set of ports (real in main.ts, fakes in tests). */
 export function makeTimelineUseCases(given: TimelinePorts) {
@@ -42,7 +49,7 @@ export function makeTimelineUseCases(given: TimelinePorts) {
     removeTweet: makeRemoveTweet({ ...ports, unpushFromHome }),
     pushToHome,
     unpushFromHome,
-    recordFollowChange: makeRecordFollowChange({ graph: ports.graph, mergeIntoHome, unmergeFromHome }),
+    recordFollowChange: makeRecordFollowChange({ ...ports, mergeIntoHome, unmergeFromHome }),
     readHomeTimeline: makeReadHomeTimeline(ports),
     listMergedAuthors: makeListMergedAuthors(ports),
   };

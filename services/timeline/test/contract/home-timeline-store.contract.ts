@@ -11,15 +11,16 @@ export function homeTimelineStoreContract(name: string, make: () => Promise<Home
       homeTimelines = await make();
     });
 
-    it('when entries are written, removed and read, then newest first, each once', async () => {
+    it('when entries are written, removed and read, then newest first, each once; removing an author says which went', async () => {
       const [reader, author, other] = [nextId(), nextId(), nextId()];
       const tweets = Array.from({ length: 5 }, () => nextId());
       for (const tweetId of tweets) await homeTimelines.push([reader], { tweetId, authorId: tweetId === tweets[2] ? other : author });
       await homeTimelines.push([reader], { tweetId: tweets[0]!, authorId: author });
       expect(await homeTimelines.read(reader)).toEqual([...tweets].reverse());
       await homeTimelines.unpush([reader], tweets[4]!);
-      await homeTimelines.unpushAuthor(reader, author);
+      expect((await homeTimelines.unpushAuthor(reader, author)).sort()).toEqual([tweets[0], tweets[1], tweets[3]].sort());
       expect(await homeTimelines.read(reader)).toEqual([tweets[2]]);
+      expect(await homeTimelines.unpushAuthor(reader, author)).toEqual([]);
       await homeTimelines.pushMany(reader, [{ tweetId: tweets[1]!, authorId: author }]);
       expect(await homeTimelines.read(reader)).toEqual([tweets[2], tweets[1]]);
     });

@@ -112,6 +112,8 @@ export function aLiveUpdatesRecorder() {
     heard,
     entered: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `update ${id} ${tweetId}`)),
     left: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `delete ${id} ${tweetId}`)),
+    leftHome: async (readerId, tweetIds) => void heard.push(...(await tweetIds()).map((id) => `delete ${readerId} ${id}`)),
+    mergedAuthorFollowed: async (readerId, authorId, following) => void heard.push(`${following ? 'listen' : 'unlisten'} ${readerId} author:${authorId}`),
     mergedAuthorPosted: async (authorId, tweetId) => void heard.push(`update author:${authorId} ${tweetId}`),
     mergedAuthorDeleted: async (authorId, tweetId) => void heard.push(`delete author:${authorId} ${tweetId}`),
   };

@@ -25,7 +25,13 @@ export function createInMemoryHomeTimelines(): InMemoryHomeTimelines {
     },
     async unpushAuthor(readerId, authorId) {
       const timeline = timelineOf(readerId);
-      for (const [id, entry] of timeline) if (entry.authorId === authorId) timeline.delete(id);
+      const removed: string[] = [];
+      for (const [id, entry] of timeline) {
+        if (entry.authorId !== authorId) continue;
+        timeline.delete(id);
+        removed.push(id);
+      }
+      return removed;
     },
     async read(readerId) {
       return newest(timelineOf(readerId).keys()).slice(0, MAX_HOME_ITEMS);

@@ -185,6 +185,39 @@ describe('live updates for the streams', () => {
     expect(service.ports.live.heard.slice(2)).toEqual([`delete 4 ${tweetId}`, `delete author:4 ${tweetId}`]);
   });
 
+  it('when a reader unfollows, then each of the followee\'s tweets that left the timeline is a delete for that reader; a repeat removes and says nothing more', async () => {
+    const service = aTimelineService();
+    await follow(service, '35', '34');
+    await follow(service, '35', '36');
+    const gone = [await post(service, '34'), await post(service, '34')];
+    const kept = await post(service, '36');
+    service.ports.live.heard.length = 0;
+    await follow(service, '35', '34', false);
+    expect(service.ports.live.heard.sort()).toEqual(gone.map((id) => `delete 35 ${id}`).sort());
+    expect(service.ports.live.heard.join()).not.toContain(kept);
+    service.ports.live.heard.length = 0;
+    await follow(service, '35', '34', false);
+    expect(service.ports.live.heard).toEqual([]);
+  });
+
+  it('when a reader follows or unfollows a merged-on-read author, then their stream is told to hear or stop hearing the author, and the unfollow deletes the merged tweets', async () => {
+    const service = aTimelineService({ highFollowerThreshold: 2 });
+    for (const follower of ['46', '47', '48']) await follow(service, follower, '45');
+    const merged = [await post(service, '45'), await post(service, '45')];
+    await follow(service, '49', '38');
+    service.ports.live.heard.length = 0;
+    await follow(service, '49', '45');
+    expect(service.ports.live.heard).toEqual(['listen 49 author:45']);
+    service.ports.live.heard.length = 0;
+    await follow(service, '49', '45', false);
+    expect(service.ports.live.heard.filter((line) => line.startsWith('delete')).sort()).toEqual(merged.map((id) => `delete 49 ${id}`).sort());
+    expect(service.ports.live.heard).toContain('unlisten 49 author:45');
+    service.ports.live.heard.length = 0;
+    // An author below the threshold: no control message either way.
+    await follow(service, '49', '38', false);
+    expect(service.ports.live.heard).toEqual([]);
+  });
+
   it('when a reader follows merged-on-read authors, then listMergedAuthors names exactly those', async () => {
     const service = aTimelineService({ highFollowerThreshold: 2 });
     for (const author of ['5', '6']) for (const follower of ['51', '52', '53']) await follow(service, follower, author);

@@ -60,7 +60,7 @@ export function registerStreamingRoutes(parent: FastifyInstance, deps: { streams
       }
       const lastEventId = request.headers['last-event-id'];
       if (lastEventId !== undefined && !isValidId(lastEventId)) throw invalidLastEventId();
-      const stream = await deps.streams.prepare({ userId: claims.userId, expiresAt: claims.expiresAt, lastEventId, ctx: contextOf(request) });
+      const stream = await deps.streams.prepare({ userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt, lastEventId, ctx: contextOf(request) });
       reply.hijack();
       // The headers the hooks set (request id, CORS, security, rate limits) go out with the stream's own.
       const head: Record<string, string | number | string[]> = {};
