@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
 
-PHONY_BENCH := bench bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
+PHONY_BENCH := bench bench-streaming bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
 .PHONY: chaos redrive dev down test setup deploy-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
@@ -28,6 +28,11 @@ redrive:
 ## report in bench/results/<date>-reed98/. PROFILE=1 records CPU profiles of the services; BENCH_FLAGS passes more (see bench/src/main.ts)
 bench: setup
 	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && source .stack/env && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
+
+## make bench-streaming: 10,000 Server-Sent Event streams on one gateway process while the mix runs at 20 req/s; prints the
+## gateway's memory per stream and delivery lag p50/p99, medians of 3 runs (~10 min). STREAMING_FLAGS passes more (bench/src/streaming.ts)
+bench-streaming: setup
+	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && source .stack/env && ulimit -n "$$(ulimit -Hn)" && node bench/src/streaming.ts $(STREAMING_FLAGS)
 
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
 bench-user-followers: setup

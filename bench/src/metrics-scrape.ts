@@ -23,14 +23,19 @@ export function sampleSum(text: string, name: string): number {
   return sum;
 }
 
+/** A histogram's buckets, summed over its label sets (every event, every route...). */
 export function histogram(text: string, name: string): Histogram {
-  const buckets: Array<{ le: number; count: number }> = [];
-  const pattern = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)"\\} (\\S+)$`);
+  const counts = new Map<number, number>();
+  const pattern = new RegExp(`^${name}_bucket\\{(.*)\\} (\\S+)$`);
   for (const line of text.split('\n')) {
     const match = pattern.exec(line);
-    if (match) buckets.push({ le: match[1] === '+Inf' ? Infinity : Number(match[1]), count: Number(match[2]) });
+    // prom-client writes `le` first, other exporters last: found wherever it is.
+    const le = match ? /(?:^|,)le="([^"]+)"/.exec(match[1]!)?.[1] : undefined;
+    if (!match || le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    counts.set(bound, (counts.get(bound) ?? 0) + Number(match[2]));
   }
-  buckets.sort((a, b) => a.le - b.le);
+  const buckets = [...counts].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
   return { buckets, count: buckets.at(-1)?.count ?? 0 };
 }
 

@@ -45,6 +45,19 @@ describe('reading Prometheus figures', () => {
     expect(histogramQuantile(h, 0.99)).toBe(1);
   });
 
+  it('when a histogram has label sets (le first, as prom-client writes it), then their buckets are summed', () => {
+    const text = [
+      'lag_seconds_bucket{le="0.1",event="update"} 4',
+      'lag_seconds_bucket{le="+Inf",event="update"} 5',
+      'lag_seconds_bucket{event="notification",le="0.1"} 1',
+      'lag_seconds_bucket{event="notification",le="+Inf"} 3',
+      'lag_seconds_count{event="update"} 5',
+    ].join('\n');
+    const h = histogram(text, 'lag_seconds');
+    expect(h.buckets).toEqual([{ le: 0.1, count: 5 }, { le: Infinity, count: 8 }]);
+    expect(h.count).toBe(8);
+  });
+
   it('when two scrapes are taken, then the delta holds only what was observed between them', () => {
     const before = histogram(EXPOSITION, 'chirp_timeline_fanout_lag_seconds');
     const after = histogram(EXPOSITION.replace('le="0.1"} 10', 'le="0.1"} 30').replace('le="1"} 90', 'le="1"} 110').replace('le="+Inf"} 100', 'le="+Inf"} 120'), 'chirp_timeline_fanout_lag_seconds');
