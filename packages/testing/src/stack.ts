@@ -1,6 +1,7 @@
 // Handles on the real servers for one test file, each isolated by a fresh name
 // (database, key prefix, keyspace, topology prefix) so files never see each other's data.
 import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
@@ -168,6 +169,32 @@ export async function createTestKeyspace(): Promise<TestKeyspace> {
     async drop() {
       await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
       await client.shutdown();
+    },
+  };
+}
+
+export interface TestBucket {
+  name: string;
+  s3: S3Client;
+  /** Empties and deletes the bucket. */
+  destroy(): Promise<void>;
+}
+
+/** A fresh S3 bucket on the emulator (fauxqs serves S3 on the SNS/SQS port), addressed by path. */
+export async function createTestBucket(): Promise<TestBucket> {
+  const env = stackEnv();
+  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL, forcePathStyle: true });
+  const name = uniqueName('t-media-').toLowerCase();
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  return {
+    name,
+    s3,
+    async destroy() {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: name }));
+      const keys = (listed.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+      if (keys.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: name, Delete: { Objects: keys } }));
+      await s3.send(new DeleteBucketCommand({ Bucket: name }));
+      s3.destroy();
     },
   };
 }

@@ -15,8 +15,11 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { TWEET_MIGRATIONS } from '../src/infrastructure/migrations.ts';
+import { createImageSizeInspector } from '../src/infrastructure/image-size-inspector.ts';
+import { createPgMediaStore } from '../src/infrastructure/pg-media-store.ts';
 import { createPgTweetStore } from '../src/infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from '../src/infrastructure/redis-tweet-cache.ts';
+import { createS3Client, createS3MediaStorage } from '../src/infrastructure/s3-media-storage.ts';
 import { makeTweetUseCases } from '../src/use-cases/tweet-use-cases.ts';
 
 const { values } = parseArgs({
@@ -78,6 +81,11 @@ const useCases = makeTweetUseCases({
   cache: createRedisTweetCache(redis, { ttlSeconds: 600, log: createLogger('bench', 'warn') }),
   ids: createIdGenerator({ workerId: 900 }),
   clock: systemClock,
+  // Reads only: the bucket is never called.
+  media: createPgMediaStore(pool),
+  storage: createS3MediaStorage(createS3Client({ region: 'us-east-1' }), { bucket: 'chirp-media', publicBaseUrl: 'http://media.invalid' }),
+  images: createImageSizeInspector(),
+  uploadExpirySeconds: 900,
 });
 const app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => pool.query('SELECT 1') }, useCases });
 

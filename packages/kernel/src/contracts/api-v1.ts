@@ -21,6 +21,24 @@ export const UserSchema = Type.Object(
 );
 export type UserJson = Static<typeof UserSchema>;
 
+export const MEDIA_STATUSES = ['pending', 'ready', 'failed'] as const;
+
+/** A Media of the contract's "Additions": url, width and height are null until it is ready. */
+const MediaProperties = {
+    id: Id('64-bit id as a decimal string'),
+    type: Type.Literal('image'),
+    contentType: Type.String({ description: 'image/jpeg, image/png, image/gif or image/webp' }),
+    size: Type.Integer({ minimum: 1, description: 'Bytes, as declared when the upload was requested' }),
+    status: Type.Union(MEDIA_STATUSES.map((status) => Type.Literal(status)), {
+      description: '`pending` until the upload is verified from its own bytes, then `ready`, or `failed` when they are not the declared image',
+    }),
+    url: Type.Union([Type.String(), Type.Null()], { description: 'Where the image is served; null until ready' }),
+    width: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'Pixels, read from the file; null until ready' }),
+    height: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'Pixels, read from the file; null until ready' }),
+};
+export const MediaSchema = Type.Object(MediaProperties, { $id: 'Media', additionalProperties: false });
+export type MediaJson = Static<typeof MediaSchema>;
+
 const AuthorSchema = Type.Object({ id: Id("The author's id"), handle: Type.String(), displayName: Type.String() }, { additionalProperties: false });
 
 export const TweetSchema = Type.Object(
@@ -35,6 +53,8 @@ export const TweetSchema = Type.Object(
     likedByMe: Type.Optional(Type.Boolean({ description: 'Whether the caller likes this tweet; present on authenticated requests.' })),
     hashtags: Type.Array(Type.String(), { description: 'Lower-cased, without the #' }),
     mentions: Type.Array(Type.String(), { description: 'Handles as written, without the @' }),
+    // Inline rather than a reference, so every service can use the Tweet schema without registering Media.
+    media: Type.Array(Type.Object(MediaProperties, { additionalProperties: false }), { maxItems: 4, description: 'The attached images, in the order attached; [] when none' }),
   },
   { $id: 'Tweet', additionalProperties: false },
 );

@@ -22,5 +22,6 @@ export const aTweet = (overrides: Partial<TweetJson> = {}): TweetJson => ({
   replyCount: 0,
   hashtags: [],
   mentions: [],
+  media: [],
   ...overrides,
 });

@@ -15,6 +15,7 @@ export const aTweetJson = (id: string, authorId: string, overrides: Partial<Twee
   replyCount: 0,
   hashtags: [],
   mentions: [],
+  media: [],
   ...overrides,
 });
 

@@ -13,14 +13,15 @@ export interface TweetText {
 }
 
 /**
- * Trims the text and checks its weighted length: 1–280; NUL and half an emoji are refused.
+ * Trims the text and checks its weighted length: 1–280 (0 with media); NUL and half an emoji are refused.
  * The text is kept in NFC, the form twitter-text counts, so 'é' typed as e + accent is stored,
  * searched and shown like the precomposed one.
  */
-export function parseTweetText(raw: string): TweetText {
+export function parseTweetText(raw: string, options: { withMedia?: boolean } = {}): TweetText {
   if (!isStorableText(raw, { controls: false })) throw invalidTweetText();
   const text = raw.normalize('NFC').trim();
-  if (text === '') throw tweetEmpty();
+  // A tweet with media may say nothing.
+  if (text === '' && !options.withMedia) throw tweetEmpty();
   const { weightedLength } = twitterText.parseTweet(text);
   if (weightedLength > MAX_WEIGHTED_LENGTH) throw tweetTooLong(weightedLength, MAX_WEIGHTED_LENGTH);
   return { text, weightedLength };

@@ -1,6 +1,7 @@
 // A tweet and the rules around it that need no I/O: who may delete it, what a search asks,
 // what an idempotency key may be.
 import { invalidSearchQuery } from '@chirp/kernel/errors';
+import type { AttachedMedia } from './media.ts';
 import { invalidIdempotencyKey, notTweetAuthor } from './tweet-errors.ts';
 import { hashtagsOf, searchTermsOf } from './tweet-text.ts';
 
@@ -14,6 +15,8 @@ export interface Tweet {
   mentions: string[];
   likeCount: number;
   replyCount: number;
+  /** In the order attached; never changes once the tweet exists. */
+  media: AttachedMedia[];
 }
 
 /** The author as this service knows them, from user events (it never calls the user service to answer). */

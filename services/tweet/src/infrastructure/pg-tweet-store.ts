@@ -2,10 +2,12 @@ import { appendToOutbox } from '@chirp/common/outbox';
 import { withTransaction } from '@chirp/common/pg-transaction';
 import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import type { Pool, PoolClient } from 'pg';
+import type { AttachedMedia } from '../domain/media.ts';
 import { searchTermsOf } from '../domain/tweet-text.ts';
+import { MEDIA_COLUMNS, type MediaRow, toMedia } from './pg-media-store.ts';
 import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';
 
-const TWEET_COLUMNS = 't.id, t.author_id, t.text, t.created_at, t.reply_to_id, t.hashtags, t.mentions, t.like_count, t.reply_count, t.deleted_at, t.version';
+const TWEET_COLUMNS = 't.id, t.author_id, t.text, t.created_at, t.reply_to_id, t.hashtags, t.mentions, t.like_count, t.reply_count, t.deleted_at, t.version, t.media';
 const AUTHOR_COLUMNS = 'a.id, a.handle, a.display_name, a.profile_version';
 
 interface TweetRow {
@@ -20,6 +22,7 @@ interface TweetRow {
   reply_count: string;
   deleted_at: Date | null;
   version: string;
+  media: AttachedMedia[];
 }
 
 interface AuthorRow {
@@ -41,6 +44,7 @@ const toTweet = (row: TweetRow): StoredTweet => ({
   replyCount: Number(row.reply_count),
   deleted: row.deleted_at !== null,
   version: Number(row.version),
+  media: row.media,
 });
 
 const toAuthor = (row: AuthorRow): StoredAuthor => ({
@@ -169,9 +173,9 @@ function transactionOn(client: PoolClient): TweetTransaction {
     },
     async insertTweet(tweet) {
       await client.query(
-        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]))`,
-        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions, searchTermsOf(tweet.text)],
+        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]), $9::jsonb)`,
+        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions, searchTermsOf(tweet.text), JSON.stringify(tweet.media)],
       );
     },
     lockTweet: (id) => returningTweet(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = $1 FOR NO KEY UPDATE`, [id]),
@@ -200,6 +204,14 @@ function transactionOn(client: PoolClient): TweetTransaction {
     async deleteLike(tweetId, userId) {
       const { rowCount } = await client.query('DELETE FROM likes WHERE tweet_id = $1 AND user_id = $2', [tweetId, userId]);
       return rowCount === 1;
+    },
+    async lockMedia(ids) {
+      const { rows } = await client.query<MediaRow>(`SELECT ${MEDIA_COLUMNS} FROM media m WHERE m.id = ANY($1::bigint[]) FOR UPDATE`, [ids]);
+      return rows.map(toMedia);
+    },
+    async attachMedia(ids, tweetId) {
+      const { rowCount } = await client.query('UPDATE media SET tweet_id = $2 WHERE id = ANY($1::bigint[]) AND tweet_id IS NULL', [ids, tweetId]);
+      if (rowCount !== ids.length) throw new Error(`attaching ${ids.length} media to tweet ${tweetId} changed ${rowCount} rows; lock and check them first`);
     },
     emit: (events) => appendToOutbox(client, TWEET_EVENTS_TOPIC, events),
   };

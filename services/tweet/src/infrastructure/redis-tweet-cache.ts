@@ -29,8 +29,9 @@ const tweetCodec: Codec<StoredTweet> = {
   version: (tweet) => tweet.version,
   encode: ({ id: _id, version: _version, createdAt, ...rest }) => JSON.stringify({ ...rest, createdAt: createdAt.toISOString() }),
   decode: (id, version, json) => {
-    const fields = JSON.parse(json) as Omit<StoredTweet, 'id' | 'version' | 'createdAt'> & { createdAt: string };
-    return { ...fields, id, version, createdAt: new Date(fields.createdAt) };
+    const fields = JSON.parse(json) as Omit<StoredTweet, 'id' | 'version' | 'createdAt' | 'media'> & { createdAt: string; media?: StoredTweet['media'] };
+    // Entries written before tweets had media have none.
+    return { ...fields, id, version, createdAt: new Date(fields.createdAt), media: fields.media ?? [] };
   },
 };
 

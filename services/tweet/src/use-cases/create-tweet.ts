@@ -1,12 +1,14 @@
 import { createEvent } from '@chirp/kernel/events';
 import { TweetCreated } from '@chirp/kernel/tweet-events';
+import { attachedView, checkAttachable, parseMediaIds } from '../domain/media.ts';
 import { IDEMPOTENCY_WINDOW_HOURS, parseIdempotencyKey, type Tweet } from '../domain/tweet.ts';
 import { replyTargetNotFound, tweetNotFound } from '../domain/tweet-errors.ts';
 import { extractEntities, parseTweetText } from '../domain/tweet-text.ts';
 import type { Clock } from '@chirp/kernel/clock';
 import type { IdSource } from '@chirp/kernel/ids';
-import type { StoredTweet, TweetCache, TweetStore } from './ports.ts';
+import type { MediaStore, StoredTweet, TweetCache, TweetStore } from './ports.ts';
 import type { Hydrate, Present, TweetView } from './tweet-view.ts';
+import type { VerifyMedia } from './verify-media.ts';
 
 export interface CreateTweetCommand {
   authorId: string;
@@ -15,6 +17,8 @@ export interface CreateTweetCommand {
   text: string;
   replyToId?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** Up to 4 of the author's ready, unattached media, in the order shown. */
+  mediaIds?: readonly string[] | undefined;
 }
 
 type Outcome = { created: StoredTweet; parent: StoredTweet | undefined } | { replayOf: string };
@@ -22,13 +26,30 @@ type Outcome = { created: StoredTweet; parent: StoredTweet | undefined } | { rep
 /**
  * Posts a tweet or a reply. With an idempotency key already used by the author within the
  * window, it creates nothing and answers the first tweet (`replayed`), also when the two
- * requests race: the second waits on the first's claim of the key.
+ * requests race: the second waits on the first's claim of the key. Media is attached in the
+ * tweet's transaction, its rows locked, so one media never lands on two tweets.
  */
-export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; ids: IdSource; clock: Clock; hydrate: Hydrate; present: Present }) {
+export function makeCreateTweet(deps: {
+  tweets: TweetStore;
+  media: MediaStore;
+  verifyMedia: VerifyMedia;
+  cache: TweetCache;
+  ids: IdSource;
+  clock: Clock;
+  hydrate: Hydrate;
+  present: Present;
+}) {
   return async function createTweet(command: CreateTweetCommand): Promise<{ tweet: TweetView; replayed: boolean }> {
-    const { text } = parseTweetText(command.text);
+    const mediaIds = parseMediaIds(command.mediaIds ?? []);
+    const { text } = parseTweetText(command.text, { withMedia: mediaIds.length > 0 });
     const key = command.idempotencyKey === undefined ? undefined : parseIdempotencyKey(command.idempotencyKey);
     const { hashtags, mentions } = extractEntities(text);
+    // An upload the poller has not reached yet is verified now, so a client that posts right after
+    // its upload is not refused for a media that is in fact ready.
+    if (mediaIds.length > 0) {
+      const pending = (await deps.media.findMedia(mediaIds)).filter((media) => media.status === 'pending' && media.ownerId === command.authorId);
+      await Promise.all(pending.map((media) => deps.verifyMedia(media)));
+    }
     const outcome = await deps.tweets.transaction(async (tx): Promise<Outcome> => {
       const now = deps.clock.now();
       const id = deps.ids.next();
@@ -41,9 +62,22 @@ export function makeCreateTweet(deps: { tweets: TweetStore; cache: TweetCache; i
       // The parent's row lock also orders this reply against the parent's deletion.
       const parent = replyToId === null ? undefined : await tx.adjustCount(replyToId, 'replyCount', 1);
       if (replyToId !== null && !parent) throw replyTargetNotFound();
+      const media = mediaIds.length === 0 ? [] : checkAttachable(mediaIds, await tx.lockMedia(mediaIds), command.authorId);
       await tx.ensureAuthor({ id: command.authorId, handle: command.authorHandle, displayName: command.authorHandle });
-      const tweet: Tweet = { id, authorId: command.authorId, text, createdAt: now, replyToId, hashtags, mentions, likeCount: 0, replyCount: 0 };
+      const tweet: Tweet = {
+        id,
+        authorId: command.authorId,
+        text,
+        createdAt: now,
+        replyToId,
+        hashtags,
+        mentions,
+        likeCount: 0,
+        replyCount: 0,
+        media: media.map(attachedView),
+      };
       await tx.insertTweet(tweet);
+      if (media.length > 0) await tx.attachMedia(mediaIds, id);
       await tx.emit([
         createEvent(
           TweetCreated,

@@ -1,5 +1,6 @@
 // What the tweet use cases need from the outside world, named for the role each plays.
 import type { EventEnvelope } from '@chirp/kernel/events';
+import type { Media, MediaContentType, UploadedObject } from '../domain/media.ts';
 import type { Author, Tweet } from '../domain/tweet.ts';
 
 /**
@@ -51,6 +52,10 @@ export interface TweetTransaction {
   insertLike(tweetId: string, userId: string, at: Date): Promise<boolean>;
   /** True when there was a like to remove. */
   deleteLike(tweetId: string, userId: string): Promise<boolean>;
+  /** The media among `ids`, locked until the transaction ends (so two tweets cannot both attach one). */
+  lockMedia(ids: readonly string[]): Promise<Media[]>;
+  /** Marks the media attached to `tweetId`; each must be locked and unattached. */
+  attachMedia(ids: readonly string[], tweetId: string): Promise<void>;
   /** Events written with the change (the transactional outbox). */
   emit(events: readonly EventEnvelope[]): Promise<void>;
 }
@@ -74,4 +79,49 @@ export interface TweetCache {
   putTweets(tweets: readonly StoredTweet[]): Promise<void>;
   getAuthors(ids: readonly string[]): Promise<Map<string, StoredAuthor>>;
   putAuthors(authors: readonly StoredAuthor[]): Promise<void>;
+}
+
+/** Media rows: who uploaded what, and whether its bytes were found to be what was declared. */
+export interface MediaStore {
+  insertMedia(media: Media): Promise<void>;
+  /** The media among `ids`, in no particular order. */
+  findMedia(ids: readonly string[]): Promise<Media[]>;
+  /** The media attached to `tweetId`. */
+  findMediaOfTweet(tweetId: string): Promise<Media[]>;
+  /**
+   * Settles a pending media as ready (with its URL and dimensions) or failed; the row after.
+   * A media no longer pending is left as it is, so two verifiers racing agree.
+   */
+  settleMedia(id: string, outcome: { status: 'ready'; url: string; width: number; height: number } | { status: 'failed' }): Promise<Media | undefined>;
+  /** Pending media created at or after `since`, oldest first. */
+  listPending(since: Date, limit: number): Promise<Media[]>;
+  /** Marks a media as an avatar, which keeps it from the sweep. */
+  markAvatar(id: string): Promise<void>;
+  /** Media to remove: never attached nor an avatar and created before `before`, or (not an avatar) attached to a deleted tweet. */
+  listRemovable(before: Date, limit: number): Promise<Media[]>;
+  deleteMedia(ids: readonly string[]): Promise<void>;
+}
+
+/** An upload form: POST multipart/form-data to `url` with every field, then the file as `file`. */
+export interface UploadForm {
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: Date;
+}
+
+/** The bucket media objects live in. */
+export interface MediaStorage {
+  /** A presigned form POST for exactly this key, type and size, valid until `expiresAt`. */
+  presignUpload(object: { key: string; contentType: MediaContentType; size: number }, expiresAt: Date): Promise<UploadForm>;
+  /** The object's size and, when it has at most `maxBytes`, its bytes; undefined when nothing was uploaded. */
+  read(key: string, maxBytes: number): Promise<{ size: number; bytes: Uint8Array | undefined } | undefined>;
+  /** The URL that serves the object to clients. */
+  urlOf(key: string): string;
+  /** Deletes the objects; keys with no object are fine. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** Reads an image's type and dimensions from its own bytes. */
+export interface ImageInspector {
+  inspect(bytes: Uint8Array): UploadedObject['image'];
 }

@@ -7,7 +7,12 @@ import { makeListAuthorTweets } from './list-author-tweets.ts';
 import { makeListReplies } from './list-replies.ts';
 import type { Clock } from '@chirp/kernel/clock';
 import type { IdSource } from '@chirp/kernel/ids';
-import type { TweetCache, TweetStore } from './ports.ts';
+import { makeGetMedia } from './get-media.ts';
+import type { ImageInspector, MediaStorage, MediaStore, TweetCache, TweetStore } from './ports.ts';
+import { makeRequestMediaUpload } from './request-media-upload.ts';
+import { makeSweepMedia } from './sweep-media.ts';
+import { makeVerifyMedia } from './verify-media.ts';
+import { makeVerifyPendingMedia } from './verify-pending-media.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
 import { makeSearchTweets } from './search-tweets.ts';
 import { makeSetLike } from './set-like.ts';
@@ -18,13 +23,19 @@ export interface TweetPorts {
   cache: TweetCache;
   ids: IdSource;
   clock: Clock;
+  media: MediaStore;
+  storage: MediaStorage;
+  images: ImageInspector;
+  /** How long an upload form stays valid. */
+  uploadExpirySeconds: number;
 }
 
 /** Every use case of the tweet service, made from one set of ports (real in main.ts, fakes in tests). */
 export function makeTweetUseCases(ports: TweetPorts) {
   const { hydrate, present } = tweetViews(ports);
+  const verifyMedia = makeVerifyMedia(ports);
   return {
-    createTweet: makeCreateTweet({ ...ports, hydrate, present }),
+    createTweet: makeCreateTweet({ ...ports, hydrate, present, verifyMedia }),
     deleteTweet: makeDeleteTweet(ports),
     setLike: makeSetLike(ports),
     getTweet: makeGetTweet({ hydrate }),
@@ -34,6 +45,10 @@ export function makeTweetUseCases(ports: TweetPorts) {
     searchTweets: makeSearchTweets({ tweets: ports.tweets, hydrate }),
     learnAuthor: makeLearnAuthor(ports),
     pruneIdempotencyKeys: makePruneIdempotencyKeys(ports),
+    requestMediaUpload: makeRequestMediaUpload(ports),
+    getMedia: makeGetMedia({ media: ports.media, verifyMedia }),
+    verifyPendingMedia: makeVerifyPendingMedia({ ...ports, verifyMedia }),
+    sweepMedia: makeSweepMedia(ports),
   };
 }
 export type TweetUseCases = ReturnType<typeof makeTweetUseCases>;

@@ -12,6 +12,7 @@ const aStoredTweet = (overrides: Partial<StoredTweet> = {}): StoredTweet => ({
   mentions: ['Bob'],
   likeCount: 3,
   replyCount: 1,
+  media: [{ id: '7100000000000000009', contentType: 'image/png', size: 68, url: 'https://media.test/media/42/7100000000000000009.png', width: 1, height: 2 }],
   deleted: false,
   version: 5,
   ...overrides,

@@ -23,6 +23,7 @@ export function aTweet(overrides: Partial<Tweet> = {}): Tweet {
     mentions: [],
     likeCount: 0,
     replyCount: 0,
+    media: [],
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
 // The tweet store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
 import type { EventEnvelope } from '@chirp/kernel/events';
 import { searchTermsOf } from '../../src/domain/tweet-text.ts';
-import type { StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
+import type { Media } from '../../src/domain/media.ts';
+import type { MediaStore, StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
 
 interface State {
   tweets: Map<string, StoredTweet & { deletedAt: Date | null }>;
@@ -9,6 +10,7 @@ interface State {
   likes: Set<string>;
   keys: Map<string, { tweetId: string; createdAt: Date }>;
   events: EventEnvelope[];
+  media: Map<string, Media>;
 }
 
 const byIdDesc = (a: string, b: string) => (BigInt(a) > BigInt(b) ? -1 : BigInt(a) < BigInt(b) ? 1 : 0);
@@ -18,13 +20,14 @@ const stored = (tweet: StoredTweet & { deletedAt: Date | null }): StoredTweet =>
   return rest;
 };
 
-export interface InMemoryTweetStore extends TweetStore {
+/** Tweets and media share one state, as they share one Postgres database (attaching is part of a tweet's transaction). */
+export interface InMemoryTweetStore extends TweetStore, MediaStore {
   /** Events committed so far, oldest first (what the outbox would hold). */
   readonly events: readonly EventEnvelope[];
 }
 
 export function createInMemoryTweetStore(): InMemoryTweetStore {
-  let state: State = { tweets: new Map(), authors: new Map(), likes: new Set(), keys: new Map(), events: [] };
+  let state: State = { tweets: new Map(), authors: new Map(), likes: new Set(), keys: new Map(), events: [], media: new Map() };
   // Transactions run one at a time, as if each held every lock; a throw restores the state before it.
   let queue: Promise<unknown> = Promise.resolve();
   const live = () => [...state.tweets.values()].filter((tweet) => tweet.deletedAt === null);
@@ -73,10 +76,24 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
     async deleteLike(tweetId, userId) {
       return state.likes.delete(`${tweetId}:${userId}`);
     },
+    async lockMedia(ids) {
+      return ids.flatMap((id) => {
+        const media = state.media.get(id);
+        return media ? [copy(media)] : [];
+      });
+    },
+    async attachMedia(ids, tweetId) {
+      for (const id of ids) {
+        const media = state.media.get(id);
+        if (!media || media.tweetId !== null) throw new Error(`media ${id} cannot be attached to tweet ${tweetId}; lock and check it first`);
+        media.tweetId = tweetId;
+      }
+    },
     async emit(events) {
       state.events.push(...copy(events));
     },
   };
+  const mediaWhere = (keep: (media: Media) => boolean) => [...state.media.values()].filter(keep).map((media) => copy(media));
 
   return {
     get events() {
@@ -139,6 +156,34 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
         }
       }
       return pruned;
+    },
+    async insertMedia(media) {
+      if (state.media.has(media.id) || [...state.media.values()].some((other) => other.key === media.key)) throw new Error(`duplicate media ${media.id}`);
+      state.media.set(media.id, copy(media));
+    },
+    findMedia: async (ids) => mediaWhere((media) => ids.includes(media.id)),
+    findMediaOfTweet: async (tweetId) => mediaWhere((media) => media.tweetId === tweetId),
+    async settleMedia(id, outcome) {
+      const media = state.media.get(id);
+      if (media?.status === 'pending') Object.assign(media, outcome);
+      return media && copy(media);
+    },
+    listPending: async (since, limit) =>
+      mediaWhere((media) => media.status === 'pending' && media.createdAt >= since)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .slice(0, limit),
+    async markAvatar(id) {
+      const media = state.media.get(id);
+      if (media) media.avatar = true;
+    },
+    listRemovable: async (before, limit) =>
+      mediaWhere((media) => {
+        if (media.avatar) return false;
+        if (media.tweetId === null) return media.createdAt < before;
+        return state.tweets.get(media.tweetId)?.deletedAt != null;
+      }).slice(0, limit),
+    async deleteMedia(ids) {
+      for (const id of ids) state.media.delete(id);
     },
     transaction<T>(work: (transaction: TweetTransaction) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {

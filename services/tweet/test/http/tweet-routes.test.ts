@@ -32,6 +32,7 @@ describe('tweet routes', () => {
       likedByMe: false,
       hashtags: ['there'],
       mentions: ['someone'],
+      media: [],
     });
     expect(created.headers['idempotent-replayed']).toBeUndefined();
     const replay = await post(app, { text: 'hi #there @someone', authorHandle: 'alice' }, { 'idempotency-key': 'abc' });

@@ -8,8 +8,9 @@ import { createLogger } from '@chirp/common/logging';
 import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import { USER_EVENTS_TOPIC, UserFollowed, UserRegistered, UserUpdated } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
+import { aJpeg, aPng, postUploadForm } from '@chirp/testing/images';
 import { markOutboxSent, pendingEvents, relayUntilDrained } from '@chirp/testing/outbox';
-import { createTestDatabase, createTestRedis, createTestTopology, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
+import { createTestBucket, createTestDatabase, createTestRedis, createTestTopology, type TestBucket, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,8 +18,11 @@ import type { TweetJson } from '@chirp/kernel/api-v1';
 import { userEventHandlers } from '../../src/adapters/messaging/user-event-handlers.ts';
 import { buildApp } from '../../src/app.ts';
 import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
+import { createImageSizeInspector } from '../../src/infrastructure/image-size-inspector.ts';
+import { createPgMediaStore } from '../../src/infrastructure/pg-media-store.ts';
 import { createPgTweetStore } from '../../src/infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from '../../src/infrastructure/redis-tweet-cache.ts';
+import { createS3MediaStorage } from '../../src/infrastructure/s3-media-storage.ts';
 import type { TweetCache, TweetStore } from '../../src/use-cases/ports.ts';
 import { makeTweetUseCases, type TweetUseCases } from '../../src/use-cases/tweet-use-cases.ts';
 
@@ -26,6 +30,7 @@ const log = createLogger('tweet-test', 'silent');
 const clock = systemClock;
 let db: TestDatabase;
 let topology: TestTopology;
+let bucket: TestBucket;
 const redis = createTestRedis();
 let store: TweetStore;
 let cache: TweetCache;
@@ -39,10 +44,19 @@ const anAuthor = () => {
 };
 
 const serviceOver = (tweets: TweetStore, tweetCache: TweetCache, workerId: number) =>
-  makeTweetUseCases({ tweets, cache: tweetCache, ids: createIdGenerator({ workerId }), clock });
+  makeTweetUseCases({
+    tweets,
+    cache: tweetCache,
+    ids: createIdGenerator({ workerId }),
+    clock,
+    media: createPgMediaStore(db.pool),
+    storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
+    images: createImageSizeInspector(),
+    uploadExpirySeconds: 900,
+  });
 
 beforeAll(async () => {
-  [db, topology] = await Promise.all([createTestDatabase({ migrations: TWEET_MIGRATIONS }), createTestTopology()]);
+  [db, topology, bucket] = await Promise.all([createTestDatabase({ migrations: TWEET_MIGRATIONS }), createTestTopology(), createTestBucket()]);
   store = createPgTweetStore(db.pool);
   cache = createRedisTweetCache(redis.redis, { ttlSeconds: 300, log });
   service = serviceOver(store, cache, 1);
@@ -53,6 +67,7 @@ afterAll(async () => {
   await redis.cleanup();
   await db.drop();
   await topology.destroy();
+  await bucket.destroy();
 });
 beforeEach(() => markOutboxSent(db.pool));
 
@@ -239,5 +254,48 @@ describe('events', () => {
     }
     const deadLettered: EventEnvelope[] = await drainEvents(topology.clients.sqs, topology.deadLetterQueueUrls['chirp-tweet']!);
     expect(deadLettered).toEqual([]);
+  });
+});
+
+describe('media on tweets, on the real stores', () => {
+  it('when uploaded images are attached, then Postgres and the cache both give them back in order; deleting the tweet deletes the objects', async () => {
+    const author = anAuthor();
+    const files = [aJpeg(30, 20), aPng(4, 5)];
+    const ids: string[] = [];
+    for (const [index, bytes] of files.entries()) {
+      const asked = await app.inject({
+        method: 'POST',
+        url: `/v1/users/${author.authorId}/media`,
+        payload: { contentType: index === 0 ? 'image/jpeg' : 'image/png', size: bytes.byteLength },
+      });
+      const { media, upload } = asked.json<{ media: { id: string }; upload: { url: string; fields: Record<string, string> } }>();
+      expect(await postUploadForm(upload, bytes)).toBe(204);
+      ids.push(media.id);
+    }
+    const posted = await postOver(author, { text: '', mediaIds: ids });
+    expect(posted.statusCode).toBe(201);
+    const tweet = posted.json<TweetJson>();
+    expect(tweet.media.map((media) => [media.id, media.width, media.height])).toEqual([
+      [ids[0], 30, 20],
+      [ids[1], 4, 5],
+    ]);
+    // Cold from Postgres (a fresh cache), then from the cache that read filled.
+    const freshRedis = createTestRedis();
+    const fresh = serviceOver(store, createRedisTweetCache(freshRedis.redis, { ttlSeconds: 60, log }), 2);
+    expect((await fresh.getTweets({ ids: [tweet.id] }))[0]?.media).toEqual(
+      tweet.media.map(({ type: _type, status: _status, ...media }) => media),
+    );
+    expect((await fresh.getTweets({ ids: [tweet.id] }))[0]?.media.map((media) => media.id)).toEqual(ids);
+    await freshRedis.cleanup();
+    for (const [index, media] of tweet.media.entries()) {
+      const served = await fetch(media.url!);
+      expect(Buffer.from(await served.arrayBuffer())).toEqual(files[index]);
+    }
+    expect((await app.inject({ method: 'DELETE', url: `/v1/users/${author.authorId}/tweets/${tweet.id}` })).statusCode).toBe(204);
+    for (const media of tweet.media) {
+      const gone = await fetch(media.url!);
+      await gone.arrayBuffer();
+      expect(gone.status).toBe(404);
+    }
   });
 });

@@ -1,15 +1,28 @@
 import { IdString } from '@chirp/kernel/id-schema';
 import { type Page, PageQuerySchema, pageSchema } from '@chirp/kernel/pagination';
-import { type TweetJson, TweetSchema } from '@chirp/kernel/api-v1';
+import { type MediaJson, MediaSchema, type TweetJson, TweetSchema } from '@chirp/kernel/api-v1';
 import { HANDLE_PATTERN } from '@chirp/kernel/text';
 import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/get-tweets.ts';
+import type { AttachedMedia, Media } from '../../domain/media.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';
 
 export const IdParam = IdString();
 export const Strict = { additionalProperties: false } as const;
 
-export { TweetSchema };
+export { MediaSchema, TweetSchema };
+
+export const toMediaJson = (media: AttachedMedia & { status?: Media['status'] }): MediaJson => ({
+  id: media.id,
+  type: 'image',
+  contentType: media.contentType,
+  size: media.size,
+  // A tweet's media was ready when attached, and stays so.
+  status: media.status ?? 'ready',
+  url: media.url,
+  width: media.width,
+  height: media.height,
+});
 
 export const toTweetJson = (tweet: TweetView): TweetJson => {
   const json: TweetJson = {
@@ -22,6 +35,7 @@ export const toTweetJson = (tweet: TweetView): TweetJson => {
     replyCount: tweet.replyCount,
     hashtags: tweet.hashtags,
     mentions: tweet.mentions,
+    media: tweet.media.map(toMediaJson),
   };
   if (tweet.likedByMe !== undefined) json.likedByMe = tweet.likedByMe;
   return json;
@@ -35,6 +49,8 @@ export const CreateTweetBody = Type.Object(
   {
     text: Type.String(),
     replyToId: Type.Optional(IdParam),
+    // Loosely bounded: more than 4 is the domain's TOO_MANY_MEDIA.
+    mediaIds: Type.Optional(Type.Array(IdParam, { maxItems: 32 })),
     /** From the caller's access token (the gateway sets it); names the author until user events do. */
     authorHandle: Type.String({ pattern: HANDLE_PATTERN.source }),
   },
@@ -51,3 +67,19 @@ export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Str
 export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);
 // `q`'s length is the domain's rule (INVALID_SEARCH_QUERY); the URL's size bounds the rest.
 export const SearchQuery = Type.Object({ ...ListQuery.properties, q: Type.String() }, Strict);
+
+export const MediaUploadBody = Type.Object(
+  // The type and size rules are the domain's (MEDIA_TYPE_UNSUPPORTED, MEDIA_TOO_LARGE); the schema only bounds the input.
+  { contentType: Type.String({ maxLength: 255 }), size: Type.Integer() },
+  Strict,
+);
+export const MediaUploadSchema = Type.Object(
+  {
+    media: MediaSchema,
+    upload: Type.Object(
+      { url: Type.String(), fields: Type.Record(Type.String(), Type.String()), expiresAt: Type.String({ format: 'date-time' }) },
+      { additionalProperties: false },
+    ),
+  },
+  Strict,
+);

@@ -8,8 +8,12 @@ import {
   IdempotencyHeaders,
   IdParam,
   ListQuery,
+  MediaSchema,
+  MediaUploadBody,
+  MediaUploadSchema,
   SearchQuery,
   Strict,
+  toMediaJson,
   toTweetJson,
   toTweetPageJson,
   TweetPageSchema,
@@ -20,6 +24,7 @@ import {
 const TweetParams = Type.Object({ id: IdParam }, Strict);
 const UserParams = Type.Object({ userId: IdParam }, Strict);
 const UserTweetParams = Type.Object({ userId: IdParam, tweetId: IdParam }, Strict);
+const UserMediaParams = Type.Object({ userId: IdParam, mediaId: IdParam }, Strict);
 
 /**
  * The tweet service's API. It is internal: only the gateway (and the timeline service, for
@@ -39,6 +44,7 @@ export function registerTweetRoutes(parent: FastifyInstance, useCases: TweetUseC
         text: request.body.text,
         replyToId: request.body.replyToId,
         idempotencyKey: request.headers['idempotency-key'],
+        mediaIds: request.body.mediaIds,
       });
       // A replay answers as the first request did; the header tells a client (or a log) it was one.
       if (replayed) void reply.header('idempotent-replayed', 'true');
@@ -49,7 +55,13 @@ export function registerTweetRoutes(parent: FastifyInstance, useCases: TweetUseC
     toTweetPageJson(await useCases.listAuthorTweets({ authorId: request.params.userId, ...request.query })),
   );
   app.delete('/v1/users/:userId/tweets/:tweetId', { schema: { params: UserTweetParams } }, async (request, reply) => {
-    await useCases.deleteTweet({ tweetId: request.params.tweetId, callerId: request.params.userId });
+    const { mediaLeftBehind } = await useCases.deleteTweet({ tweetId: request.params.tweetId, callerId: request.params.userId });
+    if (mediaLeftBehind !== undefined) {
+      request.log.warn(
+        { err: mediaLeftBehind, tweetId: request.params.tweetId },
+        "the deleted tweet's media objects could not be deleted yet; the media sweep retries (check the S3 endpoint and MEDIA_BUCKET)",
+      );
+    }
     return reply.code(204).send();
   });
   app.put('/v1/users/:userId/likes/:tweetId', { schema: { params: UserTweetParams } }, async (request, reply) => {
@@ -60,6 +72,18 @@ export function registerTweetRoutes(parent: FastifyInstance, useCases: TweetUseC
     await useCases.setLike({ tweetId: request.params.tweetId, userId: request.params.userId, liked: false });
     return reply.code(204).send();
   });
+
+  app.post(
+    '/v1/users/:userId/media',
+    { schema: { params: UserParams, body: MediaUploadBody, response: { 201: MediaUploadSchema } } },
+    async (request, reply) => {
+      const { media, upload } = await useCases.requestMediaUpload({ ownerId: request.params.userId, ...request.body });
+      return reply.code(201).send({ media: toMediaJson(media), upload: { ...upload, expiresAt: upload.expiresAt.toISOString() } });
+    },
+  );
+  app.get('/v1/users/:userId/media/:mediaId', { schema: { params: UserMediaParams, response: { 200: MediaSchema } } }, async (request) =>
+    toMediaJson(await useCases.getMedia({ mediaId: request.params.mediaId, callerId: request.params.userId })),
+  );
 
   app.get('/v1/tweets/search', { schema: { querystring: SearchQuery, response: { 200: TweetPageSchema } } }, async (request) =>
     toTweetPageJson(await useCases.searchTweets(request.query)),
