@@ -12,6 +12,7 @@ import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
 import { authorTweetStoreContract } from '../contract/author-tweet-store.contract.ts';
 import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
 import { followGraphContract } from '../contract/follow-graph.contract.ts';
+import { highFollowerAuthorsContract } from '../contract/high-follower-authors.contract.ts';
 import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 
 const log = createLogger('test', 'silent');
@@ -38,6 +39,8 @@ homeTimelineStoreContract('Cassandra, rows in unlogged batches', async () => cre
 authorTweetStoreContract('Cassandra', async () => createCassandraAuthorTweetStore(keyspace.client));
 deletedTweetsContract('Cassandra', async () => createCassandraDeletedTweets(keyspace.client));
 followGraphContract('Cassandra', async () => createCassandraFollowGraph(keyspace.client));
+// refreshMs 0: the suite checks what the store holds; the refresh interval has its own case below.
+highFollowerAuthorsContract('Cassandra', async () => createCassandraHighFollowerAuthors(keyspace.client, { refreshMs: 0 }));
 timelineCacheContract('Redis', async () => createRedisTimelineCache(freshRedis().redis, { ttlSeconds: 60, log }));
 
 it('when the schema is applied again, then nothing fails and the tables and rows stay as they were', async () => {

@@ -1,11 +1,17 @@
-// The hydrator against an HTTP server that answers as the tweet service's batch route does.
-import { createServiceClient } from '@chirp/common/service-client';
+// The hydrator against the real tweet service (its contract), and against an HTTP server that
+// records what it is sent and can be made unreachable.
+import { createServiceClient, type ServiceClient } from '@chirp/common/service-client';
+import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { tweetsThrough } from '@chirp/testing/internal-api';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTweetServiceHydrator } from '../../src/infrastructure/tweet-service-hydrator.ts';
+import { tweetHydratorContract } from '../contract/tweet-hydrator.contract.ts';
 
 let server: FastifyInstance;
 let baseUrl: string;
+let platform: Platform;
+let tweetClient: ServiceClient;
 const received: unknown[] = [];
 beforeAll(async () => {
   server = Fastify();
@@ -15,10 +21,16 @@ beforeAll(async () => {
     return { data: ids.filter((id) => id !== '2').map((id) => ({ id, text: `tweet ${id}` })) };
   });
   baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+  platform = await startPlatform({ only: ['tweet'], logLevel: 'warn' });
+  tweetClient = createServiceClient({ name: 'tweet', baseUrl: platform.services.tweet.url });
 });
 afterAll(async () => {
   await server.close();
+  await tweetClient?.close();
+  await platform?.stop();
 });
+
+tweetHydratorContract('the tweet service over HTTP', async () => ({ hydrator: createTweetServiceHydrator(tweetClient), ...tweetsThrough(platform.services.tweet.url) }));
 
 it('when a page is hydrated, then one batch call carries the ids and the viewer, and the answer comes back as given', async () => {
   const client = createServiceClient({ name: 'tweet', baseUrl });

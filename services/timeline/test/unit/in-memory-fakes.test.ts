@@ -1,9 +1,12 @@
+import { nextId } from '../contract/snowflake-ids.ts';
 import { authorTweetStoreContract } from '../contract/author-tweet-store.contract.ts';
 import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
 import { followGraphContract } from '../contract/follow-graph.contract.ts';
+import { tweetHydratorContract } from '../contract/tweet-hydrator.contract.ts';
+import { highFollowerAuthorsContract } from '../contract/high-follower-authors.contract.ts';
 import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
-import { createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
+import { aHighFollowerSet, aTweetDirectory, createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
 import { createInMemoryAuthorTweets } from '../fakes/in-memory-author-tweets.ts';
 import { createInMemoryDeletedTweets } from '../fakes/in-memory-deleted-tweets.ts';
 import { createInMemoryFollowGraph } from '../fakes/in-memory-follow-graph.ts';
@@ -14,3 +17,16 @@ authorTweetStoreContract('in memory', async () => createInMemoryAuthorTweets());
 deletedTweetsContract('in memory', async () => createInMemoryDeletedTweets());
 followGraphContract('in memory', async () => createInMemoryFollowGraph());
 timelineCacheContract('in memory', async () => createInMemoryTimelineCache());
+highFollowerAuthorsContract('in memory', async () => aHighFollowerSet());
+tweetHydratorContract('the fake tweet directory', async () => {
+  const tweets = aTweetDirectory();
+  return {
+    hydrator: tweets,
+    post: async () => {
+      const id = nextId();
+      tweets.known.add(id);
+      return id;
+    },
+    delete: async (_authorId, tweetId) => void tweets.known.delete(tweetId),
+  };
+});

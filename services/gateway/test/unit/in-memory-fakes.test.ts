@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createFailoverRateLimiter, createInProcessRateLimiter } from '../../src/infrastructure/in-process-rate-limiter.ts';
-import { rateLimiterContract } from './rate-limiter.contract.ts';
+import { downstreamsContract } from '../contract/downstreams.contract.ts';
+import { rateLimiterContract } from '../contract/rate-limiter.contract.ts';
+import { createInMemoryDownstreams } from '../fakes/in-memory-downstreams.ts';
 
+downstreamsContract('in memory', async () => createInMemoryDownstreams({ highFollowerThreshold: 2 }));
 rateLimiterContract('the in-process rate limiter', async () => ({ limiter: createInProcessRateLimiter() }));
 rateLimiterContract('the failover rate limiter with its primary down', async () => ({
   limiter: createFailoverRateLimiter({ consume: () => Promise.reject(new Error('Connection is closed.')) }, createInProcessRateLimiter(), () => undefined),
