@@ -17,6 +17,7 @@ const WITHOUT_SUITE: Record<string, string> = {
   'user/UserReader': 'the reading half of UserStore, whose suite covers it',
   'user/UserTransaction': "what UserStore.transaction hands its work; UserStore's suite covers it",
   'gateway/HandleDirectory': 'one implementation (an LRU map) serves tests and production alike: there is no fake to keep honest',
+  'tweet/ImageInspector': 'one implementation (image-size over the bytes, no I/O) serves tests and production alike: there is no fake to keep honest',
   'timeline/FanoutMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by test/integration/metrics.test.ts',
   'notification/NotificationMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by the service test',
   'timeline/FanoutQueue': "its fake is a holding list the tests drain by hand; the SQS queue is tested end to end with its consumer (timeline-service.test.ts, fanout-bench-smoke)",
