@@ -10,6 +10,7 @@
 //   --step-rates A,B,...   the rates the step run tries (default 50, 100, 150 … 2000)
 //   --cost-rate N --cost-seconds S --cost-repeats N   the cost table: each workload at N/s for S s, N times (default 100, 10, 3)
 //   --cost-only            seed, then the cost table only (no step run, no mixed run): quick comparisons
+//   --cost-workloads A,B   the cost table's workloads only (mix, home-timeline, user-timeline, post, follow; default all)
 //   --topology split|all   the timeline as Kubernetes runs it, api and consumer apart (default), or one process
 //   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
 //   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
@@ -27,6 +28,7 @@ import { generateHeavyTailedGraph, type FollowGraph, loadNetworkRepositoryGraph 
 import { full, SMOKE, smokeGraph } from './presets.ts';
 import { checkGoals, type Machine, thisMachine, writeReport } from './report.ts';
 import { type BenchOptions, type BenchReport, runBench } from './run-bench.ts';
+import { OPERATIONS } from './social-workload.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'cost-seconds': { type: 'string', default: '10' },
     'cost-repeats': { type: 'string', default: '3' },
     'cost-only': { type: 'boolean', default: false },
+    'cost-workloads': { type: 'string' },
     topology: { type: 'string', default: 'split' },
     'log-level': { type: 'string', default: 'info' },
     'follow-order': { type: 'string', default: 'shuffled' },
@@ -101,6 +104,12 @@ const options: BenchOptions = values.smoke
 if (values['skip-baseline']) options.baselineRates = [];
 if (values['step-rates']) options.stepRates = values['step-rates'].split(',').map(Number);
 if (values['cost-only']) options.costOnly = true;
+if (values['cost-workloads']) {
+  const known = ['mix', ...OPERATIONS];
+  options.costWorkloads = values['cost-workloads'].split(',');
+  const unknown = options.costWorkloads.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`--cost-workloads: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
+}
 if (!values.smoke) options.seedConcurrency = number('seed-concurrency');
 if (values['follow-order'] !== 'shuffled' && values['follow-order'] !== 'file') throw new Error(`--follow-order must be shuffled or file, got ${values['follow-order']}`);
 options.followOrder = values['follow-order'];

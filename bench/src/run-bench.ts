@@ -53,6 +53,8 @@ export interface BenchOptions {
   variants?: Array<{ name: string; env: Record<string, string> }>;
   /** Seed and measure the cost table only: no step run, no mixed run. */
   costOnly?: boolean;
+  /** The cost table's workloads (default: the mix and every operation alone). */
+  costWorkloads?: string[];
   /** Connections from the load generator to the gateway. */
   connections: number;
   seedConcurrency: number;
@@ -186,7 +188,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const alone = socialWorkload({ client, tokens: seeded.tokens, random, only: op, following });
         return { name: op, next: () => alone.next() };
       }),
-    ];
+    ].filter(({ name }) => options.costWorkloads === undefined || options.costWorkloads.includes(name));
     const costRuns: CostRun[] = [];
     const variants = options.variants ?? [];
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {

@@ -5,6 +5,8 @@ import type { HomeTimelineStore } from '../use-cases/ports.ts';
 import { CONCURRENCY, executeConcurrent, idsOf, prepared, trimPartition } from './cassandra-rows.ts';
 
 const INSERT = 'INSERT INTO home_timeline (reader_id, tweet_id, author_id) VALUES (?, ?, ?)';
+/** Rows of one partition per unlogged batch: 100 rows of three bigints stay under Cassandra's 5 KiB batch warning. */
+const PARTITION_BATCH = 100;
 
 /** Home timelines in Cassandra's `home_timeline`, one partition per reader, newest first. */
 export function createCassandraHomeTimelineStore(client: Client, options: { writeBatch?: number } = {}): HomeTimelineStore {
@@ -39,12 +41,14 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
       );
     },
     async pushMany(readerId, entries) {
-      await executeConcurrent(
-        client,
-        INSERT,
-        entries.map((entry) => [readerId, entry.tweetId, entry.authorId]),
-        { concurrencyLevel: CONCURRENCY },
-      );
+      // One partition: an unlogged batch of its rows is one mutation on its replicas, not one
+      // request per row (a follow's backfill of 200 tweets was 200 round trips).
+      const writes = [];
+      for (let i = 0; i < entries.length; i += PARTITION_BATCH) {
+        const rows = entries.slice(i, i + PARTITION_BATCH).map((entry) => ({ query: INSERT, params: [readerId, entry.tweetId, entry.authorId] }));
+        writes.push(client.batch(rows, { prepare: true, logged: false }));
+      }
+      await Promise.all(writes);
     },
     async unpush(readerIds, tweetId) {
       await writeRows(

@@ -27,8 +27,8 @@ export function makeMergeIntoHome(deps: {
     );
     await homeTimelines.trim([followerId]);
     if (!(await deps.graph.isFollowing(followerId, followeeId))) await homeTimelines.unpushAuthor(followerId, followeeId);
-    const deleted = (await Promise.all(recent.map(async (tweetId) => ((await deps.deleted.has(tweetId)) ? [tweetId] : [])))).flat();
-    if (deleted.length > 0) await Promise.all(deleted.map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
+    const deleted = await deps.deleted.among(recent);
+    if (deleted.size > 0) await Promise.all([...deleted].map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
     await deps.cache.forget(followerId);
   };
 }

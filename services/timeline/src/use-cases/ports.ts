@@ -59,6 +59,8 @@ export interface AuthorTweetStore {
 export interface DeletedTweets {
   mark(tweetId: string): Promise<void>;
   has(tweetId: string): Promise<boolean>;
+  /** Of `tweetIds`, those marked deleted: one read for a batch (a follow's backfill). */
+  among(tweetIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Which authors are merged on read; a process-wide view that may lag a store write by seconds. */

@@ -16,5 +16,13 @@ export function deletedTweetsContract(name: string, make: () => Promise<DeletedT
       await deleted.mark(gone);
       expect([await deleted.has(gone), await deleted.has(kept)]).toEqual([true, false]);
     });
+
+    it('when asked about a batch, then only the marked ones come back, each once', async () => {
+      const [gone, alsoGone, kept] = [nextId(), nextId(), nextId()];
+      await deleted.mark(gone);
+      await deleted.mark(alsoGone);
+      expect(await deleted.among([kept, gone, alsoGone, gone])).toEqual(new Set([gone, alsoGone]));
+      expect(await deleted.among([])).toEqual(new Set());
+    });
   });
 }

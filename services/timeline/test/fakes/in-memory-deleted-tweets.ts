@@ -10,5 +10,8 @@ export function createInMemoryDeletedTweets(): DeletedTweets {
     async has(tweetId) {
       return deleted.has(tweetId);
     },
+    async among(tweetIds) {
+      return new Set(tweetIds.filter((id) => deleted.has(id)));
+    },
   };
 }

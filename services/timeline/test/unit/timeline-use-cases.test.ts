@@ -107,6 +107,15 @@ describe('follow, unfollow, delete', () => {
     expect(service.ports.homeTimelines.entriesOf('61')).toEqual([]);
   });
 
+  it('when a followee’s tweet is marked deleted before its author’s list lost it, then a follow’s backfill leaves it out of the stored timeline', async () => {
+    const service = aTimelineService();
+    const [kept, gone, alsoGone] = [await post(service, '9'), await post(service, '9'), await post(service, '9')];
+    // The delete's marker is written first; until its handler reaches the author's recent tweets, a backfill still finds them there.
+    for (const tweetId of [gone, alsoGone]) await service.ports.deleted.mark(tweetId);
+    await follow(service, '91', '9');
+    expect(service.ports.homeTimelines.entriesOf('91').map((entry) => entry.tweetId)).toEqual([kept]);
+  });
+
   it('when an unfollow arrives before the follow it follows, then the pair stays unfollowed and the timeline empty', async () => {
     const service = aTimelineService();
     await post(service, '7');
