@@ -160,7 +160,7 @@ export function createInMemoryDownstreams(options: { highFollowerThreshold: numb
         const hashtags = [...text.matchAll(/#(\w+)/g)].map((match) => match[1]!.toLowerCase());
         const mentions = [...text.matchAll(/@(\w+)/g)].map((match) => match[1]!);
         const author = { id: authorId, handle: authorHandle, displayName: users.get(authorId)?.user.displayName ?? authorHandle };
-        tweets.set(id, { tweet: { id, text, createdAt: now(), author, replyToId: replyToId ?? null, likeCount: 0, replyCount: 0, hashtags, mentions }, likes: new Set(), deleted: false, idempotencyKey });
+        tweets.set(id, { tweet: { id, text, createdAt: now(), author, replyToId: replyToId ?? null, likeCount: 0, replyCount: 0, hashtags, mentions, media: [] }, likes: new Set(), deleted: false, idempotencyKey });
         if (followersOf(authorId).length >= options.highFollowerThreshold) merged.add(authorId);
         return { tweet: tweetView(id, undefined), replayed: false };
       },
