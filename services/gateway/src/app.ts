@@ -15,6 +15,7 @@ import { registerTweetRoutes } from './adapters/http/tweet-routes.ts';
 import { registerUserRoutes } from './adapters/http/user-routes.ts';
 import { registerNotificationRoutes } from './adapters/http/notification-routes.ts';
 import type { EventStreams } from './adapters/http/event-streams.ts';
+import type { Downstreams } from './adapters/http/route-context.ts';
 import { registerStreamingRoutes } from './adapters/http/streaming-routes.ts';
 import type { NotificationService } from './use-cases/streaming-ports.ts';
 import { corsOrigins, type GatewayConfig } from './infrastructure/config.ts';
@@ -24,6 +25,9 @@ import type { RateLimiter } from './use-cases/ports.ts';
 export interface GatewayAppDeps {
   config: Pick<GatewayConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS' | 'TRUST_PROXY_HOPS' | 'CORS_ALLOWED_ORIGINS'>;
   rateLimits: RateLimitSettings;
+  /** The services behind the gateway: the routes that forward call them directly. */
+  downstreams: Downstreams;
+  /** Where the gateway composes calls (posting, a user timeline by handle). */
   useCases: GatewayUseCases;
   verifyAccessToken: VerifyAccessToken;
   rateLimiter: RateLimiter;
@@ -86,10 +90,11 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     }
   });
 
-  registerAuthRoutes(app, deps.useCases);
-  registerUserRoutes(app, deps.useCases);
-  registerTweetRoutes(app, deps.useCases);
-  registerTimelineRoutes(app, deps.useCases);
+  const routes = { ...deps.downstreams, ...deps.useCases };
+  registerAuthRoutes(app, routes);
+  registerUserRoutes(app, routes);
+  registerTweetRoutes(app, routes);
+  registerTimelineRoutes(app, routes);
   if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
   if (deps.streams) registerStreamingRoutes(app, { streams: deps.streams, verifyAccessToken: deps.verifyAccessToken });
   return app;

@@ -109,12 +109,12 @@ const verifyAccessToken = createAccessTokenVerifier({
   audience: config.JWT_AUDIENCE,
 });
 
-const useCases = makeGatewayUseCases({
+const services = {
   users: createHttpUserService(userClient),
   tweets: createHttpTweetService(tweetClient),
   timelines: createHttpTimelineService(timelineClient),
-  handles: createLruHandleDirectory(config.HANDLE_CACHE_ENTRIES),
-});
+};
+const useCases = makeGatewayUseCases({ ...services, handles: createLruHandleDirectory(config.HANDLE_CACHE_ENTRIES) });
 
 // Streams listen on their own connection: a subscribed Redis connection can do nothing else.
 const subscriber = notificationClient ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy }) : undefined;
@@ -143,6 +143,7 @@ const app = await buildApp({
     session: config.RATE_LIMIT_SESSION,
     post: config.RATE_LIMIT_POST,
   },
+  downstreams: services,
   useCases,
   verifyAccessToken,
   rateLimiter,

@@ -1,24 +1,15 @@
 import { makeListUserTweets } from './list-user-tweets.ts';
 import { makePostTweet } from './post-tweet.ts';
-import type { HandleDirectory, TimelineService, TweetService, UserService } from './ports.ts';
-
-export interface GatewayPorts {
-  users: UserService;
-  tweets: TweetService;
-  timelines: TimelineService;
-  handles: HandleDirectory;
-}
+import type { HandleDirectory, TweetService, UserService } from './ports.ts';
 
 /**
- * What the public routes call. Most routes forward to the one service that owns the answer
- * (`likedByMe` and `following` are computed where likes and follows live, from the viewer id);
- * the use cases are where the gateway itself composes.
+ * Where the gateway composes calls: posting (the author's handle from the token, else the user
+ * service) and a user timeline by handle (handle → id, remembered). Every other route forwards to
+ * the one service that owns the answer (`likedByMe` and `following` are computed there, from the
+ * viewer id), calling its port from the route: no use case stands in between only to forward.
  */
-export function makeGatewayUseCases(ports: GatewayPorts) {
+export function makeGatewayUseCases(ports: { users: UserService; tweets: TweetService; handles: HandleDirectory }) {
   return {
-    users: ports.users,
-    tweets: ports.tweets,
-    timelines: ports.timelines,
     listUserTweets: makeListUserTweets(ports),
     postTweet: makePostTweet(ports),
   };

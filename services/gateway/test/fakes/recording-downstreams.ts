@@ -1,5 +1,5 @@
-import type { GatewayPorts } from '../../src/use-cases/gateway-use-cases.ts';
-import type { CallContext } from '../../src/use-cases/ports.ts';
+import type { Downstreams } from '../../src/adapters/http/route-context.ts';
+import type { CallContext, HandleDirectory } from '../../src/use-cases/ports.ts';
 import { createLruHandleDirectory } from '../../src/infrastructure/lru-handle-directory.ts';
 import { aTweet, aUser } from './builders.ts';
 
@@ -29,7 +29,7 @@ export function recordingDownstreams(answers: Partial<Record<string, (...args: u
     ) as T;
   const page = (item: unknown) => ({ data: [item], nextCursor: null });
   const signedIn = () => ({ accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900, user: aUser() });
-  const ports: GatewayPorts = {
+  const ports: Downstreams & { handles: HandleDirectory } = {
     users: port('users', {
       register: () => aUser(),
       logIn: signedIn,

@@ -49,6 +49,7 @@ export async function aGateway(options: HarnessOptions = {}) {
   const app = await buildApp({
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8192, REQUEST_TIMEOUT_MS: 10_000, TRUST_PROXY_HOPS: 0, CORS_ALLOWED_ORIGINS: '', ...options.config },
     rateLimits: { ...generous, ...options.rateLimits },
+    downstreams: ports,
     useCases: makeGatewayUseCases(ports),
     verifyAccessToken: createAccessTokenVerifier({
       keys: { keyFor: async (kid) => (kid === KID ? keys.publicKey : undefined) },

@@ -1,14 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY } from './problems.ts';
-import { contextOf } from './route-context.ts';
+import { contextOf, type RouteDeps } from './route-context.ts';
 import { json, LoginBody, NO_CONTENT, RefreshTokenBody, RegisterBody, SignedIn, UserRef } from './schemas.ts';
 
 const REFRESH_FAILURES = ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_EXPIRED', 'REFRESH_TOKEN_REUSED', 'SESSION_REVOKED'];
 
 /** Accounts and sessions: the routes anyone may call, under the per-address sign-in and session budgets. */
-export function registerAuthRoutes(parent: FastifyInstance, { users }: GatewayUseCases): void {
+export function registerAuthRoutes(parent: FastifyInstance, { users }: RouteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const config = { rateLimit: 'sign-in' } as const;
   const sessionConfig = { rateLimit: 'session' } as const;

@@ -1,5 +1,16 @@
 import type { FastifyRequest } from 'fastify';
-import type { CallContext } from '../../use-cases/ports.ts';
+import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
+import type { CallContext, TimelineService, TweetService, UserService } from '../../use-cases/ports.ts';
+
+/** The services behind the gateway, which forwarding routes call directly. */
+export interface Downstreams {
+  users: UserService;
+  tweets: TweetService;
+  timelines: TimelineService;
+}
+
+/** What the public routes call: a downstream's port where they forward, a use case where the gateway composes. */
+export type RouteDeps = Downstreams & GatewayUseCases;
 
 /** What a downstream call carries from the request: its id, for the logs of every service. */
 export const contextOf = (request: FastifyRequest): CallContext => ({ requestId: request.id });

@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, PAGED, SIGNED_IN } from './problems.ts';
-import { BEARER_SECURITY, contextOf } from './route-context.ts';
+import { BEARER_SECURITY, contextOf, type RouteDeps } from './route-context.ts';
 import { json, pageOf, PageQuery, TweetPage } from './schemas.ts';
 
 /** The home timeline. */
-export function registerTimelineRoutes(parent: FastifyInstance, { timelines }: GatewayUseCases): void {
+export function registerTimelineRoutes(parent: FastifyInstance, { timelines }: RouteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/v1/timelines/home',

@@ -1,15 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
-import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf } from './route-context.ts';
+import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf, type RouteDeps } from './route-context.ts';
 import { IdempotencyHeaders, json, NO_CONTENT, pageOf, PageQuery, PostTweetBody, SearchQuery, TweetPage, TweetParams, TweetRef } from './schemas.ts';
 
 const UNKNOWN_TWEET = { 404: ['TWEET_NOT_FOUND'] };
 
 /** Tweets, likes, replies and tweet search. */
-export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet }: GatewayUseCases): void {
+export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet }: RouteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['tweets'];
   const required = { auth: 'required' } as const;

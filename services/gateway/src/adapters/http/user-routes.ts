@@ -1,17 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { possibleHandle } from '../../domain/handle.ts';
-import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
-import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf } from './route-context.ts';
+import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf, type RouteDeps } from './route-context.ts';
 import { HandleParams, json, NO_CONTENT, pageOf, PageQuery, SearchQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
 
 const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_BIO', 'INVISIBLE_CHARACTERS'] };
 const UNKNOWN_USER = { 404: ['USER_NOT_FOUND'] };
 
 /** Profiles, the follow graph and user timelines. */
-export function registerUserRoutes(parent: FastifyInstance, { users, listUserTweets }: GatewayUseCases): void {
+export function registerUserRoutes(parent: FastifyInstance, { users, listUserTweets }: RouteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['users'];
   const signedIn = { config: { auth: 'required' }, security: BEARER_SECURITY } as const;
