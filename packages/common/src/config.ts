@@ -113,3 +113,5 @@ export const MessagingConfig = {
   EVENTS_QUEUE_URL: UrlString(),
   EVENTS_DLQ_URL: UrlString(),
 };
+  /** Handled messages are deleted in batches gathered over this many ms (0: one DeleteMessage per message). */
+  SQS_DELETE_BATCH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),

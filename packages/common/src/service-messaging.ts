@@ -14,7 +14,7 @@ import { createOutboxRelay } from './outbox.ts';
 export interface ServiceMessagingOptions {
   pool: Pool;
   /** The `MessagingConfig` fragment of `@chirp/common/config`. */
-  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string };
+  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string; SQS_DELETE_BATCH_MS?: number };
   /** The topic the service's outbox rows name, and the ARN the relay publishes them to. */
   publishes: { topic: string; topicArn: string };
   /** What the service does with its queue's events; `name` labels it in shutdown logs. */
@@ -49,6 +49,7 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
     deadLetterQueueUrl: options.config.EVENTS_DLQ_URL,
     handlers: options.consumes.handlers,
     log: options.log,
+    deleteBatchWindowMs: options.config.SQS_DELETE_BATCH_MS,
     onProcessed: consumerMetrics.onProcessed,
   });
   await relay.start();

@@ -4,6 +4,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
@@ -46,6 +47,12 @@ export interface SqsConsumerOptions {
   /** Backoff between probes while a dependency is unavailable (defaults 250 ms doubling to 2 s). */
   outageRetryBaseMs?: number;
   outageRetryMaxMs?: number;
+  /**
+   * Handled messages are deleted in batches of up to 10 (DeleteMessageBatch), sent this many ms
+   * after the first one is ready or at once when 10 are (default 5; 0: one DeleteMessage per
+   * message). A message counts as handled only once its batch is acknowledged.
+   */
+  deleteBatchWindowMs?: number;
   /** How long stop waits for running handlers before handing their messages back (default 5 s). */
   stopGraceMs?: number;
   onProcessed?: (outcome: ConsumerOutcome, event: { type: string }, startedAt: number) => void;
@@ -65,7 +72,8 @@ export interface SqsConsumer {
   readonly paused: boolean;
 }
 
-const VISIBILITY_BATCH = 10;
+/** The most entries one SQS batch call takes. */
+const SQS_BATCH = 10;
 /**
  * Messages are received invisible for only this long, and extended once they are held longer:
  * a message SQS hands to a long poll that `stop` aborted (nobody will handle it) is back in 3 s.
@@ -74,6 +82,42 @@ const CLAIM_SECONDS = 3;
 const HEARTBEAT_MS = 1000;
 /** A held message is extended when it would become visible within this. */
 const EXTEND_MARGIN_MS = 2000;
+
+/**
+ * Deletes by receipt handle, gathered into DeleteMessageBatch calls of up to 10: one signed
+ * request instead of ten when messages finish together. Each call resolves once SQS has
+ * acknowledged its own entry, and rejects when that entry (or the whole call) failed, so a
+ * message is never counted as settled before it is gone.
+ */
+function createBatchedDelete(sqs: SQSClient, queueUrl: string, windowMs: number): (receiptHandle: string | undefined) => Promise<void> {
+  let pending: Array<{ receiptHandle: string | undefined; resolve: () => void; reject: (error: Error) => void }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    sqs
+      .send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map(({ receiptHandle }, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })) }))
+      .then((result) => {
+        const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure]));
+        batch.forEach((entry, index) => {
+          const failure = failed.get(index);
+          if (failure) entry.reject(new Error(`SQS refused to delete the message: ${failure.Code ?? 'unknown'} ${failure.Message ?? ''}`.trim()));
+          else entry.resolve();
+        });
+      })
+      .catch((error: unknown) => {
+        for (const entry of batch) entry.reject(error instanceof Error ? error : new Error(String(error)));
+      });
+  };
+  return (receiptHandle) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ receiptHandle, resolve, reject });
+      if (pending.length >= SQS_BATCH) flush();
+      else timer ??= setTimeout(flush, windowMs);
+    });
+}
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -102,6 +146,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
   const retryBase = options.retryBaseSeconds ?? 1;
   const retryMax = options.retryMaxSeconds ?? 60;
   const stopGraceMs = options.stopGraceMs ?? 5000;
+  const deleteWindowMs = options.deleteBatchWindowMs ?? 5;
   const log = options.log.child({ component: 'sqs-consumer', queueUrl: options.queueUrl });
   const { sqs, queueUrl } = options;
   let running = false;
@@ -148,8 +193,14 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
     );
   };
 
+  const deleteMessage =
+    deleteWindowMs > 0
+      ? createBatchedDelete(sqs, queueUrl, deleteWindowMs)
+      : async (receiptHandle: string | undefined) => {
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+        };
   const settle = async (message: Message) => {
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    await deleteMessage(message.ReceiptHandle);
     held.delete(message.ReceiptHandle ?? '');
   };
 
@@ -223,8 +274,8 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
   /** Keeps every held message invisible while this consumer works on it or waits for a dependency. */
   const extendVisibility = async () => {
     const due = [...held.values()].filter((entry) => entry.visibleAt - Date.now() < EXTEND_MARGIN_MS);
-    for (let start = 0; start < due.length; start += VISIBILITY_BATCH) {
-      const batch = due.slice(start, start + VISIBILITY_BATCH);
+    for (let start = 0; start < due.length; start += SQS_BATCH) {
+      const batch = due.slice(start, start + SQS_BATCH);
       const extendedTo = Date.now() + visibilitySeconds * 1000;
       try {
         const result = await sqs.send(

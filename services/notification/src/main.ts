@@ -63,6 +63,7 @@ const consumer = createSqsConsumer({
   handlers: notificationEventHandlers(useCases),
   log,
   concurrency: config.CONSUMER_CONCURRENCY,
+  deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
   onProcessed: queueMetrics.onProcessed,
 });
 consumer.start();

@@ -90,6 +90,7 @@ const consumer = queueMetrics
       handlers: timelineEventHandlers(useCases),
       log,
       concurrency: config.CONSUMER_CONCURRENCY,
+      deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
       onProcessed: (outcome, event, startedAt) => {
         metrics.onProcessed(outcome, event);
         queueMetrics.onProcessed(outcome, event, startedAt);

@@ -1,5 +1,5 @@
 import { eventually } from '@chirp/testing/eventually';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
 import { type PrivateServer, startPrivateRedis } from '@chirp/testing/private-servers';
 import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
@@ -81,6 +81,60 @@ describe('SNS to SQS', () => {
     await publisher.publish(events);
     await eventually(() => seen.length >= 25);
     expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+    await consumer!.stop();
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when messages are handled together, then they are deleted in batches, fewer calls than messages, and none is received again', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const events = Array.from({ length: 20 }, (_, i) => createEvent(NoteWritten, { noteId: String(i), text: `note ${i}` }));
+    const calls: string[] = [];
+    const real = topology.clients.sqs;
+    const counting = { send: (command: { constructor: { name: string } }, options?: unknown) => (calls.push(command.constructor.name), real.send(command as never, options as never)) } as unknown as SQSClient;
+    const seen: string[] = [];
+    startConsumer(async (event) => {
+      seen.push(event.id);
+    }, { sqs: counting, concurrency: 10, deleteBatchWindowMs: 20 });
+    await publisher.publish(events);
+    await eventually(() => seen.length >= 20);
+    // Past the 3 s claim: a message whose delete had not landed would be received again by now.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+    expect(calls).not.toContain('DeleteMessageCommand');
+    const batches = calls.filter((name) => name === 'DeleteMessageBatchCommand').length;
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(20);
+    await consumer!.stop();
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when SQS refuses one entry of a delete batch, then that message is not counted as handled and is handled again; the rest are gone', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const events = Array.from({ length: 3 }, (_, i) => createEvent(NoteWritten, { noteId: String(i), text: `note ${i}` }));
+    const real = topology.clients.sqs;
+    let spoiled = false;
+    // The first batch's first entry gets a receipt handle SQS does not know: SQS refuses that entry alone.
+    const spoiling = {
+      send: (command: unknown, options?: unknown) => {
+        if (command instanceof DeleteMessageBatchCommand && !spoiled) {
+          spoiled = true;
+          const [first, ...rest] = command.input.Entries ?? [];
+          return real.send(new DeleteMessageBatchCommand({ ...command.input, Entries: [{ ...first!, ReceiptHandle: 'not-a-receipt-handle' }, ...rest] }), options as never);
+        }
+        return real.send(command as never, options as never);
+      },
+    } as unknown as SQSClient;
+    const seen: string[] = [];
+    const outcomes: string[] = [];
+    startConsumer(async (event) => {
+      seen.push(event.id);
+    }, { sqs: spoiling, concurrency: 10, deleteBatchWindowMs: 50, onProcessed: (outcome) => outcomes.push(outcome) });
+    await publisher.publish(events);
+    // The refused one comes back after its 3 s claim and is handled (and deleted) a second time.
+    await eventually(() => seen.length >= 4, 'the refused message handled again', 15_000);
+    await eventually(() => outcomes.filter((outcome) => outcome === 'handled').length >= 3);
+    expect(new Set(seen)).toEqual(new Set(events.map((e) => e.id)));
+    expect(outcomes.filter((outcome) => outcome === 'handled')).toHaveLength(3);
     await consumer!.stop();
     expect(await queueDepth(queueUrl())).toBe(0);
   });
