@@ -3,7 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg, { type Pool } from 'pg';
 import type { Logger } from 'pino';
+import { type Static, Type } from '@sinclair/typebox';
+import { ConfigError, HttpServerConfig, loadConfig, PostgresConfig } from './config.ts';
 import { createLogger } from './logging.ts';
+
+/** What the `migrate` command reads: through the schema like every setting, so a bad one fails by name. */
+const MigrationCommandConfig = Type.Object({ DATABASE_URL: PostgresConfig.DATABASE_URL, LOG_LEVEL: HttpServerConfig.LOG_LEVEL });
 
 /** A folder of numbered SQL files (`001_init.sql`, `002_...sql`), applied in order under its own name. */
 export interface MigrationSource {
@@ -88,15 +93,19 @@ function versionOf(file: string): number {
  * The body of a service's `migrate` command (a Kubernetes Job or compose one-shot): applies
  * pending migrations to DATABASE_URL and exits non-zero when they fail.
  */
-export async function runMigrationCommand(service: string, sources: readonly MigrationSource[]): Promise<void> {
-  const log = createLogger(`${service}-migrate`, process.env.LOG_LEVEL ?? 'info');
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
-    log.fatal(`DATABASE_URL is not set; it names the ${service} service database to migrate`);
+export async function runMigrationCommand(service: string, sources: readonly MigrationSource[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Static<typeof MigrationCommandConfig>;
+  try {
+    config = loadConfig(MigrationCommandConfig, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // DATABASE_URL names the service's database to migrate; LOG_LEVEL may be the bad one, so log at info.
+    createLogger(`${service}-migrate`, 'info').fatal({ problems: error.problems }, `the ${service} migration's settings are invalid (each problem is listed); DATABASE_URL names the ${service} service database`);
     process.exitCode = 2;
     return;
   }
-  const pool = new pg.Pool({ connectionString, max: 1 });
+  const log = createLogger(`${service}-migrate`, config.LOG_LEVEL);
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 });
   try {
     const applied = await runMigrations(pool, sources, log);
     log.info({ applied: applied.length }, applied.length > 0 ? 'migrations applied' : 'schema already up to date');

@@ -114,7 +114,8 @@ export interface FanoutMetrics {
 
 /** Full tweets for a page of ids, in the order asked, deleted ones left out (the tweet service's batch get). */
 export interface TweetHydrator {
-  hydrate(ids: readonly string[], viewerId: string): Promise<HydratedTweet[]>;
+  /** `requestId`: the request that asked, passed on so the tweet service's log joins this one. */
+  hydrate(ids: readonly string[], viewerId: string, requestId?: string): Promise<HydratedTweet[]>;
 }
 
 /** A tweet as the tweet service answers it; the timeline passes it through untouched. */

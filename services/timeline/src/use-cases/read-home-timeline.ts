@@ -9,6 +9,8 @@ export interface HomeTimelineQuery {
   readerId: string;
   limit: number;
   cursor?: string | undefined;
+  /** The request that asked, passed on to the tweet service. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export function makeReadHomeTimeline(deps: {
     ]);
     const page = toPage(mergeNewest([own, ...merged], wanted), query.limit, (id) => [id], (id) => id);
     return {
-      data: page.data.length === 0 ? [] : await deps.tweets.hydrate(page.data, query.readerId),
+      data: page.data.length === 0 ? [] : await deps.tweets.hydrate(page.data, query.readerId, query.requestId),
       nextCursor: page.nextCursor,
     };
   };

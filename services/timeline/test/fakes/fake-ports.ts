@@ -92,14 +92,17 @@ export function aChunkQueue() {
 }
 
 /** The tweet service, as far as the timeline sees it: known ids come back in order, others are left out. */
-export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: string[][] } {
+export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: string[][]; requestIds: Array<string | undefined> } {
   const known = new Set<string>();
   const calls: string[][] = [];
+  const requestIds: Array<string | undefined> = [];
   return {
     known,
     calls,
-    hydrate: async (ids, viewerId) => {
+    requestIds,
+    hydrate: async (ids, viewerId, requestId) => {
       calls.push([...ids]);
+      requestIds.push(requestId);
       return ids.filter((id) => known.has(id)).map((id): HydratedTweet => ({ id, text: `tweet ${id}`, viewer: viewerId }));
     },
   };

@@ -25,6 +25,17 @@ describe('timeline routes', () => {
     await app.close();
   });
 
+  it('when the gateway names its request, then the call to the tweet service carries the same request id', async () => {
+    const service = aTimelineService();
+    service.ports.tweets.known.add('7000000000000000001');
+    await service.fanOut({ tweetId: '7000000000000000001', authorId: '5', createdAt: '2026-03-01T12:00:00.000Z' });
+    const app = buildApp({ config, readiness: { cassandra: async () => 'ok' }, useCases: service });
+    const answer = await app.inject({ method: 'GET', url: '/v1/users/5/home', headers: { 'x-request-id': 'req-home-1' } });
+    expect(answer.statusCode).toBe(200);
+    expect(service.ports.tweets.requestIds).toEqual(['req-home-1']);
+    await app.close();
+  });
+
   it.each([
     ['/v1/users/abc/home', 'VALIDATION_FAILED'],
     ['/v1/users/5/home?limit=0', 'VALIDATION_FAILED'],

@@ -16,7 +16,7 @@ const received: unknown[] = [];
 beforeAll(async () => {
   server = Fastify();
   server.post('/v1/tweets/batch', async (request) => {
-    received.push(request.body);
+    received.push({ ...(request.body as object), requestId: request.headers['x-request-id'] });
     const { ids } = request.body as { ids: string[] };
     return { data: ids.filter((id) => id !== '2').map((id) => ({ id, text: `tweet ${id}` })) };
   });
@@ -32,11 +32,11 @@ afterAll(async () => {
 
 tweetHydratorContract('the tweet service over HTTP', async () => ({ hydrator: createTweetServiceHydrator(tweetClient), ...tweetsThrough(platform.services.tweet.url) }));
 
-it('when a page is hydrated, then one batch call carries the ids and the viewer, and the answer comes back as given', async () => {
+it('when a page is hydrated, then one batch call carries the ids, the viewer and the request id, and the answer comes back as given', async () => {
   const client = createServiceClient({ name: 'tweet', baseUrl });
-  const tweets = await createTweetServiceHydrator(client).hydrate(['3', '2', '1'], '42');
+  const tweets = await createTweetServiceHydrator(client).hydrate(['3', '2', '1'], '42', 'req-42');
   expect(tweets).toEqual([{ id: '3', text: 'tweet 3' }, { id: '1', text: 'tweet 1' }]);
-  expect(received).toEqual([{ ids: ['3', '2', '1'], viewerId: '42' }]);
+  expect(received).toEqual([{ ids: ['3', '2', '1'], viewerId: '42', requestId: 'req-42' }]);
   await client.close();
 });
 

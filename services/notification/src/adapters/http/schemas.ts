@@ -1,12 +1,13 @@
 import { NotificationSchema } from '@chirp/kernel/api-v1';
 import { IdString } from '@chirp/kernel/id-schema';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@chirp/kernel/pagination';
+import { Strict } from '@chirp/common/request-schemas';
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES } from '../../domain/notification.ts';
 
 export { NotificationSchema };
 
-export const Strict = { additionalProperties: false } as const;
+export { Strict };
 export const UserParams = Type.Object({ userId: IdString() }, Strict);
 
 /** `types` and `upToId` are checked by the domain, so a bad one gets its own stable code rather than VALIDATION_FAILED. */

@@ -14,7 +14,7 @@ const Params = Type.Object({ userId: IdString() }, { additionalProperties: false
 export function registerTimelineRoutes(parent: FastifyInstance, useCases: TimelineUseCases): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/v1/users/:userId/home', { schema: { params: Params, querystring: PageQuerySchema } }, async (request) =>
-    useCases.readHomeTimeline({ readerId: request.params.userId, ...request.query }),
+    useCases.readHomeTimeline({ readerId: request.params.userId, ...request.query, requestId: request.id }),
   );
   app.get('/v1/users/:userId/merged-authors', { schema: { params: Params } }, async (request) => ({
     authorIds: await useCases.listMergedAuthors(request.params.userId),

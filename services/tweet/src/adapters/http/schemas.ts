@@ -1,5 +1,5 @@
-import { IdString } from '@chirp/kernel/id-schema';
-import { type Page, PageQuerySchema, pageSchema } from '@chirp/kernel/pagination';
+import { batchBody, IdParam, ListQuery, Strict, ViewerQuery } from '@chirp/common/request-schemas';
+import { type Page, pageSchema } from '@chirp/kernel/pagination';
 import { type MediaJson, MediaSchema, type TweetJson, TweetSchema } from '@chirp/kernel/api-v1';
 import { HANDLE_PATTERN } from '@chirp/kernel/text';
 import { Type } from '@sinclair/typebox';
@@ -7,8 +7,7 @@ import { MAX_BATCH_IDS } from '../../use-cases/get-tweets.ts';
 import type { AttachedMedia, Media } from '../../domain/media.ts';
 import type { TweetView } from '../../use-cases/tweet-view.ts';
 
-export const IdParam = IdString();
-export const Strict = { additionalProperties: false } as const;
+export { IdParam, ListQuery, Strict, ViewerQuery };
 
 export { MediaSchema, TweetSchema };
 
@@ -59,12 +58,7 @@ export const CreateTweetBody = Type.Object(
 // No length bound here: the domain's rule answers INVALID_IDEMPOTENCY_KEY for any bad key (Node caps header size).
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
-export const BatchBody = Type.Object(
-  { ids: Type.Array(IdParam, { minItems: 1, maxItems: MAX_BATCH_IDS }), viewerId: Type.Optional(IdParam) },
-  Strict,
-);
-export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Strict);
-export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);
+export const BatchBody = batchBody(MAX_BATCH_IDS);
 // `q`'s length is the domain's rule (INVALID_SEARCH_QUERY); the URL's size bounds the rest.
 export const SearchQuery = Type.Object({ ...ListQuery.properties, q: Type.String() }, Strict);
 

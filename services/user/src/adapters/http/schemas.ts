@@ -1,5 +1,5 @@
-import { IdString } from '@chirp/kernel/id-schema';
-import { type Page, PageQuerySchema, pageSchema } from '@chirp/kernel/pagination';
+import { batchBody, IdParam, ListQuery, Strict, ViewerQuery } from '@chirp/common/request-schemas';
+import { type Page, pageSchema } from '@chirp/kernel/pagination';
 import { SignedInProperties, type UserJson, UserSchema } from '@chirp/kernel/api-v1';
 import { Type } from '@sinclair/typebox';
 import { MAX_BATCH_IDS } from '../../use-cases/get-users-by-ids.ts';
@@ -9,8 +9,7 @@ import type { UserView } from '../../use-cases/user-view.ts';
 // PASSWORD_TOO_LONG...); the schema bound only keeps absurd inputs out before any work is done.
 const text = () => Type.String({ maxLength: 1024 });
 
-export const IdParam = IdString();
-export const Strict = { additionalProperties: false } as const;
+export { IdParam, ListQuery, Strict, ViewerQuery };
 
 export { UserSchema };
 
@@ -29,13 +28,8 @@ export const UpdateProfileBody = Type.Object(
   { displayName: Type.Optional(text()), bio: Type.Optional(text()) },
   { ...Strict, minProperties: 1 },
 );
-export const BatchBody = Type.Object(
-  { ids: Type.Array(IdParam, { minItems: 1, maxItems: MAX_BATCH_IDS }), viewerId: Type.Optional(IdParam) },
-  Strict,
-);
+export const BatchBody = batchBody(MAX_BATCH_IDS);
 
 export const SignedInSchema = Type.Object({ ...SignedInProperties, user: UserSchema });
 
-export const ViewerQuery = Type.Object({ viewerId: Type.Optional(IdParam) }, Strict);
-export const ListQuery = Type.Object({ ...PageQuerySchema.properties, viewerId: Type.Optional(IdParam) }, Strict);
 export const SearchQuery = Type.Object({ ...ListQuery.properties, q: Type.String({ minLength: 1, maxLength: 400 }) }, Strict);
