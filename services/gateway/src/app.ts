@@ -1,5 +1,5 @@
 import { TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
-import { DomainError } from '@chirp/kernel/errors';
+import { unexpectedBody } from './domain/gateway-errors.ts';
 import { createHttpService } from '@chirp/common/http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -86,7 +86,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   // A route without a body schema refuses a body rather than ignoring what a client thought it sent.
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined && request.routeOptions.schema?.body === undefined) {
-      throw new DomainError('invalid', 'UNEXPECTED_BODY', 'This endpoint takes no body.');
+      throw unexpectedBody();
     }
   });
 

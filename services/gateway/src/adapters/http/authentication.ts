@@ -1,5 +1,5 @@
 import { type AccessTokenClaims, InvalidTokenError } from '@chirp/common/auth';
-import { DomainError } from '@chirp/kernel/errors';
+import { signInRequired } from '../../domain/gateway-errors.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Caller } from '../../use-cases/post-tweet.ts';
 
@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
 
-const signInRequired = () => new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Sign in: this endpoint needs an access token (Authorization: Bearer <token>).');
+const signInRequiredHere = () => signInRequired('this endpoint needs an access token (Authorization: Bearer <token>)');
 
 /**
  * Verifies the bearer token, if any, as the request arrives (so rate limits can count by user),
@@ -58,13 +58,13 @@ export function installAuthentication(app: FastifyInstance, verify: VerifyAccess
     }
     if (mode === 'required' && request.caller === undefined) {
       void reply.header('www-authenticate', 'Bearer');
-      throw signInRequired();
+      throw signInRequiredHere();
     }
   });
 }
 
 /** The caller of a route marked `auth: 'required'` (the hook above has already answered 401 otherwise). */
 export function callerOf(request: { caller: Caller | undefined }): Caller {
-  if (request.caller === undefined) throw signInRequired();
+  if (request.caller === undefined) throw signInRequiredHere();
   return request.caller;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '@chirp/kernel/errors';
+import { rateLimited } from '../../domain/gateway-errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 import { clientKey, type RateLimit } from '../../domain/rate-limit.ts';
@@ -72,9 +72,7 @@ export function installRateLimiting(app: FastifyInstance, limiter: RateLimiter, 
     });
     if (!decision.allowed) {
       limited.inc({ policy: limit.policy });
-      throw new DomainError('rate_limited', 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s.`, {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
+      throw rateLimited(decision.retryAfterSeconds);
     }
   });
 }

@@ -1,5 +1,5 @@
 import { InvalidTokenError } from '@chirp/common/auth';
-import { DomainError } from '@chirp/kernel/errors';
+import { invalidLastEventId, signInRequired } from '../../domain/gateway-errors.ts';
 import { isValidId } from '@chirp/kernel/ids';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -14,8 +14,7 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 );
 const BEARER = /^Bearer +(\S+) *$/i;
-const unauthenticated = () => new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Sign in: the stream needs an access token (Authorization: Bearer <token>, or ?access_token=).');
-const invalidLastEventId = () => new DomainError('invalid', 'INVALID_LAST_EVENT_ID', 'Last-Event-ID must be the id of a notification this stream sent.');
+const unauthenticated = () => signInRequired('the stream needs an access token (Authorization: Bearer <token>, or ?access_token=)');
 
 /**
  * GET /v1/streaming: Server-Sent Events (../shared/api/v1.md, "Additions", Streaming). The
