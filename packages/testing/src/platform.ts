@@ -1,6 +1,6 @@
 // The whole platform for end-to-end tests: the five services as real processes, each on its
 // own port, on the real stack, isolated from every other test by fresh databases, keyspace,
-// topics and queues. A service can be stopped and started again to test outages, or run as
+// topics, queues and media bucket. A service can be stopped and started again to test outages, or run as
 // several replicas behind a round-robin balancer to test rolling restarts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -10,7 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RoundRobin, startRoundRobin } from './round-robin.ts';
-import { cassandraClient, createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology, uniqueName } from './stack.ts';
+import {
+  cassandraClient,
+  createTestBucket,
+  createTestDatabase,
+  createTestTopology,
+  stackEnv,
+  type TestBucket,
+  type TestDatabase,
+  type TestTopology,
+  uniqueName,
+} from './stack.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const SERVICES = ['user', 'tweet', 'timeline', 'notification', 'gateway'] as const;
@@ -76,7 +86,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const dir = mkdtempSync(join(tmpdir(), 'chirp-platform-'));
   const keysDir = join(dir, 'jwt-keys');
   const signingKey = { kid: 'e2e-1', pem: writeKey(keysDir, 'e2e-1') };
-  const [userDb, tweetDb, notificationDb, topology] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase(), createTestTopology()]);
+  const [userDb, tweetDb, notificationDb, topology, mediaBucket] = await Promise.all([
+    createTestDatabase(),
+    createTestDatabase(),
+    createTestDatabase(),
+    createTestTopology(),
+    createTestBucket(),
+  ]);
   // Stream channels of this platform only: runs sharing the Redis never hear each other.
   const streamChannelPrefix = `${uniqueName('e2e-stream:')}:`;
   const keyspace = uniqueName('e2e_');
@@ -108,6 +124,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       DATABASE_URL: tweetDb.url,
       REDIS_URL: env.REDIS_URL,
       TWEET_EVENTS_TOPIC_ARN: topology.topicArns['chirp-tweet-events']!,
+      MEDIA_BUCKET: mediaBucket.name,
       ...queue('chirp-tweet'),
     },
     timeline: {
@@ -172,7 +189,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const balancers: RoundRobin[] = [];
   const stopEverything = async () => {
     await Promise.all(balancers.map((balancer) => balancer.close()));
-    await stopAll(everything, [userDb, tweetDb, notificationDb], topology, keyspace);
+    await stopAll(everything, [userDb, tweetDb, notificationDb], topology, keyspace, mediaBucket);
   };
   try {
     if (replicaCount > 1) {
@@ -223,10 +240,12 @@ async function stopAll(
   databases: TestDatabase[],
   topology: TestTopology,
   keyspace: string,
+  bucket: TestBucket,
 ): Promise<void> {
   await services.timelineConsumer?.stop();
   for (const name of [...SERVICES].reverse()) await services[name]?.stop();
   await Promise.all(databases.map((db) => db.drop()));
+  await bucket.destroy();
   await topology.destroy();
   const cassandra = cassandraClient();
   await cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);

@@ -1,4 +1,4 @@
-import { TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
+import { MediaSchema, TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
 import { unexpectedBody } from './domain/gateway-errors.ts';
 import { createHttpService } from '@chirp/common/http';
 import cors from '@fastify/cors';
@@ -10,6 +10,7 @@ import { installAuthentication, type VerifyAccessToken } from './adapters/http/a
 import { registerOpenApi } from './adapters/http/openapi.ts';
 import { ProblemSchema } from './adapters/http/problems.ts';
 import { installRateLimiting, type RateLimitSettings } from './adapters/http/rate-limiting.ts';
+import { registerMediaRoutes } from './adapters/http/media-routes.ts';
 import { registerTimelineRoutes } from './adapters/http/timeline-routes.ts';
 import { registerTweetRoutes } from './adapters/http/tweet-routes.ts';
 import { registerUserRoutes } from './adapters/http/user-routes.ts';
@@ -80,7 +81,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
   });
-  for (const schema of [UserSchema, TweetSchema, ProblemSchema]) app.addSchema(schema);
+  for (const schema of [UserSchema, TweetSchema, MediaSchema, ProblemSchema]) app.addSchema(schema);
 
   installAuthentication(app, deps.verifyAccessToken);
   installRateLimiting(app, deps.rateLimiter, deps.rateLimits);
@@ -96,6 +97,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   registerUserRoutes(app, routes);
   registerTweetRoutes(app, routes);
   registerTimelineRoutes(app, routes);
+  registerMediaRoutes(app, routes);
   if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
   if (deps.streams) registerStreamingRoutes(app, { streams: deps.streams, verifyAccessToken: deps.verifyAccessToken });
   return app;

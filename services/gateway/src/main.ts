@@ -17,6 +17,7 @@ import { createStreamMetrics } from './infrastructure/stream-metrics.ts';
 import { streamChannels } from '@chirp/common/stream-channels';
 import { loadGatewayConfig } from './infrastructure/config.ts';
 import { createHttpTimelineService } from './infrastructure/http-timeline-service.ts';
+import { createHttpMediaService } from './infrastructure/http-media-service.ts';
 import { createHttpTweetService } from './infrastructure/http-tweet-service.ts';
 import { createHttpUserService } from './infrastructure/http-user-service.ts';
 import { createHttpJwksSource } from './infrastructure/http-jwks.ts';
@@ -112,6 +113,7 @@ const verifyAccessToken = createAccessTokenVerifier({
 const services = {
   users: createHttpUserService(userClient),
   tweets: createHttpTweetService(tweetClient),
+  media: createHttpMediaService(tweetClient),
   timelines: createHttpTimelineService(timelineClient),
 };
 const useCases = makeGatewayUseCases({ ...services, handles: createLruHandleDirectory(config.HANDLE_CACHE_ENTRIES) });

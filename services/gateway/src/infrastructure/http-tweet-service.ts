@@ -9,11 +9,11 @@ export function createHttpTweetService(client: ServiceClient): TweetService {
   const send = downstreamCalls(client, 'tweet');
   const userPath = (userId: string, rest: string) => `/v1/users/${segment(userId)}/${rest}`;
   return {
-    async post({ authorId, authorHandle, text, replyToId, idempotencyKey }, ctx) {
+    async post({ authorId, authorHandle, text, replyToId, idempotencyKey, mediaIds }, ctx) {
       const response = await client.request<TweetJson>({
         method: 'POST',
         path: userPath(authorId, 'tweets'),
-        body: { text, replyToId, authorHandle },
+        body: { text, replyToId, mediaIds, authorHandle },
         headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
         // With a key, a retry cannot post twice: the service answers the first tweet again.
         idempotent: idempotencyKey !== undefined,

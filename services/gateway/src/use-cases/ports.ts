@@ -1,4 +1,4 @@
-import type { TweetJson, UserJson } from '@chirp/kernel/api-v1';
+import type { MediaJson, TweetJson, UserJson } from '@chirp/kernel/api-v1';
 import type { Page } from '@chirp/kernel/pagination';
 import type { RateLimitDecision, RateLimit } from '../domain/rate-limit.ts';
 
@@ -42,6 +42,7 @@ export interface NewTweet {
   text: string;
   replyToId?: string;
   idempotencyKey?: string;
+  mediaIds?: string[];
 }
 
 export interface TweetService {
@@ -53,6 +54,19 @@ export interface TweetService {
   listByAuthor(authorId: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
   listReplies(tweetId: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
   search(query: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<TweetJson>>;
+}
+
+/** A presigned form POST: multipart/form-data to `url` with every field, then the file as `file`. */
+export interface MediaUpload {
+  media: MediaJson;
+  upload: { url: string; fields: Record<string, string>; expiresAt: string };
+}
+
+/** Media, owned by the tweet service (services/tweet/README.md, "Media"). */
+export interface MediaService {
+  requestUpload(ownerId: string, file: { contentType: string; size: number }, ctx: CallContext): Promise<MediaUpload>;
+  /** The owner's media; anyone else's is MEDIA_NOT_FOUND. */
+  get(ownerId: string, mediaId: string, ctx: CallContext): Promise<MediaJson>;
 }
 
 export interface TimelineService {

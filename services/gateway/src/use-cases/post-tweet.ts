@@ -11,7 +11,7 @@ export interface Caller {
 export function makePostTweet(deps: { users: UserService; tweets: TweetService }) {
   return async function postTweet(
     caller: Caller,
-    tweet: { text: string; replyToId?: string; idempotencyKey?: string },
+    tweet: { text: string; replyToId?: string; idempotencyKey?: string; mediaIds?: string[] },
     ctx: CallContext,
   ): Promise<{ tweet: TweetJson; replayed: boolean }> {
     const authorHandle = caller.handle ?? (await deps.users.getById(caller.userId, undefined, ctx)).handle;

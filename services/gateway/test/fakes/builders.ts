@@ -1,4 +1,4 @@
-import type { TweetJson, UserJson } from '@chirp/kernel/api-v1';
+import type { MediaJson, TweetJson, UserJson } from '@chirp/kernel/api-v1';
 
 export const aUser = (overrides: Partial<UserJson> = {}): UserJson => ({
   id: '1001',
@@ -23,5 +23,17 @@ export const aTweet = (overrides: Partial<TweetJson> = {}): TweetJson => ({
   hashtags: [],
   mentions: [],
   media: [],
+  ...overrides,
+});
+
+export const aMedia = (overrides: Partial<MediaJson> = {}): MediaJson => ({
+  id: '3001',
+  type: 'image',
+  contentType: 'image/png',
+  size: 68,
+  status: 'pending',
+  url: null,
+  width: null,
+  height: null,
   ...overrides,
 });

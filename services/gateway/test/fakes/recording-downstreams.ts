@@ -1,7 +1,7 @@
 import type { Downstreams } from '../../src/adapters/http/route-context.ts';
 import type { CallContext, HandleDirectory } from '../../src/use-cases/ports.ts';
 import { createLruHandleDirectory } from '../../src/infrastructure/lru-handle-directory.ts';
-import { aTweet, aUser } from './builders.ts';
+import { aMedia, aTweet, aUser } from './builders.ts';
 
 export interface RecordedCall {
   port: string;
@@ -54,6 +54,10 @@ export function recordingDownstreams(answers: Partial<Record<string, (...args: u
       search: () => page(aTweet()),
     }),
     timelines: port('timelines', { readHome: () => page(aTweet()) }),
+    media: port('media', {
+      requestUpload: () => ({ media: aMedia(), upload: { url: 'https://bucket.test/', fields: { key: 'media/1001/3001.png' }, expiresAt: '2026-01-01T00:15:00.000Z' } }),
+      get: () => aMedia(),
+    }),
     handles: createLruHandleDirectory(100),
   };
   return { ports, calls };

@@ -43,7 +43,7 @@ describe('the OpenAPI document', () => {
     const { app } = await aGateway();
     const document = (await app.inject({ url: '/openapi.json' })).json<OpenApi>();
     const v1 = Object.entries(document.paths).filter(([path]) => path.startsWith('/v1/'));
-    expect(v1.flatMap(([, operations]) => Object.keys(operations))).toHaveLength(21);
+    expect(v1.flatMap(([, operations]) => Object.keys(operations))).toHaveLength(23);
     for (const [path, operations] of v1) {
       for (const [method, operation] of Object.entries(operations)) {
         const where = `${method} ${path}`;

@@ -48,12 +48,13 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: 'tweets', description: 'Tweets, replies and likes' },
         { name: 'timelines', description: 'Home timeline' },
         { name: 'search', description: 'Search' },
+        { name: 'media', description: 'Pictures for tweets and avatars, uploaded straight to storage with a presigned form' },
         { name: 'operations', description: 'For operators and orchestrators: probes and metrics, not for clients' },
         { name: 'documents', description: 'This document' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    // Shared schemas keep their names (User, Tweet, Problem) in components.schemas.
+    // Shared schemas keep their names (User, Tweet, Media, Problem) in components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // swagger-ui's own routes are hidden from the document; its entry page is not.
     transformObject: (documentObject) => {

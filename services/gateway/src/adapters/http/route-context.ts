@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { GatewayUseCases } from '../../use-cases/gateway-use-cases.ts';
-import type { CallContext, TimelineService, TweetService, UserService } from '../../use-cases/ports.ts';
+import type { CallContext, MediaService, TimelineService, TweetService, UserService } from '../../use-cases/ports.ts';
 
 /** The services behind the gateway, which forwarding routes call directly. */
 export interface Downstreams {
   users: UserService;
   tweets: TweetService;
   timelines: TimelineService;
+  media: MediaService;
 }
 
 /** What the public routes call: a downstream's port where they forward, a use case where the gateway composes. */

@@ -1,4 +1,4 @@
-import { SignedInProperties, TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
+import { MediaSchema, SignedInProperties, TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
 import { IdString } from '@chirp/kernel/id-schema';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageSchema } from '@chirp/kernel/pagination';
 import { type TSchema, Type } from '@sinclair/typebox';
@@ -21,6 +21,9 @@ export interface EnforcedRule {
   pattern?: string;
   minLength?: number;
   maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  maxItems?: number;
 }
 const HANDLE_RULE: EnforcedRule = { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 3, maxLength: 15 };
 
@@ -30,6 +33,7 @@ export const NO_CONTENT = { type: 'null', description: 'Done; no body' } as cons
 
 export const UserRef = Type.Ref(UserSchema);
 export const TweetRef = Type.Ref(TweetSchema);
+export const MediaRef = Type.Ref(MediaSchema);
 export const UserPage = pageSchema(UserRef);
 export const TweetPage = pageSchema(TweetRef);
 export const SignedIn = Type.Object({ ...SignedInProperties, user: UserRef });
@@ -61,11 +65,43 @@ export const UpdateProfileBody = Type.Object(
 );
 export const PostTweetBody = Type.Object(
   {
-    text: Type.String({ maxLength: 4096, description: 'Trimmed, then 1–280 characters as Twitter counts them (most CJK and emoji count 2, a URL 23)' }),
+    text: Type.String({
+      maxLength: 4096,
+      description: 'Trimmed, then 1–280 characters as Twitter counts them (most CJK and emoji count 2, a URL 23); may be empty when `mediaIds` names media',
+    }),
     replyToId: Type.Optional(IdString({ description: 'The tweet this one answers; it must exist' })),
+    mediaIds: Type.Optional(
+      Type.Array(IdString({ description: 'A media id from POST /v1/media' }), {
+        maxItems: 32,
+        description: "Up to 4 of the caller's `ready` media, each attached to no other tweet, in the order to show them (more than 4: TOO_MANY_MEDIA)",
+        [ENFORCED]: { maxItems: 4 },
+      }),
+    ),
   },
   Strict,
 );
+export const MediaUploadBody = Type.Object(
+  {
+    contentType: Type.String({ maxLength: 255, description: 'image/jpeg, image/png, image/gif or image/webp; anything else is MEDIA_TYPE_UNSUPPORTED' }),
+    size: Type.Integer({ description: 'The exact size of the file in bytes: 1 to 5 MiB (5242880); more is MEDIA_TOO_LARGE', [ENFORCED]: { minimum: 1, maximum: 5 * 1024 * 1024 } }),
+  },
+  Strict,
+);
+export const MediaUploadAnswer = Type.Object(
+  {
+    media: MediaRef,
+    upload: Type.Object(
+      {
+        url: Type.String({ description: 'Where to POST the file (the bucket, not the API)' }),
+        fields: Type.Record(Type.String(), Type.String(), { description: 'Every one of these as a form field, in this order, before the file' }),
+        expiresAt: Type.String({ format: 'date-time', description: 'The form is refused after this' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  Strict,
+);
+export const MediaParams = Type.Object({ id: IdString({ description: 'A media id' }) }, Strict);
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({

@@ -22,14 +22,15 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         operationId: 'postTweet',
         tags,
         summary: 'Post a tweet or a reply',
-        description: 'The author is the caller. Hashtags and mentions are taken from the text.',
+        description:
+          'The author is the caller. Hashtags and mentions are taken from the text. `mediaIds` attaches up to 4 of your `ready` media (POST /v1/media), each to one tweet only; with media the text may be empty.',
         security: BEARER_SECURITY,
         headers: IdempotencyHeaders,
         body: PostTweetBody,
         response: {
           201: json('The new tweet, or with `Idempotent-Replayed: true` the one this key first created', TweetRef),
           ...errorResponses(EVERY_ROUTE, SIGNED_IN, JSON_BODY, {
-            400: ['TWEET_EMPTY', 'TWEET_TOO_LONG', 'INVALID_TWEET_TEXT', 'INVALID_IDEMPOTENCY_KEY'],
+            400: ['TWEET_EMPTY', 'TWEET_TOO_LONG', 'INVALID_TWEET_TEXT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_MEDIA', 'TOO_MANY_MEDIA'],
             // A reply to a tweet that does not exist, or an idempotent replay of a tweet since deleted.
             404: ['REPLY_TARGET_NOT_FOUND', 'TWEET_NOT_FOUND'],
           }),
