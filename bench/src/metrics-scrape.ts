@@ -5,8 +5,8 @@ export interface Histogram {
   count: number;
 }
 
-export async function scrape(url: string): Promise<string> {
-  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+export async function scrape(url: string, timeoutMs = 5000): Promise<string> {
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`GET ${url}/metrics answered ${response.status}`);
   return response.text();
 }

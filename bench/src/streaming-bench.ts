@@ -6,14 +6,33 @@ import { startPlatform } from '@chirp/testing/platform';
 import { stackEnv } from '@chirp/testing/stack';
 import { generateHeavyTailedGraph, seededRandom } from './graph.ts';
 import { createBenchClient } from './http-client.ts';
-import { histogram, histogramDelta, histogramQuantile, sampleSum, scrape } from './metrics-scrape.ts';
+import { type CpuUse, cpuSnapshot, cpuUse } from './cpu-usage.ts';
+import { histogram, histogramDelta, histogramQuantile, sampleSum, scrape as scrapeOnce } from './metrics-scrape.ts';
 import type { LoadResult, Request } from './open-loop.ts';
 import { RAISED_LIMITS } from './run-bench.ts';
 import { seedGraph } from './seed.ts';
 import { socialWorkload } from './social-workload.ts';
 import { openSseListeners, type StreamEvent } from './sse-listeners.ts';
 import { type LatencySummary, median, summarize } from './stats.ts';
+import { type EventLoopDelay, watchEventLoops } from './stalls.ts';
 import { measureStep } from './step-run.ts';
+
+/**
+ * A gateway holding thousands of streams on a busy machine can take seconds to answer a scrape,
+ * and a reused keep-alive connection can be reset under it: waits long, and tries three times.
+ */
+async function scrape(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await scrapeOnce(url, 30_000);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+/** How long the streams are held with nothing else offered, to see what holding them costs. */
+const HOLD_MS = 10_000;
 
 export interface StreamingBenchOptions {
   /** Streams held at once on the one gateway process. */
@@ -26,13 +45,15 @@ export interface StreamingBenchOptions {
   rate: number;
   durationMs: number;
   warmupMs: number;
-  /** Runs, each opening every stream afresh, measuring memory, then the mix with the streams open. */
+  /** Runs, each on a restarted gateway opening every stream afresh, measuring memory, then the mix with the streams open. */
   runs: number;
   /** Streams opening at once. */
   openConcurrency: number;
   seed: number;
   logLevel: string;
   quiet?: boolean;
+  /** Told of each run as it ends (the report comes at the end, a long benchmark's runs before it). */
+  onRun?: (run: StreamingRun, index: number) => void;
 }
 
 export interface StreamingRun {
@@ -44,11 +65,15 @@ export interface StreamingRun {
   /** The gateway's own histogram, act → written to the stream (bucketed). */
   serverLagMs: { count: number; p50: number | null; p99: number | null };
   mix: LoadResult;
+  /** Cores each role used: holding the streams with nothing offered, and during the mix ('other' is the rest of the machine). */
+  cpu: { holding: CpuUse; mix: CpuUse };
+  /** The gateway's event-loop delay during the mix. */
+  gatewayEventLoop: EventLoopDelay | null;
 }
 
 export interface StreamingReport {
   startedAt: string;
-  settings: Omit<StreamingBenchOptions, 'quiet'>;
+  settings: Omit<StreamingBenchOptions, 'quiet' | 'onRun'>;
   seedSeconds: number;
   runs: StreamingRun[];
   /** Medians over the runs. */
@@ -105,11 +130,19 @@ export async function runStreamingBench(options: StreamingBenchOptions): Promise
 
     const runs: StreamingRun[] = [];
     for (let run = 1; run <= options.runs; run++) {
+      // A process that held the streams keeps much of their memory after they close (V8's heap
+      // and the allocator hand it back slowly): each run measures a fresh gateway.
+      if (run > 1) {
+        await platform.services.gateway.stop();
+        await platform.services.gateway.start();
+      }
       log(`run ${run}/${options.runs}: ${options.connections} streams, then the mix at ${options.rate} req/s for ${options.durationMs / 1000} s`);
-      runs.push(await measureRun(platform.gatewayUrl, tokens, options, () => workload.next(), log));
+      const measured = await measureRun(platform.gatewayUrl, tokens, options, () => workload.next(), log);
+      runs.push(measured);
+      options.onRun?.(measured, run - 1);
     }
     const seedSeconds = seeded.seconds;
-    const { quiet: _quiet, ...settings } = options;
+    const { quiet: _quiet, onRun: _onRun, ...settings } = options;
     const m = (pick: (run: StreamingRun) => number) => median(runs.map(pick));
     return {
       startedAt,
@@ -152,9 +185,16 @@ async function measureRun(gatewayUrl: string, tokens: readonly string[], options
     const held = sampleSum(await scrape(gatewayUrl), 'chirp_gateway_stream_connections');
     log(`  ${listeners.open} streams open in ${openSeconds.toFixed(1)} s (the gateway holds ${held}); RSS ${mib(before.rss)} → ${mib(after.rss)} MiB, heap ${mib(before.heap)} → ${mib(after.heap)} MiB`);
 
+    const holdingFrom = cpuSnapshot();
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+    const holding = cpuUse(holdingFrom, cpuSnapshot());
+
     const lagBefore = histogram(await scrape(gatewayUrl), 'chirp_gateway_stream_delivery_lag_seconds');
+    const eventLoop = watchEventLoops({ gateway: gatewayUrl });
+    await eventLoop.start();
     recording = true;
     const step = await measureStep(options.rate, { durationMs: options.durationMs, warmupMs: options.warmupMs, next });
+    const gatewayEventLoop = (await eventLoop.read()).gateway ?? null;
     // Events of the last posts are still on their way (fan-out, then the stream).
     await new Promise((resolve) => setTimeout(resolve, 2000));
     recording = false;
@@ -176,11 +216,14 @@ async function measureRun(gatewayUrl: string, tokens: readonly string[], options
       lagMs: { all, byEvent },
       serverLagMs: { count: lag.count, p50: toMs(histogramQuantile(lag, 0.5)), p99: toMs(histogramQuantile(lag, 0.99)) },
       mix: step.result,
+      cpu: { holding, mix: step.cpu },
+      gatewayEventLoop,
     };
     log(
       `  mix: ${step.result.achievedRate.toFixed(0)} req/s, p50 ${step.result.total.latencyMs.p50.toFixed(1)} ms, p99 ${step.result.total.latencyMs.p99.toFixed(1)} ms, errors ${step.result.total.errors}; ` +
         `events ${all.count}, lag p50 ${all.p50.toFixed(0)} ms, p99 ${all.p99.toFixed(0)} ms; streams ended meanwhile ${listeners.ended}`,
     );
+    log(`  cores holding the streams: ${cores(holding)}; during the mix: ${cores(step.cpu)}; gateway event-loop delay p99 ${gatewayEventLoop?.p99Ms.toFixed(0)} ms, max ${gatewayEventLoop?.maxMs.toFixed(0)} ms`);
     return result;
   } finally {
     await listeners.close();
@@ -209,6 +252,7 @@ async function waitForStreamsClosed(gatewayUrl: string, timeoutMs = 60_000): Pro
   }
 }
 
+const cores = (use: CpuUse) => use.map(({ role, cores: n }) => `${role} ${n.toFixed(2)}`).join(', ');
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 /** An access token as the user service signs them (RS256, its key and kid), for a user that holds only a stream. */

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { eventually } from '@chirp/testing/eventually';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { stackEnv } from '@chirp/testing/stack';
+import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractClient } from './contract-client.ts';
 
@@ -163,9 +164,31 @@ describe('notifications through the gateway', () => {
       const answer = await api.call(method, url, { token: ada.accessToken, ...(body === undefined ? {} : { body }) });
       expect({ url, body, status: answer.status, code: answer.body.code }).toEqual({ url, body, status, code });
     }
-    for (const [url, headers] of [['/v1/streaming', {}], ['/v1/streaming?access_token=x.y.z', {}], ['/v1/streaming', { authorization: 'Bearer nope' }]] as const) {
+    // Validly signed by the user service's key, but an hour past its expiry.
+    const expired = jwt.sign({ sub: ada.user.id, sid: 's-expired', handle: ada.user.handle }, platform.signingKey.pem, {
+      algorithm: 'RS256',
+      keyid: platform.signingKey.kid,
+      issuer: 'chirp-user',
+      audience: 'chirp-api',
+      expiresIn: -3600,
+    });
+    const streamCases: Array<[string, Record<string, string>, number, string]> = [
+      ['/v1/streaming', {}, 401, 'UNAUTHENTICATED'],
+      ['/v1/streaming?access_token=x.y.z', {}, 401, 'INVALID_TOKEN'],
+      ['/v1/streaming', { authorization: 'Bearer nope' }, 401, 'INVALID_TOKEN'],
+      [`/v1/streaming?access_token=${expired}`, {}, 401, 'INVALID_TOKEN'],
+      ['/v1/streaming', { authorization: `Bearer ${expired}` }, 401, 'INVALID_TOKEN'],
+      ['/v1/streaming', { authorization: `Bearer ${ada.accessToken}`, 'last-event-id': 'not-an-id' }, 400, 'INVALID_LAST_EVENT_ID'],
+    ];
+    for (const [url, headers, status, code] of streamCases) {
       const answer = await fetch(`${platform.gatewayUrl}${url}`, { headers });
-      expect([answer.status, answer.headers.get('content-type')]).toEqual([401, 'application/problem+json; charset=utf-8']);
+      const body = (await answer.json()) as { code: string };
+      expect({ url: url.slice(0, 40), status: answer.status, type: answer.headers.get('content-type'), code: body.code }).toEqual({
+        url: url.slice(0, 40),
+        status,
+        type: 'application/problem+json; charset=utf-8',
+        code,
+      });
     }
     expect((await api.call('GET', '/v1/notifications')).status).toBe(401);
   });
