@@ -1,0 +1,96 @@
+// A real Jaeger (v1.76.0's all-in-one binary, built by scripts/jaeger.sh) for tests: OTLP over HTTP
+// in, the query API out, traces in memory, on the given ports.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: Array<{ refType: string; traceID: string; spanID: string }>;
+  tags: Array<{ key: string; value: unknown }>;
+}
+export interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+export interface RunningJaeger {
+  /** For OTEL_EXPORTER_OTLP_ENDPOINT (OTLP over HTTP). */
+  otlpEndpoint: string;
+  queryUrl: string;
+  /** One trace by id through the query API; undefined until Jaeger has it. */
+  trace(traceId: string): Promise<JaegerTrace | undefined>;
+  stop(): Promise<void>;
+}
+
+/** The Jaeger binary, built on first use (minutes: `make test` builds it before the tests run). */
+export const jaegerBinary = (): string => execFileSync(join(root, 'scripts/jaeger.sh'), ['path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+
+export async function startJaeger(ports: { otlp: number; query: number; grpc: number }): Promise<RunningJaeger> {
+  const binary = jaegerBinary();
+  const dir = mkdtempSync(join(tmpdir(), 'chirp-jaeger-'));
+  const config = {
+    service: {
+      extensions: ['jaeger_storage', 'jaeger_query'],
+      pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
+      telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } },
+    },
+    extensions: {
+      jaeger_storage: { backends: { memstore: { memory: { max_traces: 10000 } } } },
+      jaeger_query: { storage: { traces: 'memstore' }, http: { endpoint: `127.0.0.1:${ports.query}` }, grpc: { endpoint: `127.0.0.1:${ports.grpc}` } },
+    },
+    receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${ports.otlp}` } } } },
+    processors: { batch: { timeout: '200ms' } },
+    exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
+  };
+  writeFileSync(join(dir, 'jaeger.yaml'), JSON.stringify(config));
+  const logFile = join(dir, 'jaeger.log');
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(binary, ['--config', `file:${join(dir, 'jaeger.yaml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const queryUrl = `http://127.0.0.1:${ports.query}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      const output = readFileSync(logFile, 'utf8');
+      await stop();
+      throw new Error(`jaeger exited with ${child.exitCode}:\n${output}`);
+    }
+    const ready = await fetch(`${queryUrl}/api/services`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`jaeger's query API did not answer at ${queryUrl} within 60 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    otlpEndpoint: `http://127.0.0.1:${ports.otlp}`,
+    queryUrl,
+    async trace(traceId) {
+      const response = await fetch(`${queryUrl}/api/traces/${traceId}`);
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw new Error(`jaeger answered ${response.status} for trace ${traceId}: ${await response.text()}`);
+      const body = (await response.json()) as { data?: JaegerTrace[] };
+      return body.data?.[0];
+    },
+    stop,
+  };
+}
