@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs the four services on the local stack, each in the background with its log and
-# pid under .stack/services/, and a Prometheus (Debian's package) scraping them with the alert
-# rules of k8s/components/monitoring, its data and log under .stack/prometheus/.
+# Runs the services on the local stack, each in the background with its log and pid under
+# .stack/services/, a Prometheus (Debian's package) scraping them with the alert rules of
+# k8s/components/monitoring, its data and log under .stack/prometheus/, and a Jaeger (built by
+# scripts/jaeger.sh) the services send their traces to, its configuration and log under .stack/jaeger/.
 #   scripts/dev.sh up [services]   start the stack and every service not already running (and, when
-#                                  no service is named, Prometheus); print the gateway and Prometheus URLs
-#   scripts/dev.sh down            stop the services and Prometheus this script started, then the stack
+#                                  no service is named, Jaeger and Prometheus); print their URLs
+#   scripts/dev.sh down            stop the services, Jaeger and Prometheus this script started, then the stack
+#   scripts/dev.sh jaeger | prometheus   start (or, for Prometheus, reconfigure) that one alone
+# While our Jaeger runs, every service is started traced (`--import @chirp/common/tracing`, OTLP to it).
 # A service still draining after a stop (SIGTERM) is waited for, then started again.
 # CHIRP_STACK_DIR and the stack's CHIRP_*_PORT variables (scripts/stack.sh) apply, and
 # CHIRP_USER_PORT, CHIRP_TWEET_PORT, CHIRP_TIMELINE_PORT, CHIRP_GATEWAY_PORT move the services,
-# CHIRP_PROMETHEUS_PORT (19090) Prometheus.
+# CHIRP_PROMETHEUS_PORT (19090) Prometheus, CHIRP_JAEGER_PORT (19686, UI and query API),
+# CHIRP_OTLP_PORT (19318, OTLP over HTTP) and CHIRP_JAEGER_GRPC_PORT (19685, query over gRPC) Jaeger.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +22,10 @@ declare -A PORTS=([user]="${CHIRP_USER_PORT:-18081}" [tweet]="${CHIRP_TWEET_PORT
 ORDER=(user tweet timeline notification gateway)
 PROMETHEUS_PORT="${CHIRP_PROMETHEUS_PORT:-19090}"
 PROM="$STACK/prometheus"
+JAEGER_PORT="${CHIRP_JAEGER_PORT:-19686}"
+OTLP_PORT="${CHIRP_OTLP_PORT:-19318}"
+JAEGER_GRPC_PORT="${CHIRP_JAEGER_GRPC_PORT:-19685}"
+JAEGER="$STACK/jaeger"
 # The stack's servers each service needs.
 declare -A NEEDS=([user]="postgres sqs" [tweet]="postgres redis sqs" [timeline]="cassandra redis sqs" [notification]="postgres redis sqs" [gateway]="redis")
 
@@ -69,7 +77,14 @@ dev_signing_key() {
 
 start_service() {
   local svc=$1
-  ( service_env "$svc"; exec nohup node "$ROOT/services/$svc/src/main.ts" >"$RUN/$svc.log" 2>&1 ) &
+  (
+    service_env "$svc"
+    if jaeger_ours; then
+      cd "$ROOT" # where `@chirp/common` resolves
+      export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import @chirp/common/tracing" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT"
+    fi
+    exec nohup node "$ROOT/services/$svc/src/main.ts" >"$RUN/$svc.log" 2>&1
+  ) &
   echo $! >"$RUN/$svc.pid"
 }
 
@@ -88,6 +103,7 @@ up() {
   "$ROOT/scripts/stack.sh" up $(printf '%s\n' "${parts[@]}" | sort -u)
   dev_signing_key
   mkdir -p "$RUN"
+  [ $# -gt 0 ] || jaeger_up
   for svc in "${services[@]}"; do
     if ! ours "$RUN/$svc.pid"; then start_service "$svc"
     elif draining "$svc"; then echo "dev: $svc (pid $(cat "$RUN/$svc.pid")) is draining after a stop; it starts again once that process has exited"
@@ -124,13 +140,75 @@ up() {
   echo
   if [[ " ${services[*]} " == *" gateway "* ]]; then echo "Chirp is running. Gateway: http://127.0.0.1:${PORTS[gateway]}"; fi
   if prometheus_ours; then echo "Prometheus (every service, Chirp's alert rules): http://127.0.0.1:$PROMETHEUS_PORT"; fi
+  if jaeger_ours; then echo "Jaeger (traces of every service started with it): http://127.0.0.1:$JAEGER_PORT/api/traces?service=gateway&limit=20"; fi
 }
 
-prometheus_ours() {
-  [ -f "$PROM/prometheus.pid" ] || return 1
-  local pid; pid=$(cat "$PROM/prometheus.pid")
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--config.file=$PROM/prometheus.yml"
+# A helper server this script started (Jaeger, Prometheus): its pid file names a live process
+# whose command line has `mark`.
+server_ours() { # pidfile mark
+  [ -f "$1" ] || return 1
+  local pid; pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
 }
+jaeger_ours() { server_ours "$JAEGER/jaeger.pid" "file:$JAEGER/jaeger.yaml"; }
+prometheus_ours() { server_ours "$PROM/prometheus.pid" "--config.file=$PROM/prometheus.yml"; }
+
+# Waits until `url` answers while the server is ours; else shows the end of its log and fails.
+await_server() { # name url seconds ours-function log hint
+  local name=$1 url=$2 deadline=$((SECONDS + $3)) ours=$4 log=$5 hint=$6
+  until curl -fsS "$url" >/dev/null 2>&1; do
+    if ! "$ours" || [ $SECONDS -gt $deadline ]; then
+      echo "dev: $name did not become ready at $url ($hint); last lines of $log:" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
+}
+
+stop_server() { # name pidfile ours-function
+  if "$3"; then
+    local pid; pid=$(cat "$2")
+    kill -TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "dev: $1 stopped"
+  fi
+  rm -f "$2"
+}
+
+# Jaeger v2's all-in-one binary: OTLP over HTTP in, the UI and query API out, the newest traces in memory.
+jaeger_up() {
+  if jaeger_ours; then
+    echo "dev: jaeger already running (pid $(cat "$JAEGER/jaeger.pid"))"
+    return 0
+  fi
+  local binary; binary=$("$ROOT/scripts/jaeger.sh" path)
+  mkdir -p "$JAEGER"
+  cat >"$JAEGER/jaeger.yaml" <<YAML
+service:
+  extensions: [jaeger_storage, jaeger_query]
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [jaeger_storage_exporter] }
+  telemetry: { metrics: { level: none }, logs: { level: warn } }
+extensions:
+  jaeger_storage: { backends: { memstore: { memory: { max_traces: 50000 } } } }
+  jaeger_query:
+    storage: { traces: memstore }
+    http: { endpoint: "127.0.0.1:$JAEGER_PORT" }
+    grpc: { endpoint: "127.0.0.1:$JAEGER_GRPC_PORT" }
+receivers:
+  otlp: { protocols: { http: { endpoint: "127.0.0.1:$OTLP_PORT" } } }
+processors:
+  batch: {}
+exporters:
+  jaeger_storage_exporter: { trace_storage: memstore }
+YAML
+  nohup "$binary" --config "file:$JAEGER/jaeger.yaml" >"$JAEGER/jaeger.log" 2>&1 &
+  echo $! >"$JAEGER/jaeger.pid"
+  await_server jaeger "http://127.0.0.1:$JAEGER_PORT/api/services" 60 jaeger_ours "$JAEGER/jaeger.log" "CHIRP_JAEGER_PORT, CHIRP_OTLP_PORT and CHIRP_JAEGER_GRPC_PORT move it"
+  echo "dev: jaeger ready on http://127.0.0.1:$JAEGER_PORT, OTLP on http://127.0.0.1:$OTLP_PORT (log: $JAEGER/jaeger.log)"
+}
+
 
 # The jobs are named as the services; in Kubernetes the PodMonitor names the timeline's two
 # Deployments timeline-api and timeline-consumer, which the dashboards and rules match alike.
@@ -154,30 +232,12 @@ prometheus_up() {
   nohup prometheus --config.file="$PROM/prometheus.yml" --storage.tsdb.path="$PROM/data" \
     --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$PROM/prometheus.log" 2>&1 &
   echo $! >"$PROM/prometheus.pid"
-  local deadline=$((SECONDS + 30))
-  until curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1; do
-    if ! prometheus_ours || [ $SECONDS -gt $deadline ]; then
-      echo "dev: prometheus did not become ready on port $PROMETHEUS_PORT (CHIRP_PROMETHEUS_PORT moves it); last lines of $PROM/prometheus.log:" >&2
-      tail -n 20 "$PROM/prometheus.log" >&2
-      exit 1
-    fi
-    sleep 0.3
-  done
+  await_server prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 30 prometheus_ours "$PROM/prometheus.log" "CHIRP_PROMETHEUS_PORT moves it"
   echo "dev: prometheus ready on http://127.0.0.1:$PROMETHEUS_PORT (log: $PROM/prometheus.log)"
 }
 
-prometheus_down() {
-  if prometheus_ours; then
-    local pid; pid=$(cat "$PROM/prometheus.pid")
-    kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    echo "dev: prometheus stopped"
-  fi
-  rm -f "$PROM/prometheus.pid"
-}
-
 down() {
-  prometheus_down
+  stop_server prometheus "$PROM/prometheus.pid" prometheus_ours
   for svc in gateway notification timeline tweet user; do
     local pidfile="$RUN/$svc.pid"
     if ours "$pidfile"; then
@@ -189,6 +249,7 @@ down() {
     fi
     rm -f "$pidfile"
   done
+  stop_server jaeger "$JAEGER/jaeger.pid" jaeger_ours
   "$ROOT/scripts/stack.sh" down
 }
 
@@ -196,5 +257,6 @@ case "${1:-}" in
   up) up "${@:2}" ;;
   down) down ;;
   prometheus) prometheus_up ;;
-  *) echo "usage: $0 up [user tweet timeline notification gateway] | down | prometheus" >&2; exit 2 ;;
+  jaeger) jaeger_up ;;
+  *) echo "usage: $0 up [user tweet timeline notification gateway] | down | prometheus | jaeger" >&2; exit 2 ;;
 esac

@@ -171,7 +171,8 @@ const USER = 'job="user"';
 const TWEET = 'job="tweet"';
 // Locally one process (job timeline); in Kubernetes timeline-api and timeline-consumer.
 const TIMELINE = 'job=~"timeline.*"';
-const SERVICES = 'job=~"user|tweet|timeline.*|gateway"';
+const NOTIFICATION = 'job="notification"';
+const SERVICES = 'job=~"user|tweet|timeline.*|notification|gateway"';
 
 export const DASHBOARDS: readonly DashboardSpec[] = [
   {
@@ -412,6 +413,34 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
         ],
       },
       { title: 'Processes', panels: runtime(TIMELINE) },
+    ],
+  },
+  {
+    uid: 'chirp-notification',
+    title: 'Chirp / Notification service',
+    rows: [
+      { title: 'Routes (internal, through the gateway)', panels: [...red(NOTIFICATION), downstreamLatency(NOTIFICATION), breakers(NOTIFICATION)] },
+      {
+        title: 'Notifications (user- and tweet-event queue)',
+        panels: [
+          {
+            title: 'Notifications created per second by type',
+            unit: 'ops',
+            queries: [[`sum by (type) (${rate(`chirp_notifications_created_total{${NOTIFICATION}}`)})`, '{{type}}']],
+            description: 'Follows, mentions, replies and likes stored; a repeated act is not counted.',
+          },
+          {
+            title: 'Push failures per second',
+            unit: 'ops',
+            queries: [[`sum(${rate(`chirp_notification_push_failures_total{${NOTIFICATION}}`)})`, 'failures']],
+            description: "Pushes to the stream Redis that failed: the notifications are stored and clients get them when they reconnect (Last-Event-ID).",
+          },
+          ...messaging(NOTIFICATION, { outbox: false }),
+          postgresPool(NOTIFICATION),
+          redisConnected(NOTIFICATION),
+        ],
+      },
+      { title: 'Processes', panels: runtime(NOTIFICATION) },
     ],
   },
 ];

@@ -2,14 +2,14 @@
 // and for each operation alone. Each run is measured from its first request until fan-out has
 // settled after its last, so a post's fan-out and a follow's backfill are in its cost; the CPU
 // the same processes use when idle (pollers, timers) over that time is taken off first.
-import { type CpuSnapshot, cpuMs, cpuSnapshot, OTHER_ROLE } from './cpu-usage.ts';
+import { type CpuSnapshot, cpuMs, cpuSnapshot, OTHER_ROLE, TRACE_BACKEND_ROLE } from './cpu-usage.ts';
 import type { LoadResult, Request } from './open-loop.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { type EventLoopDelay, type EventLoopWatch, type GcPauses, gcPauses } from './stalls.ts';
 import { median } from './stats.ts';
 
 /** Roles that are not the platform: their CPU is shown, never counted as Chirp's cost. */
-export const NOT_PLATFORM = new Set(['load generator', OTHER_ROLE]);
+export const NOT_PLATFORM = new Set(['load generator', OTHER_ROLE, TRACE_BACKEND_ROLE]);
 
 export interface CostRun {
   name: string;
@@ -110,4 +110,47 @@ export function costRows(runs: readonly CostRun[]): CostRow[] {
       errors: mine.reduce((sum, run) => sum + run.result.total.errors, 0),
     };
   });
+}
+
+/** One variant against the first (`--variant`, `--tracing`), for one workload. */
+export interface VariantRatio {
+  workload: string;
+  variant: string;
+  against: string;
+  /** Repeats paired: the k-th run of each, made one after the other in the same repeat. */
+  pairs: number;
+  /** Medians of the per-repeat ratios (variant / first): interleaving cancels most of a shared machine's drift. */
+  platformCpu: number;
+  p50: number;
+  p99: number;
+}
+
+/** Each variant's platform CPU per request and latency as a ratio to the first variant's, workload by workload. */
+export function variantRatios(runs: readonly CostRun[]): VariantRatio[] {
+  const named = runs.flatMap((run) => {
+    const at = run.name.indexOf(' · ');
+    return at < 0 ? [] : [{ variant: run.name.slice(0, at), workload: run.name.slice(at + 3), run }];
+  });
+  const variants = [...new Set(named.map((entry) => entry.variant))];
+  const workloads = [...new Set(named.map((entry) => entry.workload))];
+  const [first, ...others] = variants;
+  if (first === undefined) return [];
+  const runsOf = (variant: string, workload: string) => named.filter((entry) => entry.variant === variant && entry.workload === workload).map((entry) => entry.run);
+  return workloads.flatMap((workload) =>
+    others.map((variant) => {
+      const base = runsOf(first, workload);
+      const mine = runsOf(variant, workload);
+      const pairs = Math.min(base.length, mine.length);
+      const ratio = (of: (run: CostRun) => number) => median(Array.from({ length: pairs }, (_, k) => of(mine[k]!) / of(base[k]!)));
+      return {
+        workload,
+        variant,
+        against: first,
+        pairs,
+        platformCpu: ratio((run) => platformMs(run.msPerRequest)),
+        p50: ratio((run) => run.result.total.latencyMs.p50),
+        p99: ratio((run) => run.result.total.latencyMs.p99),
+      };
+    }),
+  );
 }

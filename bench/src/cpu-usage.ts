@@ -8,6 +8,8 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux Node runs on.
 export const OTHER_ROLE = 'other (not this benchmark)';
+/** Jaeger, with --tracing: what receiving the spans costs is the trace backend's, not the platform's. */
+export const TRACE_BACKEND_ROLE = 'trace backend (jaeger)';
 
 export interface CpuSnapshot {
   at: number;
@@ -20,12 +22,13 @@ export type CpuUse = Array<{ role: string; cores: number }>;
 
 /** The role of a process the benchmark started, from its command line and environment. */
 export function roleOf(cmdline: string, environ = ''): string {
-  const service = /services\/(user|tweet|timeline|gateway)\/src\/main\.ts/.exec(cmdline);
+  const service = /services\/(user|tweet|timeline|notification|gateway)\/src\/main\.ts/.exec(cmdline);
   if (service) {
     const timelineRole = /(?:^|\0)TIMELINE_ROLE=(api|consumer)(?:\0|$)/.exec(environ);
     return service[1] === 'timeline' && timelineRole ? `timeline-${timelineRole[1]}` : service[1]!;
   }
   if (cmdline.includes('bench/src/baseline-server.ts')) return 'baseline server';
+  if (/(?:^|\/)jaeger(?:\0| |$)/.test(cmdline)) return TRACE_BACKEND_ROLE;
   return 'other child of the benchmark';
 }
 

@@ -11,6 +11,9 @@
 //   --cost-rate N --cost-seconds S --cost-repeats N   the cost table: each workload at N/s for S s, N times (default 100, 10, 3)
 //   --cost-only            seed, then the cost table only (no step run, no mixed run): quick comparisons
 //   --cost-workloads A,B   the cost table's workloads only (mix, home-timeline, user-timeline, post, follow; default all)
+//   --tracing              what tracing costs: starts Jaeger (scripts/jaeger.sh) and adds the variants
+//                          untraced, tracing-off (the preload, no endpoint) and tracing-on (every
+//                          request traced to Jaeger); the report gives each against untraced
 //   --topology split|all   the timeline as Kubernetes runs it, api and consumer apart (default), or one process
 //   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
 //   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
@@ -49,6 +52,7 @@ const { values } = parseArgs({
     'cost-repeats': { type: 'string', default: '3' },
     'cost-only': { type: 'boolean', default: false },
     'cost-workloads': { type: 'string' },
+    tracing: { type: 'boolean', default: false },
     topology: { type: 'string', default: 'split' },
     'log-level': { type: 'string', default: 'info' },
     'follow-order': { type: 'string', default: 'shuffled' },
@@ -110,6 +114,7 @@ if (values['cost-workloads']) {
   const unknown = options.costWorkloads.filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new Error(`--cost-workloads: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
 }
+if (values.tracing) options.tracing = true;
 if (!values.smoke) options.seedConcurrency = number('seed-concurrency');
 if (values['follow-order'] !== 'shuffled' && values['follow-order'] !== 'file') throw new Error(`--follow-order must be shuffled or file, got ${values['follow-order']}`);
 options.followOrder = values['follow-order'];

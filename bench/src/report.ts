@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { NOT_PLATFORM } from './cost.ts';
+import { NOT_PLATFORM, variantRatios } from './cost.ts';
 import type { CpuUse } from './cpu-usage.ts';
 import type { LoadResult } from './open-loop.ts';
 import { latencyVersusRateSvg } from './plot.ts';
@@ -101,6 +101,16 @@ export function costTable(report: BenchReport): string[] {
   }
   lines.push('');
   lines.push(`Idle use taken off (cores): ${Object.entries(idleCores).filter(([, cores]) => cores >= 0.005).map(([role, cores]) => `${role} ${cores.toFixed(3)}`).join(', ') || 'none'}.`);
+  const ratios = variantRatios(report.cost.runs);
+  if (ratios.length > 0) {
+    const percent = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs(100 * (ratio - 1)).toFixed(1)} %`;
+    lines.push('');
+    lines.push(`Each variant against ${ratios[0]!.against}, run after run in the same repeat (median of the per-repeat ratios): the platform's CPU per request at the same rate is what it costs in throughput.`);
+    lines.push('');
+    lines.push('| workload | variant | repeats | platform CPU per request | p50 | p99 |');
+    lines.push('| --- | --- | --- | --- | --- | --- |');
+    for (const row of ratios) lines.push(`| ${row.workload} | ${row.variant} | ${row.pairs} | ${percent(row.platformCpu)} | ${percent(row.p50)} | ${percent(row.p99)} |`);
+  }
   return lines;
 }
 

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Platform, type RunningService, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { type RunningJaeger, startJaeger } from '@chirp/testing/jaeger';
 import { stackEnv } from '@chirp/testing/stack';
 import { startBaseline } from './baseline.ts';
 import { type CostRow, type CostRun, costRows, costRun, idleCores } from './cost.ts';
@@ -55,6 +56,12 @@ export interface BenchOptions {
   costOnly?: boolean;
   /** The cost table's workloads (default: the mix and every operation alone). */
   costWorkloads?: string[];
+  /**
+   * What tracing costs: a Jaeger is started (on ports the kernel picks), and the cost table
+   * compares, after any --variant, the services untraced, with the tracing preload but no endpoint
+   * (switched off), and traced, every request sampled and exported to it.
+   */
+  tracing?: boolean;
   /** Connections from the load generator to the gateway. */
   connections: number;
   seedConcurrency: number;
@@ -120,7 +127,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let proxyHopMs: number | null = null;
   if (options.baselineRates.length > 0) ({ hello, proxy, proxyHopMs } = await runBaseline(options, stepSettings));
 
-  log(`starting the platform (user, tweet, ${options.splitTimeline ? 'timeline api and consumer apart' : 'timeline as one process'}, gateway) on fresh stores`);
+  let jaeger: RunningJaeger | undefined;
+  if (options.tracing) {
+    jaeger = await startJaeger();
+    log(`jaeger for the tracing variants: OTLP ${jaeger.otlpEndpoint}, traces at ${jaeger.queryUrl}`);
+  }
+  log(`starting the platform (user, tweet, ${options.splitTimeline ? 'timeline api and consumer apart' : 'timeline as one process'}, notification, gateway) on fresh stores`);
   const platform = await startPlatform({
     logLevel: options.logLevel,
     splitTimeline: options.splitTimeline,
@@ -136,6 +148,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     stopped = true;
     await Promise.all([client.close(), probeClient.close()]).catch(() => undefined);
     await platform.stop();
+    await jaeger?.stop();
   };
   // Interrupted (Ctrl-C, kill), the services it started go with it rather than live on as orphans.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -190,7 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }),
     ].filter(({ name }) => options.costWorkloads === undefined || options.costWorkloads.includes(name));
     const costRuns: CostRun[] = [];
-    const variants = options.variants ?? [];
+    const variants = [...(options.variants ?? []), ...(jaeger ? tracingVariants(jaeger.otlpEndpoint) : [])];
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
       for (const variant of variants.length > 0 ? variants : [undefined]) {
         if (variant) {
@@ -252,6 +265,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await stopPlatform();
   }
+}
+
+/** Untraced (as deployed), the tracing preload switched off (no endpoint), and every request traced to `otlpEndpoint`. */
+export function tracingVariants(otlpEndpoint: string): Array<{ name: string; env: Record<string, string> }> {
+  const preload = { NODE_OPTIONS: '--import @chirp/common/tracing' };
+  return [
+    { name: 'untraced', env: {} },
+    { name: 'tracing-off', env: preload },
+    { name: 'tracing-on', env: { ...preload, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
+  ];
 }
 
 /** The machine's limits: step runs against a bare Fastify hello-world and one proxy hop, and the hop's CPU per request at the cost table's rate. */

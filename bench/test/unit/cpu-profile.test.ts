@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupOf, summarizeProfile } from '../../src/cpu-profile.ts';
-import { cpuAccounting, listeningPids, OTHER_ROLE, roleOf, stackPorts } from '../../src/cpu-usage.ts';
+import { NOT_PLATFORM } from '../../src/cost.ts';
+import { cpuAccounting, listeningPids, OTHER_ROLE, roleOf, stackPorts, TRACE_BACKEND_ROLE } from '../../src/cpu-usage.ts';
 
 describe('grouping profile frames', () => {
   it.each([
@@ -54,7 +55,14 @@ describe('CPU roles', () => {
     expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'A=1\0TIMELINE_ROLE=consumer\0B=2')).toBe('timeline-consumer');
     expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'TIMELINE_ROLE=api')).toBe('timeline-api');
     expect(roleOf('/x/node /repo/services/timeline/src/main.ts', 'TIMELINE_ROLE=all')).toBe('timeline');
+    expect(roleOf('/x/node /repo/services/notification/src/main.ts')).toBe('notification');
     expect(roleOf('/x/node /repo/bench/src/baseline-server.ts')).toBe('baseline server');
+  });
+
+  it('when the process is the Jaeger of --tracing, then it is the trace backend, outside the platform', () => {
+    expect(roleOf('/root/.cache/chirp/jaeger-v1.76.0/jaeger\0--config\0file:/tmp/j/jaeger.yaml\0')).toBe(TRACE_BACKEND_ROLE);
+    expect(NOT_PLATFORM.has(TRACE_BACKEND_ROLE)).toBe(true);
+    expect(roleOf('/x/node /repo/scripts/jaeger-report.ts')).toBe('other child of the benchmark');
   });
 
   it('when the connection variables name the stack, then each server is known by its port', () => {

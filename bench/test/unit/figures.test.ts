@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type CostRun, variantRatios } from '../../src/cost.ts';
 import { histogram, histogramDelta, histogramQuantile, sampleSum } from '../../src/metrics-scrape.ts';
 import { pausesIn } from '../../src/stalls.ts';
 import { percentile, summarize } from '../../src/stats.ts';
@@ -81,5 +82,42 @@ describe('reading GC pauses from a JVM log', () => {
     const to = Date.parse('2026-11-30T19:42:00Z');
     expect(pausesIn(LOG, from, to)).toEqual([3.5, 195.726]);
     expect(pausesIn(LOG, Date.parse('2026-11-30T19:00:00Z'), from)).toEqual([7.732]);
+  });
+});
+
+/** A cost run with only what the ratios read: platform CPU per request (one service) and latency. */
+const aCostRun = (name: string, cpuMs: number, p50: number, p99: number): CostRun =>
+  ({ name, msPerRequest: { gateway: cpuMs, 'load generator': 100 }, result: { total: { latencyMs: { p50, p99 } } } }) as unknown as CostRun;
+
+describe('variants against the first', () => {
+  it('when variants ran interleaved, then each is the median of its per-repeat ratios to the first, workload by workload', () => {
+    const runs = [
+      aCostRun('untraced · mix', 10, 5, 20),
+      aCostRun('traced · mix', 11, 5.5, 30),
+      aCostRun('untraced · post', 4, 2, 8),
+      aCostRun('traced · post', 6, 2, 8),
+      // Repeat 2: the machine got busier for both.
+      aCostRun('untraced · mix', 20, 10, 40),
+      aCostRun('traced · mix', 21, 10, 40),
+      aCostRun('untraced · post', 4, 2, 8),
+      aCostRun('traced · post', 6, 2, 8),
+      aCostRun('untraced · mix', 10, 5, 20),
+      aCostRun('traced · mix', 13, 5, 20),
+    ];
+
+    const ratios = variantRatios(runs);
+
+    expect(ratios.map((row) => [row.workload, row.variant, row.against, row.pairs])).toEqual([
+      ['mix', 'traced', 'untraced', 3],
+      ['post', 'traced', 'untraced', 2],
+    ]);
+    // Ratios 1.1, 1.05 and 1.3: the median, not the ratio of sums (which 20 → 21 would drag down).
+    expect(ratios[0]!.platformCpu).toBeCloseTo(1.1);
+    expect(ratios[0]!.p50).toBeCloseTo(1);
+    expect(ratios[1]!.platformCpu).toBeCloseTo(1.5);
+  });
+
+  it('when the runs have no variants, then there is nothing to compare', () => {
+    expect(variantRatios([aCostRun('mix', 10, 5, 20)])).toEqual([]);
   });
 });

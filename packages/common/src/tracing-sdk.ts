@@ -37,7 +37,8 @@ export function startTracing(): void {
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new CassandraDriverInstrumentation(),
+      // The statement text (prepared, with `?` for every value) says which table a span wrote.
+      new CassandraDriverInstrumentation({ enhancedDatabaseReporting: true }),
       new PinoInstrumentation({ disableLogSending: true }),
     ],
   });

@@ -1,10 +1,11 @@
-// A real Jaeger (v1.76.0's all-in-one binary, built by scripts/jaeger.sh) for tests: OTLP over HTTP
-// in, the query API out, traces in memory, on the given ports.
+// A real Jaeger (v1.76.0's all-in-one binary, built by scripts/jaeger.sh) for tests and the
+// benchmark: OTLP over HTTP in, the query API out, traces in memory.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './platform.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -34,8 +35,10 @@ export interface RunningJaeger {
 /** The Jaeger binary, built on first use (minutes: `make test` builds it before the tests run). */
 export const jaegerBinary = (): string => execFileSync(join(root, 'scripts/jaeger.sh'), ['path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 
-export async function startJaeger(ports: { otlp: number; query: number; grpc: number }): Promise<RunningJaeger> {
+/** Jaeger on the ports given, or on ports the kernel picks (free now: a fixed port may be some client's ephemeral one). */
+export async function startJaeger(given: Partial<{ otlp: number; query: number; grpc: number }> = {}): Promise<RunningJaeger> {
   const binary = jaegerBinary();
+  const ports = { otlp: given.otlp ?? (await freePort()), query: given.query ?? (await freePort()), grpc: given.grpc ?? (await freePort()) };
   const dir = mkdtempSync(join(tmpdir(), 'chirp-jaeger-'));
   const config = {
     service: {

@@ -38,3 +38,27 @@ function parseBody(text: string): Record<string, unknown> {
     return { text };
   }
 }
+
+/**
+ * One call, tried again a little later (1 s, 2 s, …) while the platform answers 503 (a store or a
+ * service slow on a busy shared machine), up to `attempts` times: for tests whose load only has to arrive.
+ * Only for calls that may land twice (an earlier attempt that timed out may have been done).
+ */
+export async function callUntilServed(api: Api, method: string, path: string, options: Parameters<Api['call']>[2] = {}, attempts = 5): Promise<Answer & { attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await api.call(method, path, { timeoutMs: 30_000, ...options });
+    if (answer.status !== 503 || attempt >= attempts) return { ...answer, attempts: attempt };
+    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+  }
+}
+
+/** Registers `handle` and signs it in through the gateway; returns its access token. */
+export async function signUp(api: Api, handle: string): Promise<string> {
+  const password = `${handle}-password`;
+  const registered = await callUntilServed(api, 'POST', '/v1/auth/register', { body: { handle, password } });
+  // 409 after a 503: the first attempt registered the handle before its answer was lost.
+  if (registered.status !== 201 && !(registered.status === 409 && registered.attempts > 1)) throw new Error(`registering ${handle}: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const login = await callUntilServed(api, 'POST', '/v1/auth/login', { body: { handle, password } });
+  if (login.status !== 200) throw new Error(`signing ${handle} in: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.accessToken as string;
+}

@@ -10,6 +10,7 @@ import { createLogger } from '@chirp/common/logging';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { createServiceClient } from '@chirp/common/service-client';
+import { registerStoreMetrics } from '@chirp/common/store-metrics';
 import { createStreamPublisher, streamChannels } from '@chirp/common/stream-channels';
 import { workerIdFor } from '@chirp/common/worker-lease';
 import { Redis } from 'ioredis';
@@ -33,6 +34,7 @@ if (config.RUN_MIGRATIONS) await runMigrations(pool, NOTIFICATION_MIGRATIONS, lo
 const worker = await workerIdFor(config, pool, log);
 const registry = new Registry();
 const metrics = createNotificationMetrics(registry, log);
+registerStoreMetrics(registry, { postgres: pool, redis });
 const BREAKER_RESET_MS = 5000;
 const downstreamHooks = createDownstreamMetrics(registry, log, { downstreams: ['tweet', 'user'], breakerResetMs: BREAKER_RESET_MS });
 const downstream = (name: string, baseUrl: string) =>

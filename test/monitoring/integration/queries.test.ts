@@ -5,6 +5,7 @@
 import { eventually } from '@chirp/testing/eventually';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { type RunningPrometheus, startPrometheus } from '@chirp/testing/prometheus';
+import { callUntilServed, createApi, signUp } from '@chirp/testing/public-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleFileText } from '../../../scripts/prometheus-rules.ts';
 import { alertQueries, dashboardQueries, metricNamesOf, type Query } from '../promql.ts';
@@ -20,35 +21,14 @@ let names: { sampled: Set<string>; described: Set<string> };
 
 const hostPort = (url: string) => new URL(url).host;
 
-/**
- * One call through the gateway. A 503 (a store slow on a busy shared machine) is retried after its
- * Retry-After a few times: the load is there to make metrics, not to test the API.
- */
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${platform.gatewayUrl}${path}`, {
-      method,
-      headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    if (response.status === 503 && attempt < 5) {
-      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
-      continue;
-    }
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-}
+/** One call through the gateway, tried again on a 503: the load is there to make metrics, not to test the API. */
+const call = (method: string, path: string, options: { token?: string; body?: unknown } = {}) => callUntilServed(createApi(platform.gatewayUrl), method, path, options);
 
 /** Accounts that follow each other, posts, replies, likes and reads: every service and queue gets work. */
 async function load(): Promise<void> {
   const handles = ['obs_ada', 'obs_bob', 'obs_cy'];
   const tokens: Record<string, string> = {};
-  for (const handle of handles) {
-    expect((await call('POST', '/v1/auth/register', { body: { handle, password: `${handle}-password` } })).status).toBe(201);
-    const login = await call('POST', '/v1/auth/login', { body: { handle, password: `${handle}-password` } });
-    tokens[handle] = login.body.accessToken as string;
-  }
+  for (const handle of handles) tokens[handle] = await signUp(createApi(platform.gatewayUrl), handle);
   for (const [follower, followee] of [['obs_bob', 'obs_ada'], ['obs_cy', 'obs_ada'], ['obs_ada', 'obs_bob']] as const) {
     expect((await call('PUT', `/v1/users/me/following/${followee}`, { token: tokens[follower] })).status).toBe(204);
   }
@@ -66,11 +46,17 @@ async function load(): Promise<void> {
     const ids = new Set(((home.body.data as Array<{ id: string }> | undefined) ?? []).map((tweet) => tweet.id));
     return posted.every((id) => ids.has(id));
   }, "ada's tweets in bob's home timeline", 30_000);
+  // The mentions have reached bob's notifications: reading them hydrates their tweets from the tweet service.
+  await eventually(async () => {
+    const page = await call('GET', '/v1/notifications', { token: tokens.obs_bob });
+    return ((page.body.data as Array<{ type: string }> | undefined) ?? []).some((notification) => notification.type === 'mention');
+  }, "ada's mentions in bob's notifications", 30_000);
   for (let round = 0; round < 5; round++) {
     for (const handle of handles) expect((await call('GET', '/v1/timelines/home', { token: tokens[handle] })).status).toBe(200);
     expect((await call('GET', '/v1/users/obs_ada/tweets')).status).toBe(200);
     expect((await call('GET', '/v1/search/tweets?q=%23observability')).status).toBe(200);
     expect((await call('GET', '/v1/users/obs_nobody')).status).toBe(404);
+    for (const handle of handles) expect((await call('GET', '/v1/notifications', { token: tokens[handle] })).status).toBe(200);
   }
 }
 
@@ -84,6 +70,7 @@ beforeAll(async () => {
       tweet: [hostPort(platform.services.tweet.url)],
       'timeline-api': [hostPort(platform.services.timeline.url)],
       'timeline-consumer': [hostPort(platform.timelineConsumer!.url)],
+      notification: [hostPort(platform.services.notification.url)],
       gateway: [hostPort(platform.gatewayUrl)],
     },
   });
@@ -91,8 +78,8 @@ beforeAll(async () => {
   // Two scrapes after the load at least, so every rate() has two samples that saw it.
   await eventually(async () => {
     const result = await prometheus.query('count(count_over_time(up[30s]) >= 5)');
-    return Number(result.data?.result[0]?.value?.[1] ?? 0) === 5;
-  }, 'five targets scraped at least five times each');
+    return Number(result.data?.result[0]?.value?.[1] ?? 0) === 6;
+  }, 'six targets scraped at least five times each');
   await new Promise((resolve) => setTimeout(resolve, 3000));
   names = await prometheus.metricNames();
 }, 240_000);
@@ -118,7 +105,7 @@ describe('dashboard and alert queries against Prometheus scraping the platform',
   it('when the targets are scraped, then each service is up under its PodMonitor job name', async () => {
     const up = await prometheus.query('up');
 
-    expect(up.data?.result.map((series: { metric: Record<string, string>; value?: [number, string] }) => `${series.metric.job}=${series.value?.[1]}`).sort()).toEqual(['gateway=1', 'timeline-api=1', 'timeline-consumer=1', 'tweet=1', 'user=1']);
+    expect(up.data?.result.map((series: { metric: Record<string, string>; value?: [number, string] }) => `${series.metric.job}=${series.value?.[1]}`).sort()).toEqual(['gateway=1', 'notification=1', 'timeline-api=1', 'timeline-consumer=1', 'tweet=1', 'user=1']);
   });
 
   it('when every dashboard query is run, then each parses, names exposed metrics and returns a series', async () => {
