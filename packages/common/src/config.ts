@@ -65,11 +65,6 @@ export const HttpServerConfig = {
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
   ),
-  /**
-   * Log lines are written out once this many bytes wait, or every second (0: each line at once).
-   * One write for many lines is a measurable share of a request's CPU at info; a SIGKILL loses at most a second of lines.
-   */
-  LOG_BUFFER_BYTES: Type.Integer({ minimum: 0, maximum: 1024 * 1024, default: 8192 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16 * 1024 }),
   /**
    * Seconds HTTP keeps answering after a SIGTERM turned readiness 503, before the listener closes:

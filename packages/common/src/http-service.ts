@@ -6,7 +6,7 @@ import { answerClientError, installProblemHandlers, problem, sendProblem, toProb
 import { ID_FORMAT } from '@chirp/kernel/id-schema';
 import { isValidId } from '@chirp/kernel/ids';
 import type { DestinationStream } from 'pino';
-import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom, stdoutDestination } from './logging.ts';
+import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
 
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -14,8 +14,6 @@ export type ReadinessCheck = () => Promise<unknown>;
 export interface HttpServiceOptions {
   service: string;
   logLevel: string;
-  /** Log lines gathered before a write (`stdoutDestination`); 0 or unset: each line at once. */
-  logBufferBytes?: number;
   bodyLimitBytes: number;
   /** Where the log goes (stdout when absent); tests read it. */
   logStream?: DestinationStream;
@@ -58,7 +56,7 @@ const PROBE_OK = {
  */
 export function createHttpService(options: HttpServiceOptions): FastifyInstance {
   const app = Fastify({
-    logger: { ...loggerOptions(options.service, options.logLevel), stream: options.logStream ?? stdoutDestination(options.logBufferBytes ?? 0) },
+    logger: { ...loggerOptions(options.service, options.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: options.bodyLimitBytes,
     genReqId: requestIdFrom,
     // One access line per request, written when it is answered (see onResponse), instead of

@@ -24,7 +24,7 @@ import type { GatewayUseCases } from './use-cases/gateway-use-cases.ts';
 import type { RateLimiter } from './use-cases/ports.ts';
 
 export interface GatewayAppDeps {
-  config: Pick<GatewayConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS' | 'TRUST_PROXY_HOPS' | 'CORS_ALLOWED_ORIGINS'> & Partial<Pick<GatewayConfig, 'LOG_BUFFER_BYTES'>>;
+  config: Pick<GatewayConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS' | 'TRUST_PROXY_HOPS' | 'CORS_ALLOWED_ORIGINS'>;
   rateLimits: RateLimitSettings;
   /** The services behind the gateway: the routes that forward call them directly. */
   downstreams: Downstreams;
@@ -54,7 +54,6 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
   const app = createHttpService({
     service: 'gateway',
     logLevel: deps.config.LOG_LEVEL,
-    logBufferBytes: deps.config.LOG_BUFFER_BYTES,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     requestTimeoutMs: deps.config.REQUEST_TIMEOUT_MS,
     trustProxyHops: deps.config.TRUST_PROXY_HOPS,

@@ -28,7 +28,7 @@ import { makeGatewayUseCases } from './use-cases/gateway-use-cases.ts';
 
 const config = loadGatewayConfig(process.env);
 const metrics = new Registry();
-const log = createLogger('gateway', config.LOG_LEVEL, config.LOG_BUFFER_BYTES);
+const log = createLogger('gateway', config.LOG_LEVEL);
 
 const downstreamNames = ['user', 'tweet', 'timeline', ...(config.NOTIFICATION_SERVICE_URL ? ['notification'] : [])];
 const downstreams = createDownstreamMetrics(metrics, log, { downstreams: downstreamNames, breakerResetMs: config.BREAKER_RESET_MS });

@@ -6,7 +6,7 @@ import type { NotificationConfig } from './infrastructure/config.ts';
 import type { NotificationUseCases } from './use-cases/notification-use-cases.ts';
 
 export interface NotificationAppDeps {
-  config: Pick<NotificationConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & Partial<Pick<NotificationConfig, 'LOG_BUFFER_BYTES'>>;
+  config: Pick<NotificationConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
   /** The stream Redis only speeds delivery up (clients replay from Postgres), so only Postgres decides readiness. */
   readiness: { postgres: ReadinessCheck };
   useCases: NotificationUseCases;
@@ -18,7 +18,6 @@ export function buildApp(deps: NotificationAppDeps): FastifyInstance {
   const app = createHttpService({
     service: 'notification',
     logLevel: deps.config.LOG_LEVEL,
-    logBufferBytes: deps.config.LOG_BUFFER_BYTES,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     readiness: deps.readiness,
     metrics: deps.metrics,

@@ -26,7 +26,7 @@ import { createTweetServiceHydrator, createUserServiceLookup } from './infrastru
 import { makeNotificationUseCases } from './use-cases/notification-use-cases.ts';
 
 const config = loadNotificationConfig(process.env);
-const log = createLogger('notification', config.LOG_LEVEL, config.LOG_BUFFER_BYTES);
+const log = createLogger('notification', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 // Pushes are best effort (clients replay from Postgres): fail fast rather than hold an event up.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: redisRetryStrategy });

@@ -6,7 +6,7 @@ import type { TimelineConfig } from './infrastructure/config.ts';
 import type { TimelineUseCases } from './use-cases/timeline-use-cases.ts';
 
 export interface TimelineAppDeps {
-  config: Pick<TimelineConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & Partial<Pick<TimelineConfig, 'LOG_BUFFER_BYTES'>>;
+  config: Pick<TimelineConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
   /** Redis is a cache (reads fall back to Cassandra), so only Cassandra decides readiness. */
   readiness: { cassandra: ReadinessCheck };
   /** Absent for a consumer-only process: it serves only health, readiness and metrics. */
@@ -19,7 +19,6 @@ export function buildApp(deps: TimelineAppDeps): FastifyInstance {
   const app = createHttpService({
     service: 'timeline',
     logLevel: deps.config.LOG_LEVEL,
-    logBufferBytes: deps.config.LOG_BUFFER_BYTES,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     readiness: deps.readiness,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),

@@ -30,7 +30,7 @@ import { createTweetServiceHydrator } from './infrastructure/tweet-service-hydra
 import { makeTimelineUseCases } from './use-cases/timeline-use-cases.ts';
 
 const config = loadTimelineConfig(process.env);
-const log = createLogger('timeline', config.LOG_LEVEL, config.LOG_BUFFER_BYTES).child({ role: config.TIMELINE_ROLE });
+const log = createLogger('timeline', config.LOG_LEVEL).child({ role: config.TIMELINE_ROLE });
 const contactPoints = config.CASSANDRA_CONTACT_POINTS.split(',');
 if (config.RUN_MIGRATIONS) await migrateCassandra(config);
 const client = createCassandraClient({ contactPoints, localDataCenter: config.CASSANDRA_LOCAL_DC, keyspace: config.CASSANDRA_KEYSPACE });

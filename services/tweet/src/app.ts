@@ -5,7 +5,7 @@ import type { TweetConfig } from './infrastructure/config.ts';
 import type { TweetUseCases } from './use-cases/tweet-use-cases.ts';
 
 export interface TweetAppDeps {
-  config: Pick<TweetConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & Partial<Pick<TweetConfig, 'LOG_BUFFER_BYTES'>>;
+  config: Pick<TweetConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
   /** Redis is a cache: the service answers without it, so only Postgres decides readiness. */
   readiness: { postgres: ReadinessCheck };
   useCases: TweetUseCases;
@@ -16,7 +16,6 @@ export function buildApp(deps: TweetAppDeps): FastifyInstance {
   const app = createHttpService({
     service: 'tweet',
     logLevel: deps.config.LOG_LEVEL,
-    logBufferBytes: deps.config.LOG_BUFFER_BYTES,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     readiness: deps.readiness,
   });

@@ -23,7 +23,7 @@ import { makeTweetUseCases } from './use-cases/tweet-use-cases.ts';
 
 const config = loadTweetConfig(process.env);
 // The relay, the consumer and the cache log as their own components, beside the HTTP server's request log.
-const log = createLogger('tweet', config.LOG_LEVEL, config.LOG_BUFFER_BYTES);
+const log = createLogger('tweet', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 // A short command timeout: a slow cache must not slow reads that Postgres can answer.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: redisRetryStrategy });

@@ -7,7 +7,7 @@ import type { UserConfig } from './infrastructure/config.ts';
 import type { UserUseCases } from './use-cases/user-use-cases.ts';
 
 export interface UserAppDeps {
-  config: Pick<UserConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & Partial<Pick<UserConfig, 'LOG_BUFFER_BYTES'>>;
+  config: Pick<UserConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
   readiness: { postgres: ReadinessCheck };
   useCases: UserUseCases;
   jwks: () => { keys: Jwk[] };
@@ -20,7 +20,6 @@ export function buildApp(deps: UserAppDeps): FastifyInstance {
   const app = createHttpService({
     service: 'user',
     logLevel: deps.config.LOG_LEVEL,
-    logBufferBytes: deps.config.LOG_BUFFER_BYTES,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     readiness: deps.readiness,
     metrics: deps.metrics,

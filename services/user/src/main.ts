@@ -24,7 +24,7 @@ import { makeUserUseCases } from './use-cases/user-use-cases.ts';
 
 const config = loadUserConfig(process.env);
 // The relay, the consumer and the lease log as their own components, beside the HTTP server's request log.
-const log = createLogger('user', config.LOG_LEVEL, config.LOG_BUFFER_BYTES);
+const log = createLogger('user', config.LOG_LEVEL);
 const pool = createPostgresPool(config);
 if (config.RUN_MIGRATIONS) await runMigrations(pool, USER_MIGRATIONS, log);
 const worker = await workerIdFor(config, pool, log);
