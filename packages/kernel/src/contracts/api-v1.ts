@@ -15,6 +15,7 @@ export const UserSchema = Type.Object(
     followersCount: Type.Integer({ minimum: 0 }),
     followingCount: Type.Integer({ minimum: 0 }),
     tweetCount: Type.Integer({ minimum: 0 }),
+    avatarUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the avatar picture is served; null until one is set' }),
     following: Type.Optional(Type.Boolean({ description: 'Whether the caller follows this user; present on authenticated requests.' })),
   },
   { $id: 'User', additionalProperties: false },

@@ -19,7 +19,16 @@ const Profile = {
 };
 
 export const UserRegistered = defineEvent('user.registered', 1, Type.Object({ ...Profile, createdAt: Timestamp }));
-export const UserUpdated = defineEvent('user.updated', 1, Type.Object({ ...Profile, updatedAt: Timestamp }));
+export const UserUpdated = defineEvent(
+  'user.updated',
+  1,
+  Type.Object({
+    ...Profile,
+    /** Where the avatar is served, null for none; absent in events written before avatars existed. */
+    avatarUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    updatedAt: Timestamp,
+  }),
+);
 
 const FollowChange = {
   followerId: IdString,

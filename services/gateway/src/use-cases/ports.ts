@@ -29,7 +29,7 @@ export interface UserService {
   logOut(refreshToken: string, ctx: CallContext): Promise<void>;
   getById(userId: string, viewerId: string | undefined, ctx: CallContext): Promise<UserJson>;
   getByHandle(handle: string, viewerId: string | undefined, ctx: CallContext): Promise<UserJson>;
-  updateProfile(userId: string, changes: { displayName?: string; bio?: string }, ctx: CallContext): Promise<UserJson>;
+  updateProfile(userId: string, changes: { displayName?: string; bio?: string; avatarUrl?: string }, ctx: CallContext): Promise<UserJson>;
   listFollows(direction: 'followers' | 'following', handle: string, page: PageRequest, viewerId: string | undefined, ctx: CallContext): Promise<Page<UserJson>>;
   follow(followerId: string, followeeHandle: string, ctx: CallContext): Promise<void>;
   unfollow(followerId: string, followeeHandle: string, ctx: CallContext): Promise<void>;
@@ -67,6 +67,8 @@ export interface MediaService {
   requestUpload(ownerId: string, file: { contentType: string; size: number }, ctx: CallContext): Promise<MediaUpload>;
   /** The owner's media; anyone else's is MEDIA_NOT_FOUND. */
   get(ownerId: string, mediaId: string, ctx: CallContext): Promise<MediaJson>;
+  /** Keeps the owner's ready media as an avatar and answers it; anything else is INVALID_MEDIA. */
+  useAsAvatar(ownerId: string, mediaId: string, ctx: CallContext): Promise<MediaJson>;
 }
 
 export interface TimelineService {

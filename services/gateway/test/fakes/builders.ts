@@ -9,6 +9,7 @@ export const aUser = (overrides: Partial<UserJson> = {}): UserJson => ({
   followersCount: 0,
   followingCount: 0,
   tweetCount: 0,
+  avatarUrl: null,
   ...overrides,
 });
 

@@ -88,7 +88,7 @@ export function createInMemoryDownstreams(options: { highFollowerThreshold: numb
       async register({ handle, password, displayName }) {
         if (byHandle.has(handle.toLowerCase())) throw fail('conflict', 'HANDLE_TAKEN');
         const id = nextId();
-        users.set(id, { user: { id, handle, displayName: displayName ?? handle, bio: '', createdAt: now(), followersCount: 0, followingCount: 0, tweetCount: 0 }, password });
+        users.set(id, { user: { id, handle, displayName: displayName ?? handle, bio: '', createdAt: now(), followersCount: 0, followingCount: 0, tweetCount: 0, avatarUrl: null }, password });
         byHandle.set(handle.toLowerCase(), id);
         return viewed(id, undefined);
       },

@@ -57,6 +57,7 @@ export function recordingDownstreams(answers: Partial<Record<string, (...args: u
     media: port('media', {
       requestUpload: () => ({ media: aMedia(), upload: { url: 'https://bucket.test/', fields: { key: 'media/1001/3001.png' }, expiresAt: '2026-01-01T00:15:00.000Z' } }),
       get: () => aMedia(),
+      useAsAvatar: () => aMedia({ status: 'ready', url: 'https://media.test/media/1001/3001.png', width: 8, height: 8 }),
     }),
     handles: createLruHandleDirectory(100),
   };

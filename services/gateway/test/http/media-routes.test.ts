@@ -52,6 +52,34 @@ describe('media routes', () => {
     await app.close();
   });
 
+  it('when a profile change names an avatar, then the tweet service keeps the media and the user service stores its URL; without one, only the user service is asked', async () => {
+    const { app, calls } = await aGateway();
+    const changed = await app.inject({ method: 'PATCH', url: '/v1/users/me', headers: bearer(), payload: { bio: 'hi', avatarMediaId: '3001' } });
+    expect(changed.statusCode).toBe(200);
+    expect(calls.map(({ port, method, args }) => [port, method, args])).toEqual([
+      ['media', 'useAsAvatar', ['1001', '3001']],
+      ['users', 'updateProfile', ['1001', { bio: 'hi', avatarUrl: 'https://media.test/media/1001/3001.png' }]],
+    ]);
+    calls.length = 0;
+    await app.inject({ method: 'PATCH', url: '/v1/users/me', headers: bearer(), payload: { bio: 'no avatar' } });
+    expect(calls.map(({ port, method, args }) => [port, method, args])).toEqual([['users', 'updateProfile', ['1001', { bio: 'no avatar' }]]]);
+    await app.close();
+  });
+
+  it('when the avatar is not the caller’s ready media, then 400 INVALID_MEDIA and the profile is not changed', async () => {
+    const { app, calls } = await aGateway({
+      answers: {
+        'media.useAsAvatar': () => {
+          throw new DomainError('invalid', 'INVALID_MEDIA', 'no');
+        },
+      },
+    });
+    const refused = await app.inject({ method: 'PATCH', url: '/v1/users/me', headers: bearer(), payload: { avatarMediaId: '3001' } });
+    expect([refused.statusCode, refused.json<{ code: string }>().code]).toEqual([400, 'INVALID_MEDIA']);
+    expect(calls.filter((call) => call.port === 'users')).toEqual([]);
+    await app.close();
+  });
+
   it('when the document is read, then it shows the upload flow, the Media schema and the media codes', async () => {
     const { app } = await aGateway();
     const document = (await app.inject({ url: '/openapi.json' })).json<{

@@ -114,6 +114,19 @@ describe('media, end to end through the gateway', () => {
     const fifth = await api.call('POST', '/v1/tweets', { token: bob.accessToken, body: { text: 'five', mediaIds: [bobs.media.id, '11', '12', '13', '14'] } });
     expect([fifth.status, fifth.body.code]).toEqual([400, 'TOO_MANY_MEDIA']);
 
+    // An avatar: one of the caller's ready media, its URL on every read of the profile.
+    const portrait = aPng(16, 16, 7);
+    const avatarUpload = await upload(ada, 'image/png', portrait);
+    await settled(ada, avatarUpload.media.id);
+    const withAvatar = await api.call<{ avatarUrl: string | null }>('PATCH', '/v1/users/me', { token: ada.accessToken, body: { avatarMediaId: avatarUpload.media.id } });
+    expect(withAvatar.status).toBe(200);
+    expect(withAvatar.body.avatarUrl).toMatch(/^http/);
+    const profile = await api.call<{ avatarUrl: string | null }>('GET', `/v1/users/${ada.user.handle}`);
+    expect(profile.body.avatarUrl).toBe(withAvatar.body.avatarUrl);
+    expect(await bytesAt(profile.body.avatarUrl!)).toEqual({ status: 200, bytes: portrait });
+    const othersAvatar = await api.call('PATCH', '/v1/users/me', { token: ada.accessToken, body: { avatarMediaId: bobs.media.id } });
+    expect([othersAvatar.status, othersAvatar.body.code]).toEqual([400, 'INVALID_MEDIA']);
+
     // Deleting the tweet stops its pictures being served.
     expect((await api.call('DELETE', `/v1/tweets/${posted.body.id}`, { token: ada.accessToken })).status).toBe(204);
     expect((await Promise.all(home.media.map((media) => bytesAt(media.url!)))).map(({ status }) => status)).toEqual([404, 404]);

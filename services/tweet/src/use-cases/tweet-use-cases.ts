@@ -11,6 +11,7 @@ import { makeGetMedia } from './get-media.ts';
 import type { ImageInspector, MediaStorage, MediaStore, TweetCache, TweetStore } from './ports.ts';
 import { makeRequestMediaUpload } from './request-media-upload.ts';
 import { makeSweepMedia } from './sweep-media.ts';
+import { makeUseMediaAsAvatar } from './use-media-as-avatar.ts';
 import { makeVerifyMedia } from './verify-media.ts';
 import { makeVerifyPendingMedia } from './verify-pending-media.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
@@ -49,6 +50,7 @@ export function makeTweetUseCases(ports: TweetPorts) {
     getMedia: makeGetMedia({ media: ports.media, verifyMedia }),
     verifyPendingMedia: makeVerifyPendingMedia({ ...ports, verifyMedia }),
     sweepMedia: makeSweepMedia(ports),
+    useMediaAsAvatar: makeUseMediaAsAvatar({ media: ports.media, verifyMedia }),
   };
 }
 export type TweetUseCases = ReturnType<typeof makeTweetUseCases>;

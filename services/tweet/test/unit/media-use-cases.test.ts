@@ -128,6 +128,30 @@ describe('media on tweets', () => {
   });
 });
 
+describe('avatars', () => {
+  it('when a ready media of the caller is made an avatar, then it answers with its URL and the sweep and its tweet’s deletion keep it', async () => {
+    const service = aTweetService();
+    const media = await upload(service, alice.authorId, 'image/png', aPng(9, 9));
+    const avatar = await service.useMediaAsAvatar({ mediaId: media.id, callerId: alice.authorId });
+    expect(avatar).toMatchObject({ id: media.id, status: 'ready', url: `https://media.test/${media.key}`, avatar: true });
+    const { tweet } = await service.createTweet({ ...alice, text: 'also my avatar', mediaIds: [media.id] });
+    await service.deleteTweet({ tweetId: tweet.id, callerId: alice.authorId });
+    service.ports.clock.advance(25 * 3600);
+    expect(await service.sweepMedia()).toBe(0);
+    expect(service.ports.storage.objects.has(media.key)).toBe(true);
+  });
+
+  it('when the media is someone else’s, unknown or failed, then INVALID_MEDIA and nothing is marked', async () => {
+    const service = aTweetService();
+    const bobs = await upload(service, bob.authorId, 'image/png', aPng(2, 2));
+    const broken = await upload(service, alice.authorId, 'image/jpeg', aPng(2, 2));
+    for (const mediaId of [bobs.id, broken.id, '77']) {
+      await expect(service.useMediaAsAvatar({ mediaId, callerId: alice.authorId })).rejects.toMatchObject({ code: 'INVALID_MEDIA' });
+    }
+    expect((await service.ports.media.findMedia([bobs.id, broken.id])).map((media) => media.avatar)).toEqual([false, false]);
+  });
+});
+
 describe('the media sweep', () => {
   it('when media has been unattached for 24 hours, then it goes; attached media and younger uploads stay', async () => {
     const service = aTweetService();

@@ -34,3 +34,4 @@ export const refreshTokenReused = () =>
     'REFRESH_TOKEN_REUSED',
     'This refresh token was already used, so the session has been revoked in case it was stolen; sign in again.',
   );
+export const invalidAvatarUrl = () => new DomainError('invalid', 'INVALID_AVATAR_URL', 'The avatar URL must be an http(s) URL of at most 2048 characters.');

@@ -1,6 +1,16 @@
 // The user's rules, as pure functions: what a handle, password, display name and bio may be.
 import { HANDLE_PATTERN, invisibleCharacterIn, isStorableText } from '@chirp/kernel/text';
-import { bioTooLong, cannotFollowSelf, invalidBio, invalidDisplayName, invalidHandle, invisibleCharacters, passwordTooLong, passwordTooShort } from './user-errors.ts';
+import {
+  bioTooLong,
+  cannotFollowSelf,
+  invalidAvatarUrl,
+  invalidBio,
+  invalidDisplayName,
+  invalidHandle,
+  invisibleCharacters,
+  passwordTooLong,
+  passwordTooShort,
+} from './user-errors.ts';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -17,6 +27,8 @@ export interface User {
   followersCount: number;
   followingCount: number;
   tweetCount: number;
+  /** Where the avatar is served (a ready media's URL, checked by the tweet service that owns media); null for none. */
+  avatarUrl: string | null;
 }
 
 /** Characters as a person counts them: code points, so an emoji is one, not two UTF-16 units. */
@@ -50,6 +62,14 @@ export function parseDisplayName(raw: string | undefined, handle: string): strin
   }
   refuseInvisible('display name', name);
   return name;
+}
+
+const AVATAR_URL = /^https?:\/\/[^\s]{1,2040}$/;
+
+/** An avatar URL as the gateway passes it (the media's own URL): http(s), at most 2 KiB. */
+export function parseAvatarUrl(raw: string): string {
+  if (!AVATAR_URL.test(raw)) throw invalidAvatarUrl();
+  return raw;
 }
 
 export function parseBio(raw: string): string {

@@ -7,7 +7,7 @@ import { userNotFound } from '@chirp/kernel/errors';
 import { handleTaken } from '../domain/user-errors.ts';
 import type { FollowListEntry, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
 
-const USER_COLUMNS = 'u.id, u.handle, u.display_name, u.bio, u.created_at, u.followers_count, u.following_count, u.tweet_count';
+const USER_COLUMNS = 'u.id, u.handle, u.display_name, u.bio, u.created_at, u.followers_count, u.following_count, u.tweet_count, u.avatar_url';
 
 interface UserRow {
   id: string;
@@ -18,6 +18,7 @@ interface UserRow {
   followers_count: string;
   following_count: string;
   tweet_count: string;
+  avatar_url: string | null;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -29,6 +30,7 @@ const toUser = (row: UserRow): User => ({
   followersCount: Number(row.followers_count),
   followingCount: Number(row.following_count),
   tweetCount: Number(row.tweet_count),
+  avatarUrl: row.avatar_url,
 });
 
 /**
@@ -135,12 +137,13 @@ function transactionOn(client: PoolClient): UserTransaction {
       return rows[0] && { ...toUser(rows[0]), profileVersion: rows[0].profile_version };
     },
     async saveProfile(id, profile) {
-      await client.query('UPDATE users SET display_name = $2, bio = $3, profile_version = $4, updated_at = $5 WHERE id = $1', [
+      await client.query('UPDATE users SET display_name = $2, bio = $3, profile_version = $4, updated_at = $5, avatar_url = $6 WHERE id = $1', [
         id,
         profile.displayName,
         profile.bio,
         profile.profileVersion,
         profile.updatedAt,
+        profile.avatarUrl,
       ]);
     },
     async setPasswordHash(id, passwordHash) {

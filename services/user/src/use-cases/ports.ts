@@ -70,7 +70,7 @@ export interface UserTransaction {
   readUser(id: string): Promise<User | undefined>;
   /** The user, locked until the transaction ends. */
   lockUser(id: string): Promise<(User & { profileVersion: number }) | undefined>;
-  saveProfile(id: string, profile: { displayName: string; bio: string; profileVersion: number; updatedAt: Date }): Promise<void>;
+  saveProfile(id: string, profile: { displayName: string; bio: string; avatarUrl: string | null; profileVersion: number; updatedAt: Date }): Promise<void>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /** The follow's sequence when it is new; undefined when it already existed. */
   insertFollow(followerId: string, followeeId: string, at: Date): Promise<string | undefined>;

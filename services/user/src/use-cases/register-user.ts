@@ -21,7 +21,7 @@ export function makeRegisterUser(deps: { users: UserStore; hasher: PasswordHashe
     if (await deps.users.findByHandle(handle)) throw handleTaken();
     const passwordHash = await deps.hasher.hash(password);
     const now = deps.clock.now();
-    const user: User = { id: deps.ids.next(), handle, displayName, bio: '', createdAt: now, followersCount: 0, followingCount: 0, tweetCount: 0 };
+    const user: User = { id: deps.ids.next(), handle, displayName, bio: '', createdAt: now, followersCount: 0, followingCount: 0, tweetCount: 0, avatarUrl: null };
     await deps.users.transaction(async (tx) => {
       await tx.insertUser(user, passwordHash);
       await tx.emit([

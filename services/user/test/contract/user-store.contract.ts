@@ -18,6 +18,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     followersCount: 0,
     followingCount: 0,
     tweetCount: 0,
+    avatarUrl: null,
     ...overrides,
   };
 }
@@ -59,8 +60,14 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
 
     it('when a profile is saved, then the locked user shows it with its version', async () => {
       const [user] = await insert(aUser());
-      await store.transaction((tx) => tx.saveProfile(user!.id, { displayName: 'New', bio: 'Bio', profileVersion: 2, updatedAt: new Date() }));
-      expect(await store.transaction((tx) => tx.lockUser(user!.id))).toEqual({ ...user, displayName: 'New', bio: 'Bio', profileVersion: 2 });
+      await store.transaction((tx) => tx.saveProfile(user!.id, { displayName: 'New', bio: 'Bio', avatarUrl: 'https://media.test/a.png', profileVersion: 2, updatedAt: new Date() }));
+      expect(await store.transaction((tx) => tx.lockUser(user!.id))).toEqual({
+        ...user,
+        displayName: 'New',
+        bio: 'Bio',
+        avatarUrl: 'https://media.test/a.png',
+        profileVersion: 2,
+      });
       expect(await store.transaction((tx) => tx.lockUser('2'))).toBeUndefined();
     });
 

@@ -65,7 +65,7 @@ export function createInMemoryUserStore(): InMemoryUserStore {
     },
     async saveProfile(id, profile) {
       const entry = state.users.get(id)!;
-      entry.user = { ...entry.user, displayName: profile.displayName, bio: profile.bio };
+      entry.user = { ...entry.user, displayName: profile.displayName, bio: profile.bio, avatarUrl: profile.avatarUrl };
       entry.profileVersion = profile.profileVersion;
     },
     async setPasswordHash(id, passwordHash) {

@@ -16,7 +16,7 @@ describe('user routes', () => {
     const response = await post(app, '/v1/users', { handle: 'ada', password: 'password1', displayName: 'Ada' });
     expect(response.statusCode).toBe(201);
     const body = response.json<Record<string, unknown>>();
-    expect(Object.keys(body).sort()).toEqual(['bio', 'createdAt', 'displayName', 'followersCount', 'followingCount', 'handle', 'id', 'tweetCount']);
+    expect(Object.keys(body).sort()).toEqual(['avatarUrl', 'bio', 'createdAt', 'displayName', 'followersCount', 'followingCount', 'handle', 'id', 'tweetCount']);
     expect(body).toMatchObject({ handle: 'ada', displayName: 'Ada', createdAt: expect.stringMatching(/Z$/) });
     expect(response.body).not.toContain('password1');
   });

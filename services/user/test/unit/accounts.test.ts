@@ -143,6 +143,18 @@ describe('profiles', () => {
     expect(service.ports.users.events.at(-1)).toMatchObject({ type: 'user.updated', payload: { profileVersion: 2, displayName: 'Alan T.' } });
   });
 
+  it('when an avatar URL is set, then every read of the user has it and user.updated carries it; a new user has none; a non-http one is INVALID_AVATAR_URL', async () => {
+    const service = aUserService();
+    const user = await service.registerUser({ handle: 'grace', password: 'password1' });
+    expect(user.avatarUrl).toBeNull();
+    const url = 'http://127.0.0.1:14566/chirp-media/media/1/2.png';
+    expect(await service.updateProfile({ userId: user.id, avatarUrl: url })).toMatchObject({ avatarUrl: url, displayName: 'grace' });
+    expect((await service.getUser({ handle: 'grace' })).avatarUrl).toBe(url);
+    expect((await service.getUsersByIds([user.id]))[0]?.avatarUrl).toBe(url);
+    expect(service.ports.users.events.at(-1)).toMatchObject({ type: 'user.updated', payload: { avatarUrl: url, profileVersion: 2 } });
+    expect(await codeOf(service.updateProfile({ userId: user.id, avatarUrl: 'javascript:alert(1)' }))).toBe('INVALID_AVATAR_URL');
+  });
+
   it('when nothing changes, then no event; when the bio is too long, then BIO_TOO_LONG', async () => {
     const service = aUserService();
     const user = await service.registerUser({ handle: 'alan', password: 'password1' });

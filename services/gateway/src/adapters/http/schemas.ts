@@ -60,7 +60,11 @@ export const RegisterBody = Type.Object(
 export const LoginBody = Type.Object({ handle: text('The handle, any case'), password: text('The password') }, Strict);
 export const RefreshTokenBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512, description: 'From login or the last refresh' }) }, Strict);
 export const UpdateProfileBody = Type.Object(
-  { displayName: Type.Optional(text(DISPLAY_NAME_RULE, { minLength: 1, maxLength: 50 })), bio: Type.Optional(text(BIO_RULE, { maxLength: 160 })) },
+  {
+    displayName: Type.Optional(text(DISPLAY_NAME_RULE, { minLength: 1, maxLength: 50 })),
+    bio: Type.Optional(text(BIO_RULE, { maxLength: 160 })),
+    avatarMediaId: Type.Optional(IdString({ description: 'One of your ready media, to show as your avatar (`avatarUrl`)' })),
+  },
   { ...Strict, minProperties: 1 },
 );
 export const PostTweetBody = Type.Object(

@@ -10,7 +10,7 @@ const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_B
 const UNKNOWN_USER = { 404: ['USER_NOT_FOUND'] };
 
 /** Profiles, the follow graph and user timelines. */
-export function registerUserRoutes(parent: FastifyInstance, { users, listUserTweets }: RouteDeps): void {
+export function registerUserRoutes(parent: FastifyInstance, { users, listUserTweets, updateProfile }: RouteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['users'];
   const signedIn = { config: { auth: 'required' }, security: BEARER_SECURITY } as const;
@@ -35,13 +35,14 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
       schema: {
         operationId: 'updateMe',
         tags,
-        summary: "Change the caller's display name or bio",
+        summary: "Change the caller's display name, bio or avatar",
+        description: '`avatarMediaId` names one of your `ready` media (POST /v1/media); the profile then shows its URL as `avatarUrl`. Anything else is INVALID_MEDIA.',
         security: signedIn.security,
         body: UpdateProfileBody,
-        response: { 200: json('The changed profile', UserRef), ...errorResponses(EVERY_ROUTE, SIGNED_IN, JSON_BODY, PROFILE_RULES) },
+        response: { 200: json('The changed profile', UserRef), ...errorResponses(EVERY_ROUTE, SIGNED_IN, JSON_BODY, PROFILE_RULES, { 400: ['INVALID_MEDIA'] }) },
       },
     },
-    async (request) => users.updateProfile(callerOf(request).userId, request.body, contextOf(request)),
+    async (request) => updateProfile(callerOf(request).userId, request.body, contextOf(request)),
   );
 
   app.get(

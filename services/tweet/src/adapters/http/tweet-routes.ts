@@ -81,6 +81,10 @@ export function registerTweetRoutes(parent: FastifyInstance, useCases: TweetUseC
       return reply.code(201).send({ media: toMediaJson(media), upload: { ...upload, expiresAt: upload.expiresAt.toISOString() } });
     },
   );
+  // The gateway calls this for PATCH /v1/users/me with avatarMediaId, then gives the URL to the user service.
+  app.post('/v1/users/:userId/media/:mediaId/avatar', { schema: { params: UserMediaParams, response: { 200: MediaSchema } } }, async (request) =>
+    toMediaJson(await useCases.useMediaAsAvatar({ mediaId: request.params.mediaId, callerId: request.params.userId })),
+  );
   app.get('/v1/users/:userId/media/:mediaId', { schema: { params: UserMediaParams, response: { 200: MediaSchema } } }, async (request) =>
     toMediaJson(await useCases.getMedia({ mediaId: request.params.mediaId, callerId: request.params.userId })),
   );

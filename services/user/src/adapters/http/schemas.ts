@@ -25,7 +25,7 @@ export const RegisterBody = Type.Object(
 export const LoginBody = Type.Object({ handle: text(), password: text() }, Strict);
 export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512 }) }, Strict);
 export const UpdateProfileBody = Type.Object(
-  { displayName: Type.Optional(text()), bio: Type.Optional(text()) },
+  { displayName: Type.Optional(text()), bio: Type.Optional(text()), avatarUrl: Type.Optional(Type.String({ maxLength: 4096 })) },
   { ...Strict, minProperties: 1 },
 );
 export const BatchBody = batchBody(MAX_BATCH_IDS);
