@@ -18,6 +18,7 @@
 //   --log-level LEVEL      the services' LOG_LEVEL (default info, as deployed)
 //   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
 //                          service restarted with each variant's environment in turn, per repeat
+//                          (each repeat starting with the next variant, so order effects fall on all)
 //   --seed-concurrency N   calls in flight while seeding (default 16)
 //   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)

@@ -205,7 +205,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const costRuns: CostRun[] = [];
     const variants = [...(options.variants ?? []), ...(jaeger ? tracingVariants(jaeger.otlpEndpoint) : [])];
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
-      for (const variant of variants.length > 0 ? variants : [undefined]) {
+      // Each repeat starts with the next variant: a drift within a repeat (the first run after the
+      // seed, caches, data growing) falls on every variant in turn rather than always on the last.
+      const order = variants.length > 0 ? [...variants.slice(repeat % variants.length), ...variants.slice(0, repeat % variants.length)] : [undefined];
+      for (const variant of order) {
         if (variant) {
           log(`  variant ${variant.name}: restarting the services with ${JSON.stringify(variant.env)}`);
           for (const [, service] of profiledProcesses(platform)) {
