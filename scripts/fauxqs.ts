@@ -5,6 +5,7 @@
 //   FAUXQS_PORT (4566), FAUXQS_HOST (host named in queue URLs, localhost), FAUXQS_DATA_DIR, AWS_REGION
 import { DatabaseSync } from 'node:sqlite';
 import { CHIRP_TOPOLOGY, emulatorInitConfig } from '@chirp/common/messaging-topology';
+import { DEFAULT_MEDIA_BUCKET, MEDIA_BUCKET_LIFECYCLE } from '@chirp/common/object-storage';
 import { startFauxqs } from 'fauxqs';
 
 // fauxqs writes every change through to SQLite in WAL mode with synchronous=FULL: an fsync per
@@ -40,7 +41,11 @@ const server = await startFauxqs({
   host: process.env.FAUXQS_HOST ?? 'localhost',
   logger: process.env.FAUXQS_LOGGER === 'true',
   ...(dataDir ? { dataDir } : {}),
-  init: emulatorInitConfig(CHIRP_TOPOLOGY, { region: process.env.AWS_REGION ?? 'us-east-1' }),
+  init: {
+    ...emulatorInitConfig(CHIRP_TOPOLOGY, { region: process.env.AWS_REGION ?? 'us-east-1' }),
+    // Media uploads (S3 on the same port); provision-messaging.ts ensures it on an emulator started otherwise.
+    buckets: [{ name: process.env.MEDIA_BUCKET ?? DEFAULT_MEDIA_BUCKET, lifecycleConfiguration: MEDIA_BUCKET_LIFECYCLE }],
+  },
 });
 console.log(JSON.stringify({ port: server.port, persistence: dataDir ?? 'none' }));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

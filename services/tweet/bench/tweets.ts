@@ -19,7 +19,8 @@ import { createImageSizeInspector } from '../src/infrastructure/image-size-inspe
 import { createPgMediaStore } from '../src/infrastructure/pg-media-store.ts';
 import { createPgTweetStore } from '../src/infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from '../src/infrastructure/redis-tweet-cache.ts';
-import { createS3Client, createS3MediaStorage } from '../src/infrastructure/s3-media-storage.ts';
+import { createS3MediaStorage } from '../src/infrastructure/s3-media-storage.ts';
+import { createS3Client } from '@chirp/common/object-storage';
 import { makeTweetUseCases } from '../src/use-cases/tweet-use-cases.ts';
 
 const { values } = parseArgs({

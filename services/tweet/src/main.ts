@@ -18,7 +18,8 @@ import { repeatEvery } from './infrastructure/periodic-task.ts';
 import { createPgMediaStore } from './infrastructure/pg-media-store.ts';
 import { createPgTweetStore } from './infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from './infrastructure/redis-tweet-cache.ts';
-import { createS3Client, createS3MediaStorage } from './infrastructure/s3-media-storage.ts';
+import { createS3MediaStorage } from './infrastructure/s3-media-storage.ts';
+import { createS3Client } from '@chirp/common/object-storage';
 import { makeTweetUseCases } from './use-cases/tweet-use-cases.ts';
 
 const config = loadTweetConfig(process.env);

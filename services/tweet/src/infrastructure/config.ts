@@ -1,4 +1,5 @@
 import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, UrlString } from '@chirp/common/config';
+import { DEFAULT_MEDIA_BUCKET } from '@chirp/common/object-storage';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const TweetConfigSchema = Type.Object({
@@ -17,7 +18,7 @@ export const TweetConfigSchema = Type.Object({
   /** How often expired idempotency keys are pruned. */
   IDEMPOTENCY_PRUNE_INTERVAL_SECONDS: Type.Integer({ minimum: 1, default: 600 }),
   /** The bucket media is uploaded to and served from (created by the local stack, by hand in AWS: k8s/README.md). */
-  MEDIA_BUCKET: Type.String({ minLength: 3, maxLength: 63, pattern: '^[a-z0-9][a-z0-9.-]+[a-z0-9]$', default: 'chirp-media' }),
+  MEDIA_BUCKET: Type.String({ minLength: 3, maxLength: 63, pattern: '^[a-z0-9][a-z0-9.-]+[a-z0-9]$', default: DEFAULT_MEDIA_BUCKET }),
   /** The bucket's region; AWS_REGION when unset. */
   MEDIA_REGION: Type.Optional(Type.String({ minLength: 1 })),
   /** S3's endpoint for the local emulator (path-style addressing); AWS_ENDPOINT_URL when unset; unset in AWS. */

@@ -1,12 +1,7 @@
-import { DeleteObjectsCommand, GetObjectCommand, type GetObjectCommandOutput, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, type GetObjectCommandOutput, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { DependencyUnavailableError } from '@chirp/kernel/errors';
 import type { MediaStorage } from '../use-cases/ports.ts';
-
-/** An S3 client for the media bucket; with an endpoint (the local emulator) it addresses buckets by path. */
-export function createS3Client(options: { region: string; endpoint?: string | undefined }): S3Client {
-  return new S3Client({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}) });
-}
 
 /**
  * Media objects in one S3 bucket. Uploads never pass through the service: it hands out presigned
