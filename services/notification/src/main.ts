@@ -3,6 +3,7 @@ import { systemClock } from '@chirp/kernel/clock';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createSqsConsumer } from '@chirp/common/sqs-consumer';
+import { repeatEvery } from '@chirp/common/periodic-task';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/kernel/ids';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
@@ -70,19 +71,16 @@ const consumer = createSqsConsumer({
 });
 consumer.start();
 
-const pruning = setInterval(() => {
-  useCases
-    .pruneExpiredRecords()
-    .then((pruned) => (pruned.heldMentions > 0 || pruned.deletionMarkers > 0) && log.info(pruned, 'expired held mentions and deletion markers pruned'))
-    .catch((err: unknown) => log.warn({ err }, 'pruning expired records failed; it is retried next interval (check Postgres)'));
-}, config.PRUNE_INTERVAL_SECONDS * 1000);
-pruning.unref();
+const pruning = repeatEvery(config.PRUNE_INTERVAL_SECONDS * 1000, async () => {
+  const pruned = await useCases.pruneExpiredRecords();
+  if (pruned.heldMentions > 0 || pruned.deletionMarkers > 0) log.info(pruned, 'expired held mentions and deletion markers pruned');
+}, (err) => log.warn({ err }, 'pruning expired records failed; it is retried next interval (check Postgres)'));
 
 await runHttpService(app, {
   ...runOptionsOf(config),
   consumers: [{ name: 'notification event consumer', close: () => consumer.stop() }],
   resources: [
-    { name: 'pruning', close: async () => clearInterval(pruning) },
+    { name: 'pruning', close: () => pruning.stop() },
     { name: 'tweet service client', close: () => tweetService.close() },
     { name: 'user service client', close: () => userService.close() },
     { name: 'worker id lease', close: () => worker.release() },

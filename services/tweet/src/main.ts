@@ -1,5 +1,6 @@
 // Composition root: config → clients → adapters → use cases → app → listen.
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
+import { repeatEvery } from '@chirp/common/periodic-task';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/kernel/ids';
 import { createLogger } from '@chirp/common/logging';
@@ -14,7 +15,6 @@ import { buildApp } from './app.ts';
 import { loadTweetConfig, mediaStorageOf } from './infrastructure/config.ts';
 import { createImageSizeInspector } from './infrastructure/image-size-inspector.ts';
 import { TWEET_MIGRATIONS } from './infrastructure/migrations.ts';
-import { repeatEvery } from './infrastructure/periodic-task.ts';
 import { createPgMediaStore } from './infrastructure/pg-media-store.ts';
 import { createPgTweetStore } from './infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from './infrastructure/redis-tweet-cache.ts';

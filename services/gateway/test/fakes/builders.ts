@@ -1,4 +1,5 @@
-import type { MediaJson, TweetJson, UserJson } from '@chirp/kernel/api-v1';
+import type { MediaJson, UserJson } from '@chirp/kernel/api-v1';
+import { aTweetJson } from '@chirp/testing/api-builders';
 
 export const aUser = (overrides: Partial<UserJson> = {}): UserJson => ({
   id: '1001',
@@ -13,19 +14,8 @@ export const aUser = (overrides: Partial<UserJson> = {}): UserJson => ({
   ...overrides,
 });
 
-export const aTweet = (overrides: Partial<TweetJson> = {}): TweetJson => ({
-  id: '2001',
-  text: 'hello',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  author: { id: '1001', handle: 'ada', displayName: 'Ada' },
-  replyToId: null,
-  likeCount: 0,
-  replyCount: 0,
-  hashtags: [],
-  mentions: [],
-  media: [],
-  ...overrides,
-});
+/** A tweet as the tweet service answers one. */
+export const aTweet = aTweetJson;
 
 export const aMedia = (overrides: Partial<MediaJson> = {}): MediaJson => ({
   id: '3001',

@@ -5,6 +5,7 @@ import type { NotificationJson } from '@chirp/kernel/api-v1';
 import { streamChannels, type StreamControl, type StreamMessage } from '@chirp/common/stream-channels';
 import { createLogger } from '@chirp/common/logging';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { openEventStream } from '@chirp/testing/sse-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventStreams, type StreamSettings } from '../../src/adapters/http/event-streams.ts';
 import type { NotificationService } from '../../src/use-cases/streaming-ports.ts';
@@ -63,42 +64,11 @@ async function aStreamingGateway(options: { stored?: NotificationJson[]; mergedA
   return { app, address, broker, streams, closed, publish };
 }
 
-/** An SSE client: the events as they arrive, parsed. */
+/** An SSE client, closed after the test. */
 async function openStream(url: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
-  const events: Array<{ event?: string; id?: string; data?: string; comment?: string }> = [];
-  let ended = false;
-  if (response.ok && response.body) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body!) {
-          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event: { event?: string; id?: string; data?: string; comment?: string } = {};
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':')) event.comment = line.slice(1).trim();
-              else if (line.startsWith('event: ')) event.event = line.slice(7);
-              else if (line.startsWith('id: ')) event.id = line.slice(4);
-              else if (line.startsWith('data: ')) event.data = line.slice(6);
-            }
-            events.push(event);
-          }
-        }
-      } catch (error) {
-        // The test aborts the request to close the stream; anything else fails it.
-        if (!controller.signal.aborted) throw error;
-      }
-      ended = true;
-    })();
-  }
-  closers.push(async () => controller.abort());
-  return { response, events, ended: () => ended, close: () => controller.abort() };
+  const stream = await openEventStream(url, headers);
+  closers.push(async () => stream.close());
+  return { response: stream.response, events: stream.blocks, ended: stream.ended, close: stream.close };
 }
 
 const until = async (condition: () => boolean, what: string, ms = 3000) => {

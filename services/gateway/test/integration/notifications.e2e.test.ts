@@ -4,10 +4,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { eventually } from '@chirp/testing/eventually';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { openEventStream } from '@chirp/testing/sse-client';
 import { stackEnv } from '@chirp/testing/stack';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractClient } from './contract-client.ts';
+import { contractClient, RAISED_RATE_LIMITS, type Session } from './contract-client.ts';
 
 let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
@@ -17,7 +18,7 @@ const THRESHOLD = 3;
 beforeAll(async () => {
   platform = await startPlatform({
     serviceEnv: {
-      gateway: { RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_POST: '1000', RATE_LIMIT_ANONYMOUS: '10000', RATE_LIMIT_AUTHENTICATED: '10000' },
+      gateway: RAISED_RATE_LIMITS,
       timeline: { HIGH_FOLLOWER_THRESHOLD: String(THRESHOLD) },
     },
   });
@@ -27,11 +28,6 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Session {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; handle: string };
-}
 interface Notification {
   id: string;
   type: string;
@@ -59,42 +55,23 @@ const like = (who: Session, tweetId: string) => api.call('PUT', `/v1/tweets/${tw
 const unlike = (who: Session, tweetId: string) => api.call('DELETE', `/v1/tweets/${tweetId}/like`, { token: who.accessToken });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
 
-/** An SSE client on the gateway: events as they arrive, with when each arrived. */
+/** An SSE client on the gateway: events as they arrive (data parsed), with when each arrived. */
 async function openStream(baseUrl: string, session: Session, lastEventId?: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/v1/streaming?access_token=${session.accessToken}`, {
-    headers: lastEventId ? { 'last-event-id': lastEventId } : {},
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  const events: Array<{ event: string; id?: string; data: Record<string, unknown>; at: number }> = [];
-  const comments: string[] = [];
-  let opened = false;
-  let ended = false;
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const lines = buffer.slice(0, end).split('\n');
-          buffer = buffer.slice(end + 2);
-          opened = true;
-          const field = (name: string) => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-          const event = field('event');
-          if (event) events.push({ event, id: field('id'), data: JSON.parse(field('data') ?? 'null') as Record<string, unknown>, at: Date.now() });
-          comments.push(...lines.filter((line) => line.startsWith(':')));
-        }
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-    }
-    ended = true;
-  })();
-  await eventually(() => opened, 'the stream open');
-  return { events, comments, ended: () => ended, close: () => controller.abort() };
+  const stream = await openEventStream(`${baseUrl}/v1/streaming?access_token=${session.accessToken}`, lastEventId ? { 'last-event-id': lastEventId } : {});
+  expect(stream.response.status).toBe(200);
+  await eventually(() => stream.blocks.length > 0, 'the stream open');
+  return {
+    get events() {
+      return stream.blocks.flatMap((block, index) =>
+        block.event ? [{ event: block.event, id: block.id, data: JSON.parse(block.data ?? 'null') as Record<string, unknown>, at: stream.arrivedAt[index]! }] : [],
+      );
+    },
+    get comments() {
+      return stream.blocks.flatMap((block) => (block.comment === undefined ? [] : [block.comment]));
+    },
+    ended: stream.ended,
+    close: stream.close,
+  };
 }
 type Stream = Awaited<ReturnType<typeof openStream>>;
 /** Waits for an event, and says how long after `since` it arrived. */

@@ -4,14 +4,14 @@
 import { eventually } from '@chirp/testing/eventually';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractClient } from './contract-client.ts';
+import { contractClient, RAISED_RATE_LIMITS, type Session } from './contract-client.ts';
 
 let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
 
 beforeAll(async () => {
   // Limits are raised: this walk signs in more often than a person would (the security suite tests them).
-  platform = await startPlatform({ serviceEnv: { gateway: { RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_POST: '1000', RATE_LIMIT_ANONYMOUS: '10000', RATE_LIMIT_AUTHENTICATED: '10000' } } });
+  platform = await startPlatform({ serviceEnv: { gateway: RAISED_RATE_LIMITS } });
   api = await contractClient(platform.gatewayUrl);
 });
 
@@ -19,11 +19,6 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Session {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; handle: string };
-}
 const ids = (page: { data: Array<{ id: string }> }) => page.data.map((item) => item.id);
 
 async function signUp(handle: string): Promise<Session> {

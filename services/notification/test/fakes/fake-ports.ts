@@ -1,23 +1,19 @@
 import type { TweetJson } from '@chirp/kernel/api-v1';
+import { aTweetJson as aTweetOfApi } from '@chirp/testing/api-builders';
 import type { NotificationType } from '../../src/domain/notification.ts';
 import { makeNotificationUseCases } from '../../src/use-cases/notification-use-cases.ts';
 import type { NotificationJson, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';
 import { anIdSource } from '../fixtures/builders.ts';
 import { createInMemoryNotificationStore, createInMemoryUserDirectory } from './in-memory-notification-store.ts';
 
-export const aTweetJson = (id: string, authorId: string, overrides: Partial<TweetJson> = {}): TweetJson => ({
-  id,
-  text: `tweet ${id}`,
-  createdAt: '2026-03-01T12:00:00.000Z',
-  author: { id: authorId, handle: `user${authorId}`, displayName: `User ${authorId}` },
-  replyToId: null,
-  likeCount: 0,
-  replyCount: 0,
-  hashtags: [],
-  mentions: [],
-  media: [],
-  ...overrides,
-});
+export const aTweetJson = (id: string, authorId: string, overrides: Partial<TweetJson> = {}): TweetJson =>
+  aTweetOfApi({
+    id,
+    text: `tweet ${id}`,
+    createdAt: '2026-03-01T12:00:00.000Z',
+    author: { id: authorId, handle: `user${authorId}`, displayName: `User ${authorId}` },
+    ...overrides,
+  });
 
 /** The tweet service as a map: what `tweets` holds is live, the rest deleted or unknown. */
 export function createFakeTweetHydrator(): TweetHydrator & { tweets: Map<string, TweetJson>; calls: string[][] } {
