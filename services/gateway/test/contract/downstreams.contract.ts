@@ -6,12 +6,13 @@ import type { TweetJson, UserJson } from '@chirp/kernel/api-v1';
 import type { Page } from '@chirp/kernel/pagination';
 import { eventually } from '@chirp/testing/eventually';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallContext, TimelineService, TweetService, UserService } from '../../src/use-cases/ports.ts';
+import type { CallContext, MediaService, TimelineService, TweetService, UserService } from '../../src/use-cases/ports.ts';
 import type { MergedAuthors, NotificationService } from '../../src/use-cases/streaming-ports.ts';
 
 export interface Downstreams {
   users: UserService;
   tweets: TweetService;
+  media: MediaService;
   timelines: TimelineService;
   notifications: NotificationService;
   mergedAuthors: MergedAuthors;
@@ -152,6 +153,27 @@ export function downstreamsContract(name: string, make: () => Promise<Downstream
       expect(ids(second)).toEqual([older.id]);
       expect(ids(await down.tweets.search(ann.handle, page(), undefined, ctx))).toEqual([newer.id, older.id]);
       expect(ids(await down.tweets.search(`#${ann.handle}`, page(), undefined, ctx))).toEqual([newer.id]);
+    });
+  });
+
+  describe(`MediaService contract: ${name}`, () => {
+    beforeEach(async () => {
+      down = await make();
+    });
+
+    it('when an upload is requested, then its media is pending for its owner with a form for the bytes; anyone else is told MEDIA_NOT_FOUND', async () => {
+      const [ann, bob] = [await aUser(), await aUser()];
+      const requested = await down.media.requestUpload(ann.id, { contentType: 'image/png', size: 68 }, ctx);
+      const { media, upload } = requested;
+      expect([media.type, media.contentType, media.size, media.status, media.url]).toEqual(['image', 'image/png', 68, 'pending', null]);
+      expect([typeof upload.url, typeof upload.fields, Date.parse(upload.expiresAt) > Date.now()]).toEqual(['string', 'object', true]);
+      expect(await down.media.get(ann.id, media.id, ctx)).toEqual(media);
+      expect(await codeOf(down.media.get(bob.id, media.id, ctx))).toBe('MEDIA_NOT_FOUND');
+    });
+
+    it('when the type is no image the service takes, then MEDIA_TYPE_UNSUPPORTED', async () => {
+      const ann = await aUser();
+      expect(await codeOf(down.media.requestUpload(ann.id, { contentType: 'image/svg+xml', size: 68 }, ctx))).toBe('MEDIA_TYPE_UNSUPPORTED');
     });
   });
 

@@ -2,7 +2,7 @@
 // (downstreams.contract.ts holds both to the same suite). Events settle at once: a follow
 // notifies and a post reaches homes before the call returns. Of notifications, follows and
 // likes are modelled.
-import type { NotificationJson, TweetJson, UserJson } from '@chirp/kernel/api-v1';
+import type { MediaJson, NotificationJson, TweetJson, UserJson } from '@chirp/kernel/api-v1';
 import { DomainError, userNotFound } from '@chirp/kernel/errors';
 import type { Page } from '@chirp/kernel/pagination';
 import type { Downstreams } from '../contract/downstreams.contract.ts';
@@ -37,6 +37,8 @@ export function createInMemoryDownstreams(options: { highFollowerThreshold: numb
   const notifications = new Map<string, NotificationJson[]>();
   const readUpTo = new Map<string, bigint>();
   const merged = new Set<string>();
+  const media = new Map<string, { ownerId: string; media: MediaJson }>();
+  const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
   const stored = (id: string) => {
     const found = users.get(id);
@@ -195,6 +197,20 @@ export function createInMemoryDownstreams(options: { highFollowerThreshold: numb
           terms.every((term) => (term.startsWith('#') ? tweet.hashtags.includes(term.slice(1)) : words(tweet.text).has(term) || tweet.hashtags.includes(term)));
         const page = pageOf(liveTweets(matches), request, (tweet) => tweet.id);
         return { data: page.data.map((tweet) => tweetView(tweet.id, viewerId)), nextCursor: page.nextCursor };
+      },
+    },
+    media: {
+      async requestUpload(ownerId, { contentType, size }) {
+        if (!IMAGE_TYPES.includes(contentType)) throw fail('invalid', 'MEDIA_TYPE_UNSUPPORTED');
+        const id = nextId();
+        const stored: MediaJson = { id, type: 'image', contentType, size, status: 'pending', url: null, width: null, height: null };
+        media.set(id, { ownerId, media: stored });
+        return { media: { ...stored }, upload: { url: 'http://uploads.invalid/chirp-media', fields: { key: `media/${id}` }, expiresAt: new Date(Date.now() + 900_000).toISOString() } };
+      },
+      async get(ownerId, mediaId) {
+        const found = media.get(mediaId);
+        if (found?.ownerId !== ownerId) throw fail('not_found', 'MEDIA_NOT_FOUND');
+        return { ...found.media };
       },
     },
     timelines: {

@@ -1,8 +1,9 @@
-// The gateway's downstream adapters (its HTTP clients) against the real user, tweet, timeline and
+// The gateway's downstream adapters (its HTTP clients) against the real user, tweet (with media), timeline and
 // notification services, as processes on the real stack: the same suite the in-memory stand-ins pass.
 import { createServiceClient, type ServiceClient } from '@chirp/common/service-client';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { afterAll, beforeAll } from 'vitest';
+import { createHttpMediaService } from '../../src/infrastructure/http-media-service.ts';
 import { createHttpMergedAuthors, createHttpNotificationService } from '../../src/infrastructure/http-notification-service.ts';
 import { createHttpTimelineService } from '../../src/infrastructure/http-timeline-service.ts';
 import { createHttpTweetService } from '../../src/infrastructure/http-tweet-service.ts';
@@ -31,10 +32,11 @@ afterAll(async () => {
 });
 
 downstreamsContract('the HTTP clients and the real services', async () => {
-  const timeline = clientOf('timeline');
+  const [timeline, tweet] = [clientOf('timeline'), clientOf('tweet')];
   return {
     users: createHttpUserService(clientOf('user')),
-    tweets: createHttpTweetService(clientOf('tweet')),
+    tweets: createHttpTweetService(tweet),
+    media: createHttpMediaService(tweet),
     timelines: createHttpTimelineService(timeline),
     notifications: createHttpNotificationService(clientOf('notification')),
     mergedAuthors: createHttpMergedAuthors(timeline),
