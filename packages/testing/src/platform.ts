@@ -194,7 +194,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     if (replicaCount > 1) {
       for (const name of SERVICES) {
-        balancers.push(await startRoundRobin({ port: ports[name], backends: replicas[name].map((replica) => replica.url), readinessIntervalMs: 100 }));
+        const balancer = await startRoundRobin({ port: ports[name], backends: replicas[name].map((replica) => replica.url), readinessIntervalMs: 100 });
+        balancers.push(balancer);
+        // In place: the service's allOf holds this array.
+        replicas[name].forEach((replica, index) => {
+          replicas[name][index] = inRotationWhenStarted(replica, balancer);
+        });
       }
     }
     // None needs another to become ready (calls between them happen per request), so the services
@@ -220,6 +225,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 }
 
 /** Every replica of a service as one: started and stopped together. */
+/**
+ * A replica whose start resolves once its balancer has it in rotation again, as a rolling update
+ * waits for a new pod to be Ready before it stops the next one. A fixed pause after the start was
+ * outrun by the readiness checks on a loaded machine, and both replicas were out at once.
+ */
+function inRotationWhenStarted(replica: RunningService, balancer: RoundRobin): RunningService {
+  return {
+    ...replica,
+    start: async (options) => {
+      await replica.start(options);
+      const deadline = Date.now() + 30_000;
+      while (!balancer.ready().includes(replica.url)) {
+        if (Date.now() > deadline) throw new Error(`${replica.url} answers ready, but its balancer has not put it back in rotation after 30 s: see its /readyz times`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
 function allOf(url: string, replicas: readonly RunningService[]): RunningService {
   return {
     url,

@@ -109,9 +109,8 @@ describe('rolling restart behind a round-robin', () => {
         for (const [index, replica] of platform.replicas[name].entries()) {
           const from = Date.now();
           await replica.stop();
+          // Resolves once the balancer has it back in rotation, as a rolling update waits for Ready.
           await replica.start();
-          // The balancer puts it back in rotation at its next readiness check (every 100 ms).
-          await new Promise((resolve) => setTimeout(resolve, 500));
           windows.push({ replica: `${name}-${index + 1}`, from, to: Date.now() });
         }
       }
