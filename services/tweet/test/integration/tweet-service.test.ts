@@ -8,6 +8,7 @@ import { createLogger } from '@chirp/common/logging';
 import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import { USER_EVENTS_TOPIC, UserFollowed, UserRegistered, UserUpdated } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
+import { aClock } from '@chirp/testing/fakes';
 import { aJpeg, aPng, postUploadForm } from '@chirp/testing/images';
 import { markOutboxSent, pendingEvents, relayUntilDrained } from '@chirp/testing/outbox';
 import { createTestBucket, createTestDatabase, createTestRedis, createTestTopology, type TestBucket, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
@@ -297,5 +298,44 @@ describe('media on tweets, on the real stores', () => {
       await gone.arrayBuffer();
       expect(gone.status).toBe(404);
     }
+  });
+});
+
+describe('the media sweep, on the real stores', () => {
+  it('when an upload has stayed unattached for 24 hours by the clock, then its object and row go; an attached one stays', async () => {
+    const clock = aClock(new Date());
+    const service = makeTweetUseCases({
+      tweets: store,
+      cache,
+      ids: createIdGenerator({ workerId: 3 }),
+      clock,
+      media: createPgMediaStore(db.pool),
+      storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
+      images: createImageSizeInspector(),
+      uploadExpirySeconds: 900,
+    });
+    const author = anAuthor();
+    const uploaded = [];
+    for (const seed of [1, 2]) {
+      const png = aPng(3, 3, seed);
+      const { media, upload } = await service.requestMediaUpload({ ownerId: author.authorId, contentType: 'image/png', size: png.byteLength });
+      expect(await postUploadForm(upload, png)).toBe(204);
+      uploaded.push((await service.getMedia({ mediaId: media.id, callerId: author.authorId })));
+    }
+    const [unattached, attached] = uploaded as [(typeof uploaded)[0], (typeof uploaded)[0]];
+    await service.createTweet({ ...author, text: 'keeps its picture', mediaIds: [attached.id] });
+    clock.advance(24 * 3600 - 60);
+    await service.sweepMedia();
+    const statusOf = async (url: string) => {
+      const answer = await fetch(url);
+      await answer.arrayBuffer();
+      return answer.status;
+    };
+    expect(await statusOf(unattached.url!)).toBe(200);
+    clock.advance(61);
+    expect(await service.sweepMedia()).toBeGreaterThanOrEqual(1);
+    const statuses = await Promise.all([unattached, attached].map((media) => statusOf(media.url!)));
+    expect(statuses).toEqual([404, 200]);
+    expect((await createPgMediaStore(db.pool).findMedia([unattached.id, attached.id])).map((media) => media.id)).toEqual([attached.id]);
   });
 });
