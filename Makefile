@@ -6,7 +6,8 @@ TOOLCHAIN := source scripts/toolchain.sh
 PHONY_BENCH := bench bench-streaming bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
 # trace-backend: Jaeger, built once from its Go module into ~/.cache/chirp (scripts/jaeger.sh; minutes the first time), for the tracing test and make dev.
-.PHONY: chaos redrive dev down test setup deploy-tools trace-backend $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
+# fuzz-tools: Schemathesis for test/e2e/schemathesis.test.ts (scripts/schemathesis.sh), likewise.
+.PHONY: chaos redrive dev down test setup deploy-tools trace-backend fuzz-tools $(PHONY_BENCH) system-deps install lint typecheck test-unit test-integration stack status validate-deploy
 
 ## make dev: everything installed and started, the platform running locally, the gateway URL printed
 dev: setup
@@ -16,8 +17,8 @@ dev: setup
 down:
 	@$(TOOLCHAIN) && scripts/dev.sh down
 
-## make test: lint, type-check, unit and integration tests against the real servers
-test: setup deploy-tools trace-backend
+## make test: lint, type-check, unit and integration tests against the real servers (the API fuzz test included)
+test: setup deploy-tools trace-backend fuzz-tools
 	@$(TOOLCHAIN) && scripts/stack.sh up && pnpm test
 
 ## make redrive: move dead-lettered messages back to their queues on the local stack, once their cause is fixed
@@ -69,6 +70,9 @@ deploy-tools:
 trace-backend:
 	@scripts/jaeger.sh path >/dev/null
 
+fuzz-tools:
+	@scripts/schemathesis.sh >/dev/null
+
 system-deps:
 	@scripts/system-deps.sh
 
@@ -84,7 +88,7 @@ typecheck:
 test-unit: setup deploy-tools
 	@$(TOOLCHAIN) && pnpm test:unit
 
-test-integration: setup trace-backend
+test-integration: setup trace-backend fuzz-tools
 	@$(TOOLCHAIN) && scripts/stack.sh up && pnpm test:integration
 
 stack: setup

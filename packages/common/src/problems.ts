@@ -205,7 +205,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
     return sendProblem(reply, details, retryAfter);
   });
-  app.setNotFoundHandler((request, reply) => {
+  const answerUnrouted = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = [...new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method))].sort();
     if (allowed.length > 0) {
@@ -213,5 +213,13 @@ export function installProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not served at ${path}; it answers ${allowed.join(', ')}.`, { instance: path }));
     }
     return sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`, { instance: path }));
+  };
+  // Answered before the body is read (after the onRequest hooks: request id, rate limits):
+  // Fastify parses the body of an unrouted request too, so a QUERY without Content-Type was 415
+  // and a body where none is taken 400, where the answer is 405 or 404.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.is404) return answerUnrouted(request, reply);
+    return payload;
   });
+  app.setNotFoundHandler(answerUnrouted);
 }

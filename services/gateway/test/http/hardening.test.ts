@@ -75,6 +75,24 @@ describe('request hardening', () => {
     expect(calls).toEqual([]);
   });
 
+  it('when a method that carries a body (QUERY, POST) is refused, then 405 or 404 comes before anything about the body', async () => {
+    const { app, calls } = await aGateway();
+    // QUERY without Content-Type was 415 (Fastify refuses it while parsing), and with a JSON body 400 UNEXPECTED_BODY.
+    const cases: Array<[string, string, Record<string, string>, string | undefined, number, string]> = [
+      ['QUERY', '/v1/users/me', {}, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['QUERY', '/v1/auth/login', { 'content-type': 'application/json' }, '{}', 405, 'METHOD_NOT_ALLOWED'],
+      ['QUERY', '/healthz', { 'content-type': 'text/plain' }, 'x', 405, 'METHOD_NOT_ALLOWED'],
+      ['POST', '/v1/users/ada', { 'content-type': 'application/json' }, '{"not": "json', 405, 'METHOD_NOT_ALLOWED'],
+      ['QUERY', '/v1/nothing/here', {}, undefined, 404, 'ROUTE_NOT_FOUND'],
+    ];
+    for (const [method, url, headers, payload, status, code] of cases) {
+      const response = await app.inject({ method: method as 'GET', url, headers: { ...bearer(), ...headers }, ...(payload === undefined ? {} : { payload }) });
+      expect([method, url, response.statusCode, response.json().code]).toEqual([method, url, status, code]);
+      expect(response.headers['x-request-id']).toBeDefined();
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('when a path segment is longer than any route accepts, then 414 URI_TOO_LONG whose detail does not echo the segment', async () => {
     const { app } = await aGateway();
     const response = await app.inject({ url: `/v1/tweets/${'1'.repeat(150)}/replies` });

@@ -1,6 +1,17 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { invisibleCharacterIn, isStorableText } from '@chirp/kernel/text';
+import { BIO_PATTERN, DISPLAY_NAME_PATTERN, INVISIBLE_CHARACTERS, SEARCH_TWEETS_PATTERN, SEARCH_USERS_PATTERN } from '../../src/adapters/http/schemas.ts';
 import { aGateway } from './gateway-harness.ts';
+
+/** Strings from a pool rich in what the rules are about: padding, controls, invisibles, emoji, '@'. */
+function samples(count: number, maxLength: number): string[] {
+  const pool = ['a', 'Z', '9', '_', '@', ' ', '\t', '\n', '\u00a0', '\u3000', '\ufeff', '\u0000', '\u0001', '\u0085', '\u200b', '\u202e', '\u2066', '\u3164', '\u{e0041}', 'é', '名', '😀', '\u200d'];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * maxLength) }, () => pool[Math.floor(next() * pool.length)]).join(''));
+}
+const length = (text: string) => [...text].length;
 
 type OpenApi = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { description: string }>; operationId?: string }>> };
 
@@ -83,12 +94,62 @@ describe('the OpenAPI document', () => {
     expect(bodyOf('/v1/auth/register', 'post')).toMatchObject({
       handle: { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 3, maxLength: 15 },
       password: { minLength: 8, maxLength: 128 },
-      displayName: { minLength: 1, maxLength: 50 },
+      displayName: { minLength: 1, pattern: DISPLAY_NAME_PATTERN },
     });
-    expect(bodyOf('/v1/users/me', 'patch')).toMatchObject({ displayName: { maxLength: 50 }, bio: { maxLength: 160 } });
-    expect(parameter('/v1/search/tweets', 'get', 'q')).toMatchObject({ minLength: 1, maxLength: 100 });
+    expect(bodyOf('/v1/users/me', 'patch')).toMatchObject({ displayName: { pattern: DISPLAY_NAME_PATTERN }, bio: { pattern: BIO_PATTERN } });
+    expect(parameter('/v1/search/tweets', 'get', 'q')).toMatchObject({ minLength: 1, pattern: SEARCH_TWEETS_PATTERN });
+    expect(parameter('/v1/search/users', 'get', 'q')).toMatchObject({ minLength: 1, maxLength: 400, pattern: SEARCH_USERS_PATTERN });
     expect(parameter('/v1/tweets', 'post', 'idempotency-key')).toMatchObject({ pattern: '^[A-Za-z0-9_.:-]{1,128}$', maxLength: 128 });
     expect(body).not.toContain('x-chirp-enforced');
+    await app.close();
+  });
+
+  it('when a name, bio or search query is trimmed before it is judged, then its pattern takes exactly what the owning service takes', () => {
+    // The owning services' rules (user service: parseDisplayName, parseBio; search), spelled with the kernel's text checks.
+    const rules: Array<[string, string, (value: string) => boolean, number]> = [
+      ['displayName', DISPLAY_NAME_PATTERN, (v) => length(v.trim()) >= 1 && length(v.trim()) <= 50 && isStorableText(v.trim(), { controls: true }) && invisibleCharacterIn(v.trim()) === undefined, 60],
+      ['bio', BIO_PATTERN, (v) => length(v.trim()) <= 160 && isStorableText(v.trim(), { controls: false }) && invisibleCharacterIn(v.trim()) === undefined, 180],
+      ['search tweets q', SEARCH_TWEETS_PATTERN, (v) => length(v.trim()) >= 1 && length(v.trim()) <= 100, 120],
+      ['search users q', SEARCH_USERS_PATTERN, (v) => { const prefix = v.trim().replace(/^@/, ''); return length(prefix) >= 1 && length(prefix) <= 100 && isStorableText(prefix, { controls: true }); }, 120],
+    ];
+    for (const [field, pattern, accepts, longest] of rules) {
+      const regex = new RegExp(pattern, 'u');
+      // Emoji joined by U+200D are accepted by the service and refused by the pattern (stated in its description); left out here.
+      const values = [...samples(3000, longest), '', ' ', '@', '@ ', '@@', ' x ', 'x'.repeat(longest), ` ${'x'.repeat(50)} `].filter((value) => !/\p{Extended_Pictographic}\u200d/u.test(value));
+      for (const value of values) expect([field, JSON.stringify(value), regex.test(value)]).toEqual([field, JSON.stringify(value), accepts(value)]);
+    }
+  });
+
+  it('when the document lists invisible characters, then they are exactly the ones names and bios refuse', () => {
+    const listed = new RegExp(`[${INVISIBLE_CHARACTERS}]`, 'u');
+    const differ: string[] = [];
+    // Planes 0, 1 and 14: the others (CJK extensions, private use, unassigned) hold no format character.
+    for (const [first, last] of [[0, 0x1ffff], [0xe0000, 0xeffff]] as const) {
+      for (let code = first; code <= last; code++) {
+        if (code >= 0xd800 && code <= 0xdfff) continue;
+        const character = String.fromCodePoint(code);
+        if (listed.test(character) !== (invisibleCharacterIn(character) !== undefined)) differ.push(code.toString(16));
+      }
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('when a rule trims or has no keyword of its own, then its pattern takes exactly what the owning service takes: tweet text, notification types and ids', async () => {
+    // Only the routes' schemas are read: no notification is ever asked for.
+    const unused = () => Promise.reject(new Error('not called'));
+    const { app } = await aGateway({ notifications: { list: unused, unreadCount: unused, markRead: unused, missed: unused } });
+    const document = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, Operation>> }>();
+    const text = document.paths['/v1/tweets']!.post!.requestBody!.content['application/json']!.schema.properties!.text!;
+    const textPattern = new RegExp(text.pattern!, 'u');
+    // The tweet service refuses NUL; an empty text is fine with media, so nothing about emptiness is stated.
+    expect(['a', ' ', '', '😀', '\u200b'].map((value) => textPattern.test(value))).toEqual([true, true, true, true, true]);
+    expect(['\u0000', 'a\u0000b'].map((value) => textPattern.test(value))).toEqual([false, false]);
+    const types = new RegExp(document.paths['/v1/notifications']!.get!.parameters!.find((p) => p.name === 'types')!.schema.pattern!, 'u');
+    // The notification service splits on commas and trims each part; each must be a known type.
+    expect(['follow', 'like,reply', ' follow , mention\t', '\ufefflike'].map((value) => types.test(value))).toEqual([true, true, true, true]);
+    expect(['', 'follow,', ',like', 'likes', 'follow;like', 'Follow'].map((value) => types.test(value))).toEqual([false, false, false, false, false, false]);
+    const upToId = document.paths['/v1/notifications/read']!.post!.requestBody!.content['application/json']!.schema.properties!.upToId!;
+    expect(['1', '9223372036854775807', '', '0', '9223372036854775808'].map((value) => new RegExp(upToId.pattern!).test(value))).toEqual([true, true, false, false, false]);
     await app.close();
   });
 

@@ -1,4 +1,5 @@
 import { NotificationSchema } from '@chirp/kernel/api-v1';
+import { ID_PATTERN } from '@chirp/kernel/id-schema';
 import { pageSchema } from '@chirp/kernel/pagination';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -7,16 +8,20 @@ import type { NotificationService } from '../../use-cases/streaming-ports.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, SIGNED_IN } from './problems.ts';
 import { BEARER_SECURITY, contextOf } from './route-context.ts';
-import { json, NO_CONTENT, pageOf, PageQuery } from './schemas.ts';
+import { ENFORCED, json, NO_CONTENT, NOTIFICATION_TYPES_PATTERN, pageOf, PageQuery } from './schemas.ts';
 
 const NotificationQuery = Type.Object(
   {
     ...PageQuery.properties,
-    types: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated, any of: follow, mention, reply, like' })),
+    types: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated, any of: follow, mention, reply, like', [ENFORCED]: { pattern: NOTIFICATION_TYPES_PATTERN } })),
   },
   { additionalProperties: false },
 );
-const ReadBody = Type.Object({ upToId: Type.String({ maxLength: 32, description: 'A notification id: every notification with an id up to it is read' }) }, { additionalProperties: false });
+// The notification service answers a bad one with its own code (INVALID_NOTIFICATION_ID), so the rule is stated, not validated here.
+const ReadBody = Type.Object(
+  { upToId: Type.String({ maxLength: 32, description: 'A notification id: every notification with an id up to it is read', [ENFORCED]: { pattern: ID_PATTERN } }) },
+  { additionalProperties: false },
+);
 
 /** The caller's notifications: list, unread count, mark read (../shared/api/v1.md, "Additions"). */
 export function registerNotificationRoutes(parent: FastifyInstance, notifications: NotificationService): void {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
 import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf, type RouteDeps } from './route-context.ts';
-import { IdempotencyHeaders, json, NO_CONTENT, pageOf, PageQuery, PostTweetBody, SearchQuery, TweetPage, TweetParams, TweetRef } from './schemas.ts';
+import { IdempotencyHeaders, json, NO_CONTENT, pageOf, PageQuery, PostTweetBody, SearchTweetsQuery, TweetPage, TweetParams, TweetRef } from './schemas.ts';
 
 const UNKNOWN_TWEET = { 404: ['TWEET_NOT_FOUND'] };
 
@@ -130,7 +130,7 @@ export function registerTweetRoutes(parent: FastifyInstance, { tweets, postTweet
         operationId: 'searchTweets',
         tags: ['search'],
         summary: 'Tweets with every word of `q` (whole words, any case); `#tag` matches the hashtag. Newest first',
-        querystring: SearchQuery,
+        querystring: SearchTweetsQuery,
         response: { 200: json('A page of tweets', TweetPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, { 400: ['INVALID_SEARCH_QUERY'] }) },
       },
     },

@@ -4,7 +4,7 @@ import { possibleHandle } from '../../domain/handle.ts';
 import { callerOf } from './authentication.ts';
 import { errorResponses, EVERY_ROUTE, JSON_BODY, NO_BODY, PAGED, PARAMETERS, SIGNED_IN, SIGNED_IN_OPTIONAL } from './problems.ts';
 import { BEARER_SECURITY, contextOf, OPTIONAL_BEARER_SECURITY, viewerOf, type RouteDeps } from './route-context.ts';
-import { HandleParams, json, NO_CONTENT, pageOf, PageQuery, SearchQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
+import { HandleParams, json, NO_CONTENT, pageOf, PageQuery, SearchUsersQuery, TweetPage, UpdateProfileBody, UserPage, UserRef } from './schemas.ts';
 
 const PROFILE_RULES = { 400: ['INVALID_DISPLAY_NAME', 'BIO_TOO_LONG', 'INVALID_BIO', 'INVISIBLE_CHARACTERS'] };
 const UNKNOWN_USER = { 404: ['USER_NOT_FOUND'] };
@@ -130,7 +130,7 @@ export function registerUserRoutes(parent: FastifyInstance, { users, listUserTwe
         operationId: 'searchUsers',
         tags: ['search'],
         summary: 'Users whose handle or display name starts with `q`, without regard to case',
-        querystring: SearchQuery,
+        querystring: SearchUsersQuery,
         response: { 200: json('A page of users', UserPage), ...errorResponses(EVERY_ROUTE, SIGNED_IN_OPTIONAL, PAGED, { 400: ['INVALID_SEARCH_QUERY'] }) },
       },
     },
