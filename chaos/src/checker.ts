@@ -9,6 +9,8 @@ export interface Post {
   authorId: string;
   /** The id the 201 answer gave; absent when no attempt was acknowledged. */
   id?: string;
+  /** When the acknowledgement arrived (ms since epoch). */
+  ackedAtMs?: number;
 }
 
 export interface TimelineEntry {

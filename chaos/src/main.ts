@@ -43,7 +43,8 @@ const result = await runChaos({
 const figures = [
   summarize(result.report),
   `faults ${result.faults.length}: ${result.faults.map((fault) => `${fault.component} (killed ${fault.killedAtSeconds}s, back ${fault.healedAtSeconds}s)`).join(', ')}`,
-  `client attempts ${result.attempts}; given up unacknowledged ${result.unacknowledged.length}`,
+  `client attempts ${result.attempts} (${Object.entries(result.outcomes).map(([outcome, count]) => `${outcome}: ${count}`).join(', ')}); given up unacknowledged ${result.unacknowledged.length}`,
+  `last acknowledgement ${result.lastAckAfterHealSeconds} s after the last heal; ${result.checks.length} convergence checks (${result.checks.map((pass) => `+${pass.startedAfterHealSeconds}s for ${pass.tookSeconds}s`).join(', ')})`,
   result.convergedAfterSeconds === undefined ? 'not converged' : `converged ${result.convergedAfterSeconds} s after the last heal`,
 ].join('\n');
 console.info(`\n${figures}`);

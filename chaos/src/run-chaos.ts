@@ -17,6 +17,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export type Component = ServiceName | ServerName;
 export const COMPONENTS: readonly Component[] = ['tweet', 'timeline', 'user', 'gateway', 'notification', 'redis', 'sqs', 'cassandra', 'postgres'];
 const HOME_CAPACITY = 800;
+/** Reads the checker makes at once. */
+const OBSERVERS = 8;
 
 export interface ChaosOptions {
   /** The components killed, in this order, one at a time. */
@@ -48,10 +50,24 @@ export interface ChaosResult {
   report: CheckReport;
   faults: FaultRecord[];
   attempts: number;
+  /** Every post attempt's outcome, counted (`201`, `503 SERVICE_UNAVAILABLE`, `timeout`...). */
+  outcomes: Record<string, number>;
+  /** Per 10 s of the workload: attempts started and acknowledgements received. */
+  byTenSeconds: Array<{ attempts: number; acks: number }>;
   unacknowledged: Array<{ key: string; last: string }>;
-  /** From the last heal to the first clean check; undefined when it never got clean within the timeout. */
+  /** From the last heal to the end of the first clean check; undefined when it never got clean within the timeout. */
   convergedAfterSeconds: number | undefined;
   workloadSeconds: number;
+  /** From the last heal to the last acknowledgement (negative when every post was acknowledged before it). */
+  lastAckAfterHealSeconds: number | undefined;
+  /** Each pass of the convergence check: when it started and how long it took after the last heal, and what was still off. */
+  checks: CheckPass[];
+}
+
+export interface CheckPass {
+  startedAfterHealSeconds: number;
+  tookSeconds: number;
+  off: { lost: number; duplicated: number; missingFromFollowers: number; missingFromAuthorHome: number; countDrift: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,23 +136,50 @@ async function exercise(platform: Platform, stack: PrivateStack, options: ChaosO
     log(`chaos: t=${since()}s ${component} is back`);
   }
   const lastHeal = Date.now();
-  const { posts, attempts, unacknowledged } = await posting;
+  const { posts, attempts, unacknowledged, outcomes, byTenSeconds } = await posting;
   const workloadSeconds = since();
   log(`chaos: workload done at t=${workloadSeconds}s: ${posts.filter((post) => post.id).length} of ${posts.length} acknowledged after ${attempts} attempts`);
 
+  const ackTimes = posts.flatMap((post) => (post.ackedAtMs === undefined ? [] : [post.ackedAtMs]));
+  const lastAckAfterHealSeconds = ackTimes.length === 0 ? undefined : afterSeconds(lastHeal, Math.max(...ackTimes));
+  log(`chaos: last acknowledgement ${lastAckAfterHealSeconds} s after the last heal`);
+
   let convergedAfterSeconds: number | undefined;
+  const checks: CheckPass[] = [];
   for (;;) {
+    const passStarted = Date.now();
     const report = check({ posts, followers, observed: await observe(api, users, posts, { byId: false }), homeCapacity: HOME_CAPACITY });
+    const pass = { startedAfterHealSeconds: afterSeconds(lastHeal, passStarted), tookSeconds: afterSeconds(passStarted, Date.now()), off: offCounts(report) };
+    checks.push(pass);
+    log(`chaos: check at +${pass.startedAfterHealSeconds}s took ${pass.tookSeconds}s; off: ${JSON.stringify(pass.off)}`);
     if (isClean(report)) {
-      convergedAfterSeconds = Math.round((Date.now() - lastHeal) / 100) / 10;
+      convergedAfterSeconds = afterSeconds(lastHeal, Date.now());
       break;
     }
     if (Date.now() - lastHeal > options.convergeTimeoutSeconds * 1000) break;
-    await sleep(2000);
+    await sleep(1000);
   }
   log(convergedAfterSeconds === undefined ? `chaos: not converged ${options.convergeTimeoutSeconds} s after the last heal` : `chaos: converged ${convergedAfterSeconds} s after the last heal`);
   const report = check({ posts, followers, observed: await observe(api, users, posts, { byId: true }), homeCapacity: HOME_CAPACITY });
-  return { report, faults, attempts, unacknowledged, convergedAfterSeconds, workloadSeconds };
+  return { report, faults, attempts, outcomes, byTenSeconds, unacknowledged, convergedAfterSeconds, workloadSeconds, lastAckAfterHealSeconds, checks };
+}
+
+const afterSeconds = (from: number, to: number): number => Math.round((to - from) / 100) / 10;
+const offCounts = (report: CheckReport): CheckPass['off'] => ({
+  lost: report.lost.length,
+  duplicated: report.duplicated.length,
+  missingFromFollowers: report.missingFromFollowers.length,
+  missingFromAuthorHome: report.missingFromAuthorHome.length,
+  countDrift: report.countDrift.length,
+});
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function kill(platform: Platform, stack: PrivateStack, component: Component): Promise<void> {
@@ -177,23 +220,21 @@ async function observe(api: Api, users: readonly ChaosUser[], posts: readonly Po
   const userTimelines = new Map<string, TimelineEntry[]>();
   const homeTimelines = new Map<string, string[]>();
   const tweetCounts = new Map<string, number>();
-  for (const user of users) {
+  // Eight users at a time: one after another, a pass of 200-odd reads took tens of seconds on a
+  // busy machine, and that, not the platform, was most of the measured time to converge.
+  await eachLimited(users, OBSERVERS, async (user) => {
     userTimelines.set(user.id, (await pages<TimelineEntry>(`/v1/users/${user.handle}/tweets`)).map(({ id, text }) => ({ id, text })));
     homeTimelines.set(user.id, (await pages<{ id: string }>('/v1/timelines/home', user.token)).map(({ id }) => id));
     const profile = await persist(() => api.call('GET', `/v1/users/${user.handle}`), deadline());
     tweetCounts.set(user.id, profile.body.tweetCount as number);
-  }
+  });
   const tweetsById = new Map<string, TimelineEntry | null>();
   if (options.byId) {
     const acked = posts.filter((post) => post.id !== undefined);
-    for (let start = 0; start < acked.length; start += 8) {
-      await Promise.all(
-        acked.slice(start, start + 8).map(async (post) => {
-          const answer = await persist(() => api.call('GET', `/v1/tweets/${post.id}`), deadline());
-          tweetsById.set(post.id!, answer.status === 200 ? { id: answer.body.id as string, text: answer.body.text as string } : null);
-        }),
-      );
-    }
+    await eachLimited(acked, OBSERVERS, async (post) => {
+      const answer = await persist(() => api.call('GET', `/v1/tweets/${post.id}`), deadline());
+      tweetsById.set(post.id!, answer.status === 200 ? { id: answer.body.id as string, text: answer.body.text as string } : null);
+    });
   } else {
     // While waiting to converge, the timelines stand for the lookups by id; the final check makes them all.
     for (const entries of userTimelines.values()) for (const entry of entries) tweetsById.set(entry.id, entry);
