@@ -10,7 +10,8 @@ What the OpenAPI document cannot say, said here, each as narrowly as it can be:
 2. Rules that depend on state or on a weighting no schema keyword expresses: a failure of the
    positive_data_acceptance check (ST202) is dropped only for the operation, answer code and
    input named in _excused, and only when that input really breaks the rule (following
-   yourself, a tweet weighing over 280, a search with no word to look for); any other 4xx to a
+   yourself, a tweet weighing over 280, an empty tweet without media, media that are not the
+   caller's own ready ones, a search with no word to look for); any other 4xx to a
    schema-valid request still fails the run.
 3. A 503 DEPENDENCY_UNAVAILABLE says a store or service behind the gateway did not answer in time
    (documented on every operation, with Retry-After): on the loaded shared machine that happens to
@@ -112,8 +113,15 @@ def _excused(case, response) -> bool:
         return code == "INVALID_SEARCH_QUERY" and (len(terms) == 0 or len(terms) > 10)
     if operation == "POST /v1/tweets" and isinstance(case.body, dict):
         text = case.body.get("text")
+        media = case.body.get("mediaIds") or []
         if not isinstance(text, str):
             return False
+        # mediaIds must name the caller's own ready media, each on no other tweet: state, not shape.
+        if code == "INVALID_MEDIA":
+            return len(media) > 0
+        # The text may be empty once trimmed only when media are attached: a rule across two fields.
+        if code == "TWEET_EMPTY":
+            return text.strip(JS_WHITESPACE) == "" and len(media) == 0
         # 1-280 as twitter-text weighs them (CJK and emoji 2, a URL 23): no maxLength can state it.
         return code == "TWEET_TOO_LONG" and _weight_bound(text) > 280
     return False

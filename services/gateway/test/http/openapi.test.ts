@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { invisibleCharacterIn, isStorableText } from '@chirp/kernel/text';
-import { BIO_PATTERN, DISPLAY_NAME_PATTERN, INVISIBLE_CHARACTERS, SEARCH_TWEETS_PATTERN, SEARCH_USERS_PATTERN } from '../../src/adapters/http/schemas.ts';
+import { BIO_PATTERN, DISPLAY_NAME_PATTERN, INVISIBLE_CHARACTERS, MEDIA_CONTENT_TYPE_PATTERN, SEARCH_TWEETS_PATTERN, SEARCH_USERS_PATTERN } from '../../src/adapters/http/schemas.ts';
 import { aGateway } from './gateway-harness.ts';
 
 /** Strings from a pool rich in what the rules are about: padding, controls, invisibles, emoji, '@'. */
@@ -148,6 +148,10 @@ describe('the OpenAPI document', () => {
     // The notification service splits on commas and trims each part; each must be a known type.
     expect(['follow', 'like,reply', ' follow , mention\t', '\ufefflike'].map((value) => types.test(value))).toEqual([true, true, true, true]);
     expect(['', 'follow,', ',like', 'likes', 'follow;like', 'Follow'].map((value) => types.test(value))).toEqual([false, false, false, false, false, false]);
+    const media = new RegExp(MEDIA_CONTENT_TYPE_PATTERN, 'u');
+    // The tweet service trims and lower-cases the content type, then needs one of four.
+    expect(['image/png', ' IMAGE/JPEG ', 'Image/Webp', 'image/gif'].map((value) => media.test(value))).toEqual([true, true, true, true]);
+    expect(['image/svg+xml', 'image/png;x', 'text/plain', 'image/', ''].map((value) => media.test(value))).toEqual([false, false, false, false, false]);
     const upToId = document.paths['/v1/notifications/read']!.post!.requestBody!.content['application/json']!.schema.properties!.upToId!;
     expect(['1', '9223372036854775807', '', '0', '9223372036854775808'].map((value) => new RegExp(upToId.pattern!).test(value))).toEqual([true, true, false, false, false]);
     await app.close();

@@ -24,6 +24,7 @@ export interface EnforcedRule {
   minimum?: number;
   maximum?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
 }
 const HANDLE_RULE: EnforcedRule = { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 3, maxLength: 15 };
 
@@ -65,6 +66,10 @@ export const BIO_PATTERN = trimmedPattern(0, 160, `[^\\u0000${TRIMMED}${INVISIBL
 export const SEARCH_TWEETS_PATTERN = trimmedPattern(1, 100, `[^${TRIMMED}]`, '[\\s\\S]');
 /** User search: trimmed, one leading @ dropped, then 1–100 characters without controls. */
 export const SEARCH_USERS_PATTERN = `^[${TRIMMED}]*(?:@[^${CONTROLS}]{0,99}[^${CONTROLS}${TRIMMED}]|[^@${CONTROLS}${TRIMMED}](?:[^${CONTROLS}]{0,98}[^${CONTROLS}${TRIMMED}])?)[${TRIMMED}]*$`;
+/** `text` matched without regard to ASCII case, spelled as a class per letter: engines spell a case-insensitive group differently. */
+const anyCase = (text: string): string => [...text].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+/** A media content type: trimmed and lower-cased, then one of the allowed types (MEDIA_TYPE_UNSUPPORTED). */
+export const MEDIA_CONTENT_TYPE_PATTERN = `^[${TRIMMED}]*${anyCase('image/')}(?:${['jpeg', 'png', 'gif', 'webp'].map(anyCase).join('|')})[${TRIMMED}]*$`;
 const NOTIFICATION_TYPE = '(follow|mention|reply|like)';
 /** Comma-separated notification types, each may be padded as trim() removes. */
 export const NOTIFICATION_TYPES_PATTERN = `^[${TRIMMED}]*${NOTIFICATION_TYPE}[${TRIMMED}]*(,[${TRIMMED}]*${NOTIFICATION_TYPE}[${TRIMMED}]*)*$`;
@@ -121,7 +126,7 @@ export const PostTweetBody = Type.Object(
       Type.Array(IdString({ description: 'A media id from POST /v1/media' }), {
         maxItems: 32,
         description: "Up to 4 of the caller's `ready` media, each attached to no other tweet, in the order to show them (more than 4: TOO_MANY_MEDIA)",
-        [ENFORCED]: { maxItems: 4 },
+        [ENFORCED]: { maxItems: 4, uniqueItems: true },
       }),
     ),
   },
@@ -129,7 +134,11 @@ export const PostTweetBody = Type.Object(
 );
 export const MediaUploadBody = Type.Object(
   {
-    contentType: Type.String({ maxLength: 255, description: 'image/jpeg, image/png, image/gif or image/webp; anything else is MEDIA_TYPE_UNSUPPORTED' }),
+    contentType: Type.String({
+      maxLength: 255,
+      description: 'image/jpeg, image/png, image/gif or image/webp, in any case; anything else is MEDIA_TYPE_UNSUPPORTED',
+      [ENFORCED]: { pattern: MEDIA_CONTENT_TYPE_PATTERN },
+    }),
     size: Type.Integer({ description: 'The exact size of the file in bytes: 1 to 5 MiB (5242880); more is MEDIA_TOO_LARGE', [ENFORCED]: { minimum: 1, maximum: 5 * 1024 * 1024 } }),
   },
   Strict,
