@@ -10,8 +10,8 @@ What the OpenAPI document cannot say, said here, each as narrowly as it can be:
 2. Rules that depend on state or on a weighting no schema keyword expresses: a failure of the
    positive_data_acceptance check (ST202) is dropped only for the operation, answer code and
    input named in _excused, and only when that input really breaks the rule (following
-   yourself, a tweet weighing over 280, an empty tweet without media, media that are not the
-   caller's own ready ones, a search with no word to look for); any other 4xx to a
+   yourself, a tweet weighing over 280, an empty tweet without media, media or an avatar that are
+   not the caller's own ready ones, a search with no word to look for); any other 4xx to a
    schema-valid request still fails the run.
 3. A 503 DEPENDENCY_UNAVAILABLE says a store or service behind the gateway did not answer in time
    (documented on every operation, with Retry-After): on the loaded shared machine that happens to
@@ -107,6 +107,9 @@ def _excused(case, response) -> bool:
     if operation in ("PUT /v1/users/me/following/{handle}", "DELETE /v1/users/me/following/{handle}"):
         # Following yourself is 400 (the contract); which handle is "yourself" depends on the token.
         return code == "CANNOT_FOLLOW_SELF" and str(case.path_parameters.get("handle", "")).lower() == OWN_HANDLE
+    if operation == "PATCH /v1/users/me" and isinstance(case.body, dict):
+        # avatarMediaId must name the caller's own ready media: state, not shape.
+        return code == "INVALID_MEDIA" and case.body.get("avatarMediaId") is not None
     if operation == "GET /v1/search/tweets" and isinstance(case.query, dict):
         # Nothing to look for (no word, no hashtag) or more than 10 terms: a rule about words.
         terms = _search_terms(str(case.query.get("q", "")))
