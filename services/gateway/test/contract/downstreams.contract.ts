@@ -171,6 +171,13 @@ export function downstreamsContract(name: string, make: () => Promise<Downstream
       expect(await codeOf(down.media.get(bob.id, media.id, ctx))).toBe('MEDIA_NOT_FOUND');
     });
 
+    it('when a media that is pending or someone else’s is asked to be an avatar, then INVALID_MEDIA', async () => {
+      const [ann, bob] = [await aUser(), await aUser()];
+      const { media } = await down.media.requestUpload(ann.id, { contentType: 'image/png', size: 68 }, ctx);
+      expect(await codeOf(down.media.useAsAvatar(ann.id, media.id, ctx))).toBe('INVALID_MEDIA');
+      expect(await codeOf(down.media.useAsAvatar(bob.id, media.id, ctx))).toBe('INVALID_MEDIA');
+    });
+
     it('when the type is no image the service takes, then MEDIA_TYPE_UNSUPPORTED', async () => {
       const ann = await aUser();
       expect(await codeOf(down.media.requestUpload(ann.id, { contentType: 'image/svg+xml', size: 68 }, ctx))).toBe('MEDIA_TYPE_UNSUPPORTED');

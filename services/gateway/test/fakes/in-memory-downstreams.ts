@@ -212,6 +212,12 @@ export function createInMemoryDownstreams(options: { highFollowerThreshold: numb
         if (found?.ownerId !== ownerId) throw fail('not_found', 'MEDIA_NOT_FOUND');
         return { ...found.media };
       },
+      // No bytes ever arrive here, so no media becomes ready: as the tweet service, only its owner's ready media may be an avatar.
+      async useAsAvatar(ownerId, mediaId) {
+        const found = media.get(mediaId);
+        if (found?.ownerId !== ownerId || found.media.status !== 'ready') throw fail('invalid', 'INVALID_MEDIA');
+        return { ...found.media };
+      },
     },
     timelines: {
       async readHome(readerId, request) {
