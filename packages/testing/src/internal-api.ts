@@ -13,6 +13,8 @@ export interface TweetSeeds {
 export interface UserSeeds {
   /** Registers a user; resolves their id. */
   register(handle: string, displayName: string): Promise<string>;
+  /** Sets the user's avatar URL (as the user service stores it once the gateway has checked the media). */
+  setAvatar(userId: string, avatarUrl: string): Promise<void>;
 }
 
 /** Tweets made and deleted through the tweet service at `baseUrl`. */
@@ -41,6 +43,10 @@ export function usersThrough(baseUrl: string): UserSeeds {
       const answer = await api.call('POST', '/v1/users', { body: { handle, displayName, password: `${handle}-password` }, timeoutMs: 30_000 });
       if (answer.status !== 201) throw new Error(`the user service answered ${answer.status} to a registration: ${JSON.stringify(answer.body)}`);
       return String(answer.body.id);
+    },
+    async setAvatar(userId: string, avatarUrl: string): Promise<void> {
+      const answer = await api.call('PATCH', `/v1/users/${userId}`, { body: { avatarUrl }, timeoutMs: 30_000 });
+      if (answer.status !== 200) throw new Error(`the user service answered ${answer.status} to an avatar change: ${JSON.stringify(answer.body)}`);
     },
   };
 }

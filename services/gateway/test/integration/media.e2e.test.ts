@@ -126,6 +126,15 @@ describe('media, end to end through the gateway', () => {
     expect(await bytesAt(profile.body.avatarUrl!)).toEqual({ status: 200, bytes: portrait });
     const othersAvatar = await api.call('PATCH', '/v1/users/me', { token: ada.accessToken, body: { avatarMediaId: bobs.media.id } });
     expect([othersAvatar.status, othersAvatar.body.code]).toEqual([400, 'INVALID_MEDIA']);
+    // The avatar follows Ada into notifications: the one her follow gives Bob shows it, once her user.updated reached the notification service.
+    expect((await api.call('PUT', `/v1/users/me/following/${bob.user.handle}`, { token: ada.accessToken })).status).toBeLessThan(300);
+    const followedBy = await pollUntil(
+      async () => (await api.call<{ data: Array<{ type: string; actor: { id: string; avatarUrl: string | null } }> }>('GET', '/v1/notifications', { token: bob.accessToken })).body.data,
+      (notifications) => notifications.some((n) => n.type === 'follow' && n.actor.id === ada.user.id && n.actor.avatarUrl !== null),
+      "Bob's follow notification from Ada with her avatar",
+      10_000,
+    );
+    expect(followedBy.find((n) => n.type === 'follow')?.actor.avatarUrl).toBe(profile.body.avatarUrl);
 
     // Deleting the tweet stops its pictures being served.
     expect((await api.call('DELETE', `/v1/tweets/${posted.body.id}`, { token: ada.accessToken })).status).toBe(204);

@@ -137,6 +137,7 @@ interface UserRow {
   id: string;
   handle: string;
   display_name: string;
+  avatar_url: string | null;
   profile_version: number;
   registered_at: Date | null;
 }
@@ -144,6 +145,7 @@ const toUser = (row: UserRow): KnownUser => ({
   id: row.id,
   handle: row.handle,
   displayName: row.display_name,
+  avatarUrl: row.avatar_url,
   profileVersion: row.profile_version,
   registeredAt: row.registered_at,
 });
@@ -153,11 +155,11 @@ export function createPgUserDirectory(pool: Pool): UserDirectory {
   return {
     async save(user) {
       const { rowCount } = await pool.query(
-        `INSERT INTO known_users (id, handle, display_name, profile_version, registered_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
+        `INSERT INTO known_users (id, handle, display_name, avatar_url, profile_version, registered_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name, avatar_url = EXCLUDED.avatar_url,
            profile_version = EXCLUDED.profile_version, registered_at = COALESCE(EXCLUDED.registered_at, known_users.registered_at)
          WHERE known_users.profile_version < EXCLUDED.profile_version`,
-        [user.id, user.handle, user.displayName, user.profileVersion, user.registeredAt],
+        [user.id, user.handle, user.displayName, user.avatarUrl, user.profileVersion, user.registeredAt],
       );
       return rowCount === 1;
     },

@@ -1,6 +1,6 @@
 import type { TweetJson } from '@chirp/kernel/api-v1';
 import type { ServiceClient } from '@chirp/common/service-client';
-import type { TweetHydrator, UserLookup } from '../use-cases/ports.ts';
+import type { ActorProfile, TweetHydrator, UserLookup } from '../use-cases/ports.ts';
 
 async function batch<T>(client: ServiceClient, path: string, body: unknown, what: string): Promise<T[]> {
   // Reads: safe to retry, though they are POSTs.
@@ -16,5 +16,11 @@ export const createTweetServiceHydrator = (client: ServiceClient): TweetHydrator
 
 /** Users the directory has not heard of yet, from the user service's batch get. */
 export const createUserServiceLookup = (client: ServiceClient): UserLookup => ({
-  findByIds: (ids) => batch<{ id: string; handle: string; displayName: string }>(client, '/v1/users/batch', { ids }, 'user service batch get'),
+  findByIds: async (ids) =>
+    (await batch<ActorProfile>(client, '/v1/users/batch', { ids }, 'user service batch get')).map(({ id, handle, displayName, avatarUrl }) => ({
+      id,
+      handle,
+      displayName,
+      avatarUrl: avatarUrl ?? null,
+    })),
 });

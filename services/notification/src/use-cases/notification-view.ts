@@ -1,5 +1,5 @@
 import type { StoredNotification } from '../domain/notification.ts';
-import type { NotificationJson, TweetHydrator, UserDirectory, UserLookup } from './ports.ts';
+import type { ActorProfile, NotificationJson, TweetHydrator, UserDirectory, UserLookup } from './ports.ts';
 
 /**
  * Notifications as clients see them, for one viewer, hydrated in one batch per kind: actors
@@ -13,7 +13,7 @@ export function makePresentNotifications(deps: { users: UserDirectory; userLooku
     const actorIds = [...new Set(notifications.map((n) => n.actorId))];
     const tweetIds = [...new Set(notifications.flatMap((n) => (n.tweetId === null ? [] : [n.tweetId])))];
     const [known, tweets] = await Promise.all([deps.users.findByIds(actorIds), tweetIds.length > 0 ? deps.tweets.hydrate(tweetIds, viewerId) : []]);
-    const actors = new Map<string, { id: string; handle: string; displayName: string }>(known.map((user) => [user.id, user]));
+    const actors = new Map<string, ActorProfile>(known.map((user) => [user.id, user]));
     const missing = actorIds.filter((id) => !actors.has(id));
     if (missing.length > 0) for (const user of await deps.userLookup.findByIds(missing)) actors.set(user.id, user);
     const tweetById = new Map(tweets.map((tweet) => [tweet.id, tweet]));
@@ -28,7 +28,7 @@ export function makePresentNotifications(deps: { users: UserDirectory; userLooku
           type: n.type,
           createdAt: n.at.toISOString(),
           read: BigInt(n.id) <= read,
-          actor: { id: actor.id, handle: actor.handle, displayName: actor.displayName, avatarUrl: null },
+          actor: { id: actor.id, handle: actor.handle, displayName: actor.displayName, avatarUrl: actor.avatarUrl },
           tweet,
         },
       ];

@@ -32,6 +32,8 @@ export interface KnownUser {
   id: string;
   handle: string;
   displayName: string;
+  /** Where the avatar is served; null for none (and for users registered or updated before avatars existed). */
+  avatarUrl: string | null;
   profileVersion: number;
   /** When the account was created; unknown (null) when only a `user.updated` has arrived. */
   registeredAt: Date | null;
@@ -67,8 +69,11 @@ export interface TweetHydrator {
 
 /** Users the directory has not heard of yet (their event is late), from the user service: one batch per page, rarely. */
 export interface UserLookup {
-  findByIds(ids: readonly string[]): Promise<Array<{ id: string; handle: string; displayName: string }>>;
+  findByIds(ids: readonly string[]): Promise<ActorProfile[]>;
 }
+
+/** What a notification shows of its actor. */
+export type ActorProfile = Pick<KnownUser, 'id' | 'handle' | 'displayName' | 'avatarUrl'>;
 
 /** Live delivery to connected clients (the gateway's streams). It may lose a push: a reconnecting client replays from the store. */
 export interface NotificationPush {

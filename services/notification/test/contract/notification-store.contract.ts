@@ -92,6 +92,17 @@ export function userDirectoryContract(name: string, makeDirectory: () => Promise
       expect(await users.findByIds(['1001', '9'])).toEqual([aUser({ profileVersion: 3, displayName: 'Alice 3', registeredAt: null })]);
     });
 
+    it("when avatar changes arrive out of order and twice, then the highest profile version's avatar stays, a removal included", async () => {
+      const v2 = aUser({ profileVersion: 2, avatarUrl: 'https://media.example.test/a2.png', registeredAt: null });
+      const v3 = aUser({ profileVersion: 3, avatarUrl: null, registeredAt: null });
+      const v4 = aUser({ profileVersion: 4, avatarUrl: 'https://media.example.test/a4.png', registeredAt: null });
+      for (const user of [v3, aUser(), v2, v3]) await users.save(user);
+      expect((await users.findByIds(['1001']))[0]?.avatarUrl).toBeNull();
+      for (const user of [v4, v2, v3, v4]) await users.save(user);
+      expect(await users.findByIds(['1001'])).toEqual([v4]);
+      expect((await users.findByHandles(['alice']))[0]?.avatarUrl).toBe('https://media.example.test/a4.png');
+    });
+
     it('when mentions are held, then they are found by handle in any case until released or pruned', async () => {
       const at = new Date('2026-03-01T12:00:00Z');
       await users.hold([

@@ -47,16 +47,18 @@ export function userLookupContract(name: string, make: () => Promise<UserSource>
       source = await make();
     });
 
-    it('when users are looked up, then the known ones come back with handle and display name, unknown ids left out', async () => {
+    it('when users are looked up, then the known ones come back with handle, display name and avatar (null for none), unknown ids left out', async () => {
       const [ann, bob] = [aHandle(), aHandle()];
       const annId = await source.register(ann, 'Ann A');
       const bobId = await source.register(bob, 'Bob B');
+      const avatarUrl = `https://media.example.test/avatars/${annId}.png`;
+      await source.setAvatar(annId, avatarUrl);
       const found = await source.lookup.findByIds([bobId, '999999999999999999', annId]);
-      // The port promises these three fields; an adapter may carry more.
-      const named = found.map(({ id, handle, displayName }) => ({ id, handle, displayName }));
+      // The port promises these four fields; an adapter may carry more.
+      const named = found.map(({ id, handle, displayName, avatarUrl }) => ({ id, handle, displayName, avatarUrl }));
       expect(named.sort((a, b) => a.handle.localeCompare(b.handle))).toEqual([
-        { id: annId, handle: ann, displayName: 'Ann A' },
-        { id: bobId, handle: bob, displayName: 'Bob B' },
+        { id: annId, handle: ann, displayName: 'Ann A', avatarUrl },
+        { id: bobId, handle: bob, displayName: 'Bob B', avatarUrl: null },
       ]);
     });
   });

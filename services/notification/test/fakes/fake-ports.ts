@@ -2,7 +2,7 @@ import type { TweetJson } from '@chirp/kernel/api-v1';
 import { aTweetJson as aTweetOfApi } from '@chirp/testing/api-builders';
 import type { NotificationType } from '../../src/domain/notification.ts';
 import { makeNotificationUseCases } from '../../src/use-cases/notification-use-cases.ts';
-import type { NotificationJson, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';
+import type { ActorProfile, NotificationJson, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';
 import { anIdSource } from '../fixtures/builders.ts';
 import { createInMemoryNotificationStore, createInMemoryUserDirectory } from './in-memory-notification-store.ts';
 
@@ -62,8 +62,8 @@ export function createRecordingMetrics(): NotificationMetrics & { createdByType:
 }
 
 /** Users only the user service knows (their events are late). */
-export function createFakeUserLookup(): UserLookup & { users: Map<string, { id: string; handle: string; displayName: string }> } {
-  const users = new Map<string, { id: string; handle: string; displayName: string }>();
+export function createFakeUserLookup(): UserLookup & { users: Map<string, ActorProfile> } {
+  const users = new Map<string, ActorProfile>();
   return { users, findByIds: async (ids) => ids.flatMap((id) => (users.has(id) ? [users.get(id)!] : [])) };
 }
 

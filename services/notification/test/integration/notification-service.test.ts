@@ -8,7 +8,7 @@ import type { SqsConsumer } from '@chirp/common/sqs-consumer';
 import { createIdGenerator } from '@chirp/kernel/ids';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
 import { TweetCreated, TweetDeleted, TweetLiked, TweetUnliked, TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
-import { UserFollowed, UserRegistered, UserUnfollowed, USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
+import { UserFollowed, UserRegistered, UserUnfollowed, UserUpdated, USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import { drainEvents, eventually } from '@chirp/testing/eventually';
 import { createTestDatabase, createTestTopology, stackEnv, type TestDatabase, type TestTopology } from '@chirp/testing/stack';
 import type { FastifyInstance } from 'fastify';
@@ -124,6 +124,21 @@ it('when the recipient has a stream channel listened to, then a new notification
   const stored = (await list(ada))[0];
   expect(stored).toBeDefined();
   expect(parseStreamMessage(heard[0]!)).toMatchObject({ event: 'notification', id: stored!.id, data: { type: 'follow', actor: { id: bob }, tweet: null, read: false } });
+});
+
+it("when an actor's user.updated events carry avatars, repeated, stale and one from before avatars existed, then their notifications show the highest version's", async () => {
+  const handle = `cy${Date.now().toString(36)}`;
+  const [ada, cy] = [await registered(`ada${Date.now().toString(36)}`), await registered(handle)];
+  const updated = (profileVersion: number, avatar: { avatarUrl?: string | null }) =>
+    createEvent(UserUpdated, { userId: cy, handle, displayName: 'Cy', bio: '', profileVersion, updatedAt: now(), ...avatar });
+  await publish(USER_EVENTS_TOPIC, createEvent(UserFollowed, { followerId: cy, followeeId: ada, sequence: '1', followedAt: now() }));
+  await publish(USER_EVENTS_TOPIC, updated(3, { avatarUrl: 'https://media.example.test/cy-3.png' }), updated(2, {}), updated(3, { avatarUrl: 'https://media.example.test/cy-3.png' }));
+  const avatarOf = async () => ((await list(ada))[0]?.actor as { avatarUrl?: string | null } | undefined)?.avatarUrl;
+  await eventually(async () => (await avatarOf()) === 'https://media.example.test/cy-3.png', "Cy's avatar on the follow notification");
+  // A removal and a stale repeat of version 3 in one batch: whichever is handled last, the removal stays.
+  await publish(USER_EVENTS_TOPIC, updated(4, { avatarUrl: null }), updated(3, { avatarUrl: 'https://media.example.test/cy-3.png' }));
+  await eventually(async () => (await avatarOf()) === null, "Cy's avatar removed");
+  expect(await drainEvents(topology.clients.sqs, topology.deadLetterQueueUrls['chirp-notification']!)).toEqual([]);
 });
 
 it('when input is bad, then 400 with a stable code', async () => {

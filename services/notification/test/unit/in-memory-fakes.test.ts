@@ -27,8 +27,13 @@ userLookupContract('the fake user lookup', async () => {
     lookup,
     register: async (handle, displayName) => {
       const id = String((nextUserId += 1));
-      lookup.users.set(id, { id, handle, displayName });
+      lookup.users.set(id, { id, handle, displayName, avatarUrl: null });
       return id;
+    },
+    setAvatar: async (userId, avatarUrl) => {
+      const user = lookup.users.get(userId);
+      if (!user) throw new Error(`no user ${userId} in the fake lookup`);
+      lookup.users.set(userId, { ...user, avatarUrl });
     },
   };
 });

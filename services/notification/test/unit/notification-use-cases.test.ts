@@ -105,9 +105,26 @@ describe('reading', () => {
 
   it("when an actor's user event has not arrived, then the user service is asked for that actor only", async () => {
     const service = await withUsers();
-    service.ports.userLookup.users.set('1009', { id: '1009', handle: 'late', displayName: 'Late' });
+    const avatarUrl = 'https://media.example.test/late.png';
+    service.ports.userLookup.users.set('1009', { id: '1009', handle: 'late', displayName: 'Late', avatarUrl });
     await service.recordFollow({ followerId: '1009', followeeId: alice.id, at });
-    expect((await service.listNotifications({ recipientId: alice.id, limit: 10 })).data[0]?.actor).toEqual({ id: '1009', handle: 'late', displayName: 'Late', avatarUrl: null });
+    expect((await service.listNotifications({ recipientId: alice.id, limit: 10 })).data[0]?.actor).toEqual({ id: '1009', handle: 'late', displayName: 'Late', avatarUrl });
+  });
+
+  it("when an actor's avatar changes, then their notifications show the avatar of the highest profile version, whatever order the updates came in", async () => {
+    const service = await withUsers();
+    await service.recordFollow({ followerId: bob.id, followeeId: alice.id, at });
+    const avatar = (version: number, avatarUrl: string | null) => ({ ...bob, profileVersion: version, avatarUrl, registeredAt: null });
+    for (const update of [avatar(3, 'https://media.example.test/bob-3.png'), avatar(2, 'https://media.example.test/bob-2.png'), avatar(3, 'https://media.example.test/bob-3.png')])
+      await service.learnUser(update);
+    expect((await service.listNotifications({ recipientId: alice.id, limit: 10 })).data[0]?.actor).toEqual({
+      id: bob.id,
+      handle: 'Bob_1',
+      displayName: 'Bob',
+      avatarUrl: 'https://media.example.test/bob-3.png',
+    });
+    await service.learnUser(avatar(4, null));
+    expect((await service.listNotifications({ recipientId: alice.id, limit: 10 })).data[0]?.actor.avatarUrl).toBeNull();
   });
 
   it('when read up to an id, then those are read and counted out; a lower mark later changes nothing', async () => {
@@ -126,7 +143,7 @@ describe('reading', () => {
   it('when a stream missed notifications, then they come oldest first after the id it saw, paged without gaps', async () => {
     const service = await withUsers();
     for (let i = 0; i < 5; i += 1) await service.recordFollow({ followerId: String(2000 + i), followeeId: alice.id, at });
-    for (let i = 0; i < 5; i += 1) service.ports.userLookup.users.set(String(2000 + i), { id: String(2000 + i), handle: `u${i}`, displayName: `U${i}` });
+    for (let i = 0; i < 5; i += 1) service.ports.userLookup.users.set(String(2000 + i), { id: String(2000 + i), handle: `u${i}`, displayName: `U${i}`, avatarUrl: null });
     const all = service.ports.store.all.map((n) => n.id);
     const first = await service.listMissedNotifications({ recipientId: alice.id, afterId: all[0]!, limit: 2 });
     expect(first.data.map((n) => n.id)).toEqual(all.slice(1, 3));

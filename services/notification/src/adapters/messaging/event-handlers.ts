@@ -11,10 +11,25 @@ import type { NotificationUseCases } from '../../use-cases/notification-use-case
 export function notificationEventHandlers(useCases: NotificationUseCases): EventHandlerRegistry {
   return new EventHandlerRegistry()
     .on(UserRegistered, ({ payload }) =>
-      useCases.learnUser({ id: payload.userId, handle: payload.handle, displayName: payload.displayName, profileVersion: payload.profileVersion, registeredAt: new Date(payload.createdAt) }),
+      useCases.learnUser({
+        id: payload.userId,
+        handle: payload.handle,
+        displayName: payload.displayName,
+        avatarUrl: null,
+        profileVersion: payload.profileVersion,
+        registeredAt: new Date(payload.createdAt),
+      }),
     )
     .on(UserUpdated, ({ payload }) =>
-      useCases.learnUser({ id: payload.userId, handle: payload.handle, displayName: payload.displayName, profileVersion: payload.profileVersion, registeredAt: null }),
+      // An event written before avatars existed has no avatarUrl: that profile had none.
+      useCases.learnUser({
+        id: payload.userId,
+        handle: payload.handle,
+        displayName: payload.displayName,
+        avatarUrl: payload.avatarUrl ?? null,
+        profileVersion: payload.profileVersion,
+        registeredAt: null,
+      }),
     )
     .on(UserFollowed, ({ payload }) => useCases.recordFollow({ followerId: payload.followerId, followeeId: payload.followeeId, at: new Date(payload.followedAt) }))
     .on(TweetCreated, ({ payload }) =>
