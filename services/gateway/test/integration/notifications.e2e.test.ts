@@ -203,7 +203,7 @@ describe('the live stream', () => {
     stream.close();
   });
 
-  it('when the reader unfollows while connected, then each of that author\'s tweets leaving the home timeline arrives as a delete within a second', async () => {
+  it('when the reader unfollows while connected, then each of that author\'s tweets leaving the home timeline arrives as a delete within a second; following again brings each back as an update, oldest first', async () => {
     const reader = await signUp('rdr');
     const author = await signUp('aut');
     const other = await signUp('oth');
@@ -220,6 +220,10 @@ describe('the live stream', () => {
     await settle();
     expect(stream.events.filter((e) => e.event === 'delete').map((e) => e.data.id).sort()).toEqual([...tweets].sort());
     expect(stream.events.some((e) => e.data.id === kept)).toBe(false);
+    const refollowed = Date.now();
+    await follow(reader, author);
+    await Promise.all(tweets.map((id) => arrival(stream, refollowed, (e) => e.event === 'update' && e.data.id === id, `the update of ${id} on following again`)));
+    expect(stream.events.filter((e) => e.event === 'update').map((e) => e.data.id)).toEqual(tweets);
     stream.close();
   });
 
@@ -233,6 +237,8 @@ describe('the live stream', () => {
     await follow(reader, famous);
     // The follow has reached the timeline when its merged tweets show on read.
     await eventually(async () => (await api.call('GET', '/v1/timelines/home?limit=10', { token: reader.accessToken })).body.data.some((t) => t.id === before), 'the merged tweet at home', 10_000);
+    // It entered the home timeline while connected: an update, though no row was written for it.
+    await arrival(stream, 0, (e) => e.event === 'update' && e.data.id === before, 'the merged tweet as an update on following');
     const since = Date.now();
     const merged = await post(famous, 'merged on read, to a follower who just arrived');
     const lag = await arrival(stream, since, (e) => e.event === 'update' && e.data.id === merged, "the merged author's update");

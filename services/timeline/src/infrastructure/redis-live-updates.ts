@@ -4,6 +4,9 @@ import type { StreamChannels, StreamControl, StreamMessage, StreamPublisher } fr
 import { Counter, type Registry } from 'prom-client';
 import type { HydratedTweet, LiveUpdates } from '../use-cases/ports.ts';
 
+/** Ids per batch call to the tweet service (its `/v1/tweets/batch` limit). */
+const HYDRATE_BATCH = 100;
+
 /**
  * Live updates through Redis pub/sub, on the channels the gateway replicas listen to while a
  * reader (or a follower of a merged author) is connected. One PUBSUB NUMSUB per chunk finds who
@@ -28,6 +31,16 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
     if (response.status !== 200) throw new Error(`tweet service batch get answered ${response.status}`);
     return response.body.data[0];
   };
+  /** Many tweets in as few batch calls as the tweet service allows, in the order given; deleted ones left out. */
+  const hydrateMany = async (tweetIds: string[]): Promise<HydratedTweet[]> => {
+    const tweets: HydratedTweet[] = [];
+    for (let from = 0; from < tweetIds.length; from += HYDRATE_BATCH) {
+      const response = await deps.tweets.request<{ data: HydratedTweet[] }>({ method: 'POST', path: '/v1/tweets/batch', body: { ids: tweetIds.slice(from, from + HYDRATE_BATCH) }, idempotent: true });
+      if (response.status !== 200) throw new Error(`tweet service batch get answered ${response.status}`);
+      tweets.push(...response.body.data);
+    }
+    return tweets;
+  };
   /** Publishes what `messages` builds (in order) to each of `channels` that someone listens to; builds nothing for nobody. */
   const send = async (what: string, channels: string[], messages: () => Promise<Array<StreamMessage | StreamControl> | StreamMessage | undefined>): Promise<void> => {
     try {
@@ -51,6 +64,13 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
   return {
     entered: (readerIds, tweetId, createdAt) => send('update', readerIds.map(deps.channels.user), update(tweetId, createdAt)),
     left: (readerIds, tweetId) => send('delete', readerIds.map(deps.channels.user), remove(tweetId)),
+    // Oldest first, so a client adding each on top ends with the newest on top. Stamped now: the act is the follow.
+    enteredHome: (readerId, tweetIds) =>
+      send('follow updates', [deps.channels.user(readerId)], async () => {
+        const tweets = await hydrateMany((await tweetIds()).toReversed());
+        const at = Date.now();
+        return tweets.map((tweet): StreamMessage => ({ event: 'update', data: tweet, at }));
+      }),
     leftHome: (readerId, tweetIds) =>
       send('unfollow deletes', [deps.channels.user(readerId)], async () => (await tweetIds()).map((id): StreamMessage => ({ event: 'delete', data: { id }, at: Date.now() }))),
     mergedAuthorFollowed: (readerId, authorId, following) =>

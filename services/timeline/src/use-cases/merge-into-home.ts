@@ -1,10 +1,13 @@
 import { FOLLOW_BACKFILL } from '../domain/timeline.ts';
-import type { AuthorTweetStore, DeletedTweets, FollowGraph, HighFollowerAuthors, HomeTimelineStore, TimelineCache } from './ports.ts';
+import type { AuthorTweetStore, DeletedTweets, FollowGraph, HighFollowerAuthors, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
 
 /**
  * After a follow, the followee's recent tweets join the follower's home timeline (Mastodon's
  * merge_into_home). Checked again after writing: an unfollow or a delete handled meanwhile wins
  * over this merge. The cached copy is dropped, to be rebuilt from the store on the next read.
+ * A connected follower is sent an `update` for each tweet that entered: the ones copied, or for
+ * a high-follower author (merged on read, so never copied) the recent ones reads now merge in.
+ * A redelivered follow sends them again; a client keys tweets by id, so its timeline is the same.
  */
 export function makeMergeIntoHome(deps: {
   graph: FollowGraph;
@@ -13,11 +16,18 @@ export function makeMergeIntoHome(deps: {
   authorTweets: AuthorTweetStore;
   deleted: DeletedTweets;
   highFollowers: HighFollowerAuthors;
+  live: LiveUpdates;
 }) {
   const { homeTimelines } = deps;
   return async function mergeIntoHome({ followerId, followeeId }: { followerId: string; followeeId: string }): Promise<void> {
+    const live = (tweetIds: () => Promise<string[]>) =>
+      deps.live.enteredHome(followerId, async () => {
+        const ids = await tweetIds();
+        const deleted = await deps.deleted.among(ids);
+        return ids.filter((id) => !deleted.has(id));
+      });
     // A high-follower author's tweets are merged when the timeline is read; nothing to copy.
-    if (await deps.highFollowers.has(followeeId)) return;
+    if (await deps.highFollowers.has(followeeId)) return live(() => deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL));
     const recent = await deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL);
     // Nothing to copy (a new account, or a graph seeded before anyone posts): the timeline is unchanged.
     if (recent.length === 0) return;
@@ -30,6 +40,7 @@ export function makeMergeIntoHome(deps: {
     const deleted = await deps.deleted.among(recent);
     if (deleted.size > 0) await Promise.all([...deleted].map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
     await deps.cache.forget(followerId);
+    if (await deps.graph.isFollowing(followerId, followeeId)) await live(async () => recent);
   };
 }
 export type MergeIntoHome = ReturnType<typeof makeMergeIntoHome>;

@@ -133,6 +133,8 @@ export interface HydratedTweet {
 export interface LiveUpdates {
   entered(readerIds: readonly string[], tweetId: string, createdAt: string): Promise<void>;
   left(readerIds: readonly string[], tweetId: string): Promise<void>;
+  /** Tweets entering one reader's timeline at once (a follow), newest first; `tweetIds` is called only when the reader is online. */
+  enteredHome(readerId: string, tweetIds: () => Promise<string[]>): Promise<void>;
   /** Tweets leaving one reader's timeline at once (an unfollow); `tweetIds` is called only when the reader is online. */
   leftHome(readerId: string, tweetIds: () => Promise<string[]>): Promise<void>;
   /** The reader now follows (or no longer follows) a high-follower author: their stream starts (or stops) hearing that author. */

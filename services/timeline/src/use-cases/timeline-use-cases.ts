@@ -31,6 +31,7 @@ export interface TimelinePorts {
 const NOBODY_LISTENING: LiveUpdates = {
   entered: async () => {},
   left: async () => {},
+  enteredHome: async () => {},
   leftHome: async () => {},
   mergedAuthorFollowed: async () => {},
   mergedAuthorPosted: async () => {},

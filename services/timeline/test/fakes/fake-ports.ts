@@ -115,6 +115,7 @@ export function aLiveUpdatesRecorder() {
     heard,
     entered: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `update ${id} ${tweetId}`)),
     left: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `delete ${id} ${tweetId}`)),
+    enteredHome: async (readerId, tweetIds) => void heard.push(...(await tweetIds()).map((id) => `update ${readerId} ${id}`)),
     leftHome: async (readerId, tweetIds) => void heard.push(...(await tweetIds()).map((id) => `delete ${readerId} ${id}`)),
     mergedAuthorFollowed: async (readerId, authorId, following) => void heard.push(`${following ? 'listen' : 'unlisten'} ${readerId} author:${authorId}`),
     mergedAuthorPosted: async (authorId, tweetId) => void heard.push(`update author:${authorId} ${tweetId}`),

@@ -209,6 +209,23 @@ describe('live updates for the streams', () => {
     expect(service.ports.live.heard).toEqual([]);
   });
 
+  it('when a reader follows, then each of the followee\'s tweets copied into the timeline is an update for that reader, a deleted one none; an unfollow meanwhile sends none', async () => {
+    const service = aTimelineService();
+    await follow(service, '37', '3700');
+    const kept = await post(service, '37');
+    const removed = await post(service, '37');
+    const alsoKept = await post(service, '37');
+    await service.removeTweet({ tweetId: removed, authorId: '37', deletedAt: at });
+    service.ports.live.heard.length = 0;
+    await follow(service, '39', '37');
+    expect(service.ports.live.heard.sort()).toEqual([`update 39 ${kept}`, `update 39 ${alsoKept}`].sort());
+    service.ports.live.heard.length = 0;
+    // A follow arriving after its later unfollow (out of order): nothing entered, nothing announced.
+    await service.recordFollowChange({ followerId: '38', followeeId: '37', sequence: '900000002', following: false });
+    await service.recordFollowChange({ followerId: '38', followeeId: '37', sequence: '900000001', following: true });
+    expect(service.ports.live.heard).toEqual([]);
+  });
+
   it('when a reader follows or unfollows a merged-on-read author, then their stream is told to hear or stop hearing the author, and the unfollow deletes the merged tweets', async () => {
     const service = aTimelineService({ highFollowerThreshold: 2 });
     for (const follower of ['46', '47', '48']) await follow(service, follower, '45');
@@ -216,7 +233,9 @@ describe('live updates for the streams', () => {
     await follow(service, '49', '38');
     service.ports.live.heard.length = 0;
     await follow(service, '49', '45');
-    expect(service.ports.live.heard).toEqual(['listen 49 author:45']);
+    // The merged tweets enter the timeline (reads now merge them in): an update each, then the control message.
+    expect(service.ports.live.heard.slice(0, -1).sort()).toEqual(merged.map((id) => `update 49 ${id}`).sort());
+    expect(service.ports.live.heard.at(-1)).toBe('listen 49 author:45');
     service.ports.live.heard.length = 0;
     await follow(service, '49', '45', false);
     expect(service.ports.live.heard.filter((line) => line.startsWith('delete')).sort()).toEqual(merged.map((id) => `delete 49 ${id}`).sort());
