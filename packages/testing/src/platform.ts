@@ -339,7 +339,7 @@ function writeKey(dir: string, kid: string): string {
   return pem;
 }
 
-/** Ports one after another from `base`, skipping any in use; or, without a base, ports the kernel picks. */
+/** Ports one after another from `base`, skipping any in use; or, without a base, `freePort`'s. */
 function portAllocator(base: number | undefined): () => Promise<number> {
   let candidate = base;
   return async () => {
@@ -360,7 +360,25 @@ async function isFree(port: number): Promise<boolean> {
 }
 
 /** A port nothing listens on now (the kernel picks it). */
+// Ports below the kernel's ephemeral range (32768-60999 on Linux). A port the kernel picks in
+// that range is free when picked, but any outbound connection may take it before the service
+// binds it: CI saw EADDRINUSE that way. Each vitest worker (VITEST_POOL_ID) has a block of its
+// own, so files running side by side never pick the same port; in a block, ports go in turn.
+const PORT_FLOOR = 30_000;
+const PORT_BLOCK = 250;
+let nextInBlock = 0;
+
+/** A free port for a test's process to listen on (below the ephemeral range; the kernel's pick when the block is full). */
 export async function freePort(): Promise<number> {
+  const block = PORT_FLOOR + (Number(process.env.VITEST_POOL_ID ?? 0) % 10) * PORT_BLOCK;
+  for (let tries = 0; tries < PORT_BLOCK; tries++) {
+    const port = block + (nextInBlock++ % PORT_BLOCK);
+    if (await isFree(port)) return port;
+  }
+  return kernelPort();
+}
+
+async function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
