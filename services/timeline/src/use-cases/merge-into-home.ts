@@ -20,14 +20,14 @@ export function makeMergeIntoHome(deps: {
 }) {
   const { homeTimelines } = deps;
   return async function mergeIntoHome({ followerId, followeeId }: { followerId: string; followeeId: string }): Promise<void> {
-    const live = (tweetIds: () => Promise<string[]>) =>
-      deps.live.enteredHome(followerId, async () => {
-        const ids = await tweetIds();
-        const deleted = await deps.deleted.among(ids);
-        return ids.filter((id) => !deleted.has(id));
-      });
+    const without = (ids: string[], deleted: Set<string>) => ids.filter((id) => !deleted.has(id));
     // A high-follower author's tweets are merged when the timeline is read; nothing to copy.
-    if (await deps.highFollowers.has(followeeId)) return live(() => deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL));
+    if (await deps.highFollowers.has(followeeId)) {
+      return deps.live.enteredHome(followerId, async () => {
+        const recent = await deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL);
+        return without(recent, await deps.deleted.among(recent));
+      });
+    }
     const recent = await deps.authorTweets.recent(followeeId, undefined, FOLLOW_BACKFILL);
     // Nothing to copy (a new account, or a graph seeded before anyone posts): the timeline is unchanged.
     if (recent.length === 0) return;
@@ -36,11 +36,13 @@ export function makeMergeIntoHome(deps: {
       recent.map((tweetId) => ({ tweetId, authorId: followeeId })),
     );
     await homeTimelines.trim([followerId]);
-    if (!(await deps.graph.isFollowing(followerId, followeeId))) await homeTimelines.unpushAuthor(followerId, followeeId);
+    const following = await deps.graph.isFollowing(followerId, followeeId);
+    if (!following) await homeTimelines.unpushAuthor(followerId, followeeId);
     const deleted = await deps.deleted.among(recent);
     if (deleted.size > 0) await Promise.all([...deleted].map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
     await deps.cache.forget(followerId);
-    if (await deps.graph.isFollowing(followerId, followeeId)) await live(async () => recent);
+    // One check of the graph and one read of the markers serve both the store and the stream.
+    if (following) await deps.live.enteredHome(followerId, async () => without(recent, deleted));
   };
 }
 export type MergeIntoHome = ReturnType<typeof makeMergeIntoHome>;

@@ -226,6 +226,23 @@ describe('live updates for the streams', () => {
     expect(service.ports.live.heard).toEqual([]);
   });
 
+  it('when a reader follows an author whose list still holds deleted tweets, then the stream hears the copied live ones only, from one marker read and one graph check for the merge', async () => {
+    const service = aTimelineService();
+    const [kept, gone] = [await post(service, '81'), await post(service, '81')];
+    await service.ports.deleted.mark(gone);
+    const counted = { among: 0, isFollowing: 0 };
+    const { deleted, graph } = service.ports;
+    const [among, isFollowing] = [deleted.among.bind(deleted), graph.isFollowing.bind(graph)];
+    deleted.among = async (tweetIds) => ((counted.among += 1), among(tweetIds));
+    graph.isFollowing = async (followerId, followeeId) => ((counted.isFollowing += 1), isFollowing(followerId, followeeId));
+    service.ports.live.heard.length = 0;
+    await follow(service, '82', '81');
+    expect(service.ports.live.heard).toEqual([`update 82 ${kept}`]);
+    expect(service.ports.homeTimelines.entriesOf('82').map((entry) => entry.tweetId)).toEqual([kept]);
+    // recordFollowChange checks the pair once, mergeIntoHome once more after writing; the markers are read once.
+    expect(counted).toEqual({ among: 1, isFollowing: 2 });
+  });
+
   it('when a reader follows or unfollows a merged-on-read author, then their stream is told to hear or stop hearing the author, and the unfollow deletes the merged tweets', async () => {
     const service = aTimelineService({ highFollowerThreshold: 2 });
     for (const follower of ['46', '47', '48']) await follow(service, follower, '45');
