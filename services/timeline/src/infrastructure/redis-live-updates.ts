@@ -26,11 +26,6 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
     labelNames: ['event'],
     registers: [deps.registry],
   });
-  const hydrate = async (tweetId: string): Promise<HydratedTweet | undefined> => {
-    const response = await deps.tweets.request<{ data: HydratedTweet[] }>({ method: 'POST', path: '/v1/tweets/batch', body: { ids: [tweetId] }, idempotent: true });
-    if (response.status !== 200) throw new Error(`tweet service batch get answered ${response.status}`);
-    return response.body.data[0];
-  };
   /** Many tweets in as few batch calls as the tweet service allows, in the order given; deleted ones left out. */
   const hydrateMany = async (tweetIds: string[]): Promise<HydratedTweet[]> => {
     const tweets: HydratedTweet[] = [];
@@ -41,6 +36,7 @@ export function createRedisLiveUpdates(deps: { publisher: StreamPublisher; chann
     }
     return tweets;
   };
+  const hydrate = async (tweetId: string): Promise<HydratedTweet | undefined> => (await hydrateMany([tweetId]))[0];
   /** Publishes what `messages` builds (in order) to each of `channels` that someone listens to; builds nothing for nobody. */
   const send = async (what: string, channels: string[], messages: () => Promise<Array<StreamMessage | StreamControl> | StreamMessage | undefined>): Promise<void> => {
     try {
