@@ -15,14 +15,15 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
    * One statement per row, `writeBatch` rows to an unlogged batch. Batching rows of many
    * partitions trades client round trips for coordinator work: on one node it writes ~4x
    * faster (see the README's figures); on a large cluster keep it small and add consumers.
+   * `rowsPerBatch` overrides it for rows of one partition (a backfill).
    */
-  const writeRows = async (query: string, rows: unknown[][]) => {
-    if (writeBatch <= 1) {
+  const writeRows = async (query: string, rows: unknown[][], rowsPerBatch = writeBatch) => {
+    if (rowsPerBatch <= 1) {
       await executeConcurrent(client, query, rows, { concurrencyLevel: CONCURRENCY });
       return;
     }
     const batches: unknown[][][] = [];
-    for (let i = 0; i < rows.length; i += writeBatch) batches.push(rows.slice(i, i + writeBatch));
+    for (let i = 0; i < rows.length; i += rowsPerBatch) batches.push(rows.slice(i, i + rowsPerBatch));
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
@@ -43,12 +44,11 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
     async pushMany(readerId, entries) {
       // One partition: an unlogged batch of its rows is one mutation on its replicas, not one
       // request per row (a follow's backfill of 200 tweets was 200 round trips).
-      const writes = [];
-      for (let i = 0; i < entries.length; i += PARTITION_BATCH) {
-        const rows = entries.slice(i, i + PARTITION_BATCH).map((entry) => ({ query: INSERT, params: [readerId, entry.tweetId, entry.authorId] }));
-        writes.push(client.batch(rows, { prepare: true, logged: false }));
-      }
-      await Promise.all(writes);
+      await writeRows(
+        INSERT,
+        entries.map((entry) => [readerId, entry.tweetId, entry.authorId]),
+        PARTITION_BATCH,
+      );
     },
     async unpush(readerIds, tweetId) {
       await writeRows(
