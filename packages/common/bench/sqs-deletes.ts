@@ -2,9 +2,8 @@
 // few ms (SQS_DELETE_BATCH_MS), interleaved. Messages are sent at a steady rate (as posts send
 // them) to a fresh queue on the emulator, and one consumer handles them with a no-op handler.
 //   node packages/common/bench/sqs-deletes.ts --emulator-pid PID [--rate 100] [--burst 1] [--messages 500] [--rounds 5] [--windows 0,5]
-// CPU is this process's (the consumer and the sender) and the emulator's (/proc/PID/stat).
+// CPU, from /proc/PID/stat (bench/src/cpu-usage.ts), is this process's (the consumer and the sender) and the emulator's.
 // Needs AWS_ENDPOINT_URL (the local stack's .stack/env).
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Type } from '@sinclair/typebox';
@@ -13,6 +12,8 @@ import { createAwsMessagingClients } from '../src/aws-clients.ts';
 import { createLogger } from '../src/logging.ts';
 import { applyTopology } from '../src/messaging-topology.ts';
 import { createSqsConsumer } from '../src/sqs-consumer.ts';
+import { cpuAccounting, cpuMs } from '../../../bench/src/cpu-usage.ts';
+import { median } from '../../../bench/src/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,14 +40,9 @@ const topology = await applyTopology({ sqs, sns: createAwsMessagingClients({ reg
 const queueUrl = topology.queueUrls.q!;
 const log = createLogger('bench', 'warn');
 
-const emulatorCpuMs = () => {
-  const fields = readFileSync(`/proc/${emulatorPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-};
-const nodeCpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
+// This process is the benchmark's 'load generator'; the emulator (and its children) its own role.
+const EMULATOR = 'sns/sqs emulator';
+const cpu = cpuAccounting(new Map([[emulatorPid, EMULATOR]]));
 
 /** Sends `messages` at `rate` per second, `burst` at a time, and resolves when all are handled. */
 async function runOnce(windowMs: number): Promise<{ node: number; emulator: number }> {
@@ -64,7 +60,7 @@ async function runOnce(windowMs: number): Promise<{ node: number; emulator: numb
     deleteBatchWindowMs: windowMs,
   });
   consumer.start();
-  const [node0, emulator0] = [nodeCpuMs(), emulatorCpuMs()];
+  const before = cpu.snapshot();
   const started = performance.now();
   for (let sent = 0; sent < messages; sent += burst) {
     const due = started + (sent * 1000) / rate;
@@ -74,7 +70,8 @@ async function runOnce(windowMs: number): Promise<{ node: number; emulator: numb
   }
   while (handled < messages) await new Promise((resolve) => setTimeout(resolve, 10));
   await consumer.stop();
-  return { node: (nodeCpuMs() - node0) / messages, emulator: (emulatorCpuMs() - emulator0) / messages };
+  const used = cpuMs(before, cpu.snapshot());
+  return { node: (used.get('load generator') ?? 0) / messages, emulator: (used.get(EMULATOR) ?? 0) / messages };
 }
 
 const results = new Map<number, { node: number[]; emulator: number[] }>(windows.map((w) => [w, { node: [], emulator: [] }]));
@@ -87,7 +84,6 @@ for (let round = 0; round < rounds; round += 1) {
     console.log(`  round ${round + 1} window ${windowMs} ms: node ${run.node.toFixed(3)} ms, emulator ${run.emulator.toFixed(3)} ms CPU per message`);
   }
 }
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 for (const [windowMs, result] of results) {
   console.log(`window ${windowMs} ms: node ${median(result.node).toFixed(3)} ms + emulator ${median(result.emulator).toFixed(3)} ms CPU per message (median of ${rounds}; the sender's calls included)`);
 }
