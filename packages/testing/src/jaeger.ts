@@ -33,12 +33,12 @@ export interface RunningJaeger {
 }
 
 /** The Jaeger binary, built on first use (minutes: `make test` builds it before the tests run). */
-export const jaegerBinary = (): string => execFileSync(join(root, 'scripts/jaeger.sh'), ['path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const jaegerBinary = (): string => execFileSync(join(root, 'scripts/jaeger.sh'), ['path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 
-/** Jaeger on the ports given, or on ports the kernel picks (free now: a fixed port may be some client's ephemeral one). */
-export async function startJaeger(given: Partial<{ otlp: number; query: number; grpc: number }> = {}): Promise<RunningJaeger> {
+/** Jaeger on free ports (freePort's: below the kernel's ephemeral range, so no outbound connection takes them first). */
+export async function startJaeger(): Promise<RunningJaeger> {
   const binary = jaegerBinary();
-  const ports = { otlp: given.otlp ?? (await freePort()), query: given.query ?? (await freePort()), grpc: given.grpc ?? (await freePort()) };
+  const ports = { otlp: await freePort(), query: await freePort(), grpc: await freePort() };
   const dir = mkdtempSync(join(tmpdir(), 'chirp-jaeger-'));
   const config = {
     service: {
