@@ -224,7 +224,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 }
 
-/** Every replica of a service as one: started and stopped together. */
 /**
  * A replica whose start resolves once its balancer has it in rotation again, as a rolling update
  * waits for a new pod to be Ready before it stops the next one. A fixed pause after the start was
@@ -244,6 +243,7 @@ function inRotationWhenStarted(replica: RunningService, balancer: RoundRobin): R
   };
 }
 
+/** Every replica of a service as one: started and stopped together. */
 function allOf(url: string, replicas: readonly RunningService[]): RunningService {
   return {
     url,
@@ -359,7 +359,6 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port nothing listens on now (the kernel picks it). */
 // Ports below the kernel's ephemeral range (32768-60999 on Linux). A port the kernel picks in
 // that range is free when picked, but any outbound connection may take it before the service
 // binds it: CI saw EADDRINUSE that way. Each vitest worker (VITEST_POOL_ID) has a block of its
@@ -378,6 +377,7 @@ export async function freePort(): Promise<number> {
   return kernelPort();
 }
 
+/** A port nothing listens on now (the kernel picks it). */
 async function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
