@@ -1,6 +1,6 @@
 // What contract suites make in a real service through its internal API (the routes the gateway
 // and other services call): tweets to hydrate, users to look up.
-import { createApi } from './public-api.ts';
+import { type Answer, type Api, createApi } from './public-api.ts';
 
 /** Tweets made and deleted: what a suite of a port backed by the tweet service makes its cases with (its fake does the same in memory). */
 export interface TweetSeeds {
@@ -17,18 +17,26 @@ export interface UserSeeds {
   setAvatar(userId: string, avatarUrl: string): Promise<void>;
 }
 
+/**
+ * One call to a service, answered with `status` or thrown as what the service said to `what`.
+ * Long timeout: a registration's argon2, or anything on a loaded machine, takes its time.
+ */
+async function expectAnswer(api: Api, service: string, what: string, status: number, method: string, path: string, body?: unknown): Promise<Answer> {
+  const answer = await api.call(method, path, { body, timeoutMs: 30_000 });
+  if (answer.status !== status) throw new Error(`the ${service} service answered ${answer.status} to ${what}: ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
 /** Tweets made and deleted through the tweet service at `baseUrl`. */
 export function tweetsThrough(baseUrl: string): TweetSeeds {
   const api = createApi(baseUrl);
   return {
     async post(authorId: string, text: string): Promise<string> {
-      const answer = await api.call('POST', `/v1/users/${authorId}/tweets`, { body: { text, authorHandle: `author${authorId}` }, timeoutMs: 30_000 });
-      if (answer.status !== 201) throw new Error(`the tweet service answered ${answer.status} to a post: ${JSON.stringify(answer.body)}`);
+      const answer = await expectAnswer(api, 'tweet', 'a post', 201, 'POST', `/v1/users/${authorId}/tweets`, { text, authorHandle: `author${authorId}` });
       return String(answer.body.id);
     },
     async delete(authorId: string, tweetId: string): Promise<void> {
-      const answer = await api.call('DELETE', `/v1/users/${authorId}/tweets/${tweetId}`, { timeoutMs: 30_000 });
-      if (answer.status !== 204) throw new Error(`the tweet service answered ${answer.status} to a delete: ${JSON.stringify(answer.body)}`);
+      await expectAnswer(api, 'tweet', 'a delete', 204, 'DELETE', `/v1/users/${authorId}/tweets/${tweetId}`);
     },
   };
 }
@@ -39,14 +47,11 @@ export function usersThrough(baseUrl: string): UserSeeds {
   return {
     // The password: the handle and `-password`.
     async register(handle: string, displayName: string): Promise<string> {
-      // Long: argon2 takes its time on a loaded machine.
-      const answer = await api.call('POST', '/v1/users', { body: { handle, displayName, password: `${handle}-password` }, timeoutMs: 30_000 });
-      if (answer.status !== 201) throw new Error(`the user service answered ${answer.status} to a registration: ${JSON.stringify(answer.body)}`);
+      const answer = await expectAnswer(api, 'user', 'a registration', 201, 'POST', '/v1/users', { handle, displayName, password: `${handle}-password` });
       return String(answer.body.id);
     },
     async setAvatar(userId: string, avatarUrl: string): Promise<void> {
-      const answer = await api.call('PATCH', `/v1/users/${userId}`, { body: { avatarUrl }, timeoutMs: 30_000 });
-      if (answer.status !== 200) throw new Error(`the user service answered ${answer.status} to an avatar change: ${JSON.stringify(answer.body)}`);
+      await expectAnswer(api, 'user', 'an avatar change', 200, 'PATCH', `/v1/users/${userId}`, { avatarUrl });
     },
   };
 }
