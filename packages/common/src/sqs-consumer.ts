@@ -149,6 +149,8 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
   const deleteWindowMs = options.deleteBatchWindowMs ?? 5;
   const log = options.log.child({ component: 'sqs-consumer', queueUrl: options.queueUrl });
   const { sqs, queueUrl } = options;
+  /** The queue's name (the URL's last segment), as process spans name their destination. */
+  const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
   let running = false;
   let stopping = new AbortController();
   let loop: Promise<void> | undefined;
@@ -245,7 +247,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
         return;
       }
       try {
-        await inProcessSpan(message.MessageAttributes, event, queueUrl.slice(queueUrl.lastIndexOf('/') + 1), () => handler(event, { receiveCount, log: eventLog }));
+        await inProcessSpan(message.MessageAttributes, event, queueName, () => handler(event, { receiveCount, log: eventLog }));
       } catch (error) {
         if (isDependencyUnavailable(error)) {
           gate.failed();
