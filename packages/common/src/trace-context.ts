@@ -15,7 +15,7 @@ export function captureTraceContext(): Record<string, string> | undefined {
 type MessageAttributes = Record<string, { DataType?: string | undefined; StringValue?: string | undefined }>;
 
 /** SNS/SQS message attributes carrying `carrier` (at most two of the ten a message may have). */
-export function traceAttributes(carrier: Record<string, string> | undefined): Record<string, { DataType: 'String'; StringValue: string }> {
+function traceAttributes(carrier: Record<string, string> | undefined): Record<string, { DataType: 'String'; StringValue: string }> {
   const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {};
   for (const [key, value] of Object.entries(carrier ?? {})) attributes[key] = { DataType: 'String', StringValue: value };
   return attributes;
