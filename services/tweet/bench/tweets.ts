@@ -87,6 +87,7 @@ const useCases = makeTweetUseCases({
   storage: createS3MediaStorage(createS3Client({ region: 'us-east-1' }), { bucket: 'chirp-media', publicBaseUrl: 'http://media.invalid' }),
   images: createImageSizeInspector(),
   uploadExpirySeconds: 900,
+  verifyIntervalMs: 1000,
 });
 const app = buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 16384 }, readiness: { postgres: () => pool.query('SELECT 1') }, useCases });
 

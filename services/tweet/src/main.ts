@@ -42,6 +42,7 @@ const useCases = makeTweetUseCases({
   storage: createS3MediaStorage(s3, mediaBucket),
   images: createImageSizeInspector(),
   uploadExpirySeconds: config.MEDIA_UPLOAD_EXPIRY_SECONDS,
+  verifyIntervalMs: config.MEDIA_VERIFY_INTERVAL_MS,
 });
 
 const postgres = postgresDependency(pool);

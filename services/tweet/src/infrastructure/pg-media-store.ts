@@ -62,8 +62,21 @@ export function createPgMediaStore(pool: Pool | PoolClient): MediaStore {
       const [current] = await select(`SELECT ${MEDIA_COLUMNS} FROM media m WHERE m.id = $1`, [id]);
       return current;
     },
-    listPending: (since, limit) =>
-      select(`SELECT ${MEDIA_COLUMNS} FROM media m WHERE m.status = 'pending' AND m.created_at >= $1 ORDER BY m.created_at LIMIT $2`, [since, limit]),
+    // SKIP LOCKED: rows another replica is claiming this instant are left to it.
+    claimPending: ({ since, claimedBefore, at }, limit) =>
+      select(
+        `WITH claimed AS (
+           UPDATE media m SET claimed_at = $3
+            WHERE m.id IN (
+              SELECT p.id FROM media p
+               WHERE p.status = 'pending' AND p.created_at >= $1 AND (p.claimed_at IS NULL OR p.claimed_at <= $2)
+               ORDER BY p.claimed_at NULLS FIRST, p.created_at
+               LIMIT $4
+               FOR UPDATE SKIP LOCKED)
+           RETURNING ${MEDIA_COLUMNS})
+         SELECT m.* FROM claimed m ORDER BY m.created_at`,
+        [since, claimedBefore, at, limit],
+      ),
     async markAvatar(id) {
       await pool.query('UPDATE media SET avatar = true WHERE id = $1', [id]);
     },

@@ -93,8 +93,13 @@ export interface MediaStore {
    * A media no longer pending is left as it is, so two verifiers racing agree.
    */
   settleMedia(id: string, outcome: { status: 'ready'; url: string; width: number; height: number } | { status: 'failed' }): Promise<Media | undefined>;
-  /** Pending media created at or after `since`, oldest first. */
-  listPending(since: Date, limit: number): Promise<Media[]>;
+  /**
+   * Claims pending media for one verification pass: those created at or after `since` and not
+   * claimed after `claimedBefore`, least recently claimed first (never claimed: oldest first), up
+   * to `limit`, each marked claimed `at`; answered oldest first. Another replica polling meanwhile
+   * skips what this one claimed, and every pending upload gets its turn however many there are.
+   */
+  claimPending(window: { since: Date; claimedBefore: Date; at: Date }, limit: number): Promise<Media[]>;
   /** Marks a media as an avatar, which keeps it from the sweep. */
   markAvatar(id: string): Promise<void>;
   /** Media to remove: never attached nor an avatar and created before `before`, or (not an avatar) attached to a deleted tweet. */

@@ -29,6 +29,8 @@ export interface TweetPorts {
   images: ImageInspector;
   /** How long an upload form stays valid. */
   uploadExpirySeconds: number;
+  /** How often pending uploads are verified: a pass leaves the ones another pass claimed within this alone. */
+  verifyIntervalMs: number;
 }
 
 /** Every use case of the tweet service, made from one set of ports (real in main.ts, fakes in tests). */

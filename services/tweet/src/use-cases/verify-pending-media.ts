@@ -6,14 +6,17 @@ import type { Verified, VerifyMedia } from './verify-media.ts';
 const BATCH = 100;
 
 /**
- * One pass of the poller that makes an upload ready within seconds when no one reads it: every
- * media still pending whose upload form has not expired is verified. (The local emulator sends
+ * One pass of the poller that makes an upload ready within seconds when no one reads it: media
+ * still pending whose upload form has not expired are claimed (at most once per `verifyIntervalMs`
+ * across every replica, least recently looked at first) and verified. (The local emulator sends
  * no S3 event notifications; in AWS an ObjectCreated notification could call verifyMedia instead.)
  */
-export function makeVerifyPendingMedia(deps: { media: MediaStore; verifyMedia: VerifyMedia; clock: Clock; uploadExpirySeconds: number }) {
+export function makeVerifyPendingMedia(deps: { media: MediaStore; verifyMedia: VerifyMedia; clock: Clock; uploadExpirySeconds: number; verifyIntervalMs: number }) {
   return async function verifyPendingMedia(): Promise<Verified[]> {
-    const since = new Date(deps.clock.now().getTime() - deps.uploadExpirySeconds * 1000);
-    const pending = await deps.media.listPending(since, BATCH);
+    const at = deps.clock.now();
+    const since = new Date(at.getTime() - deps.uploadExpirySeconds * 1000);
+    const claimedBefore = new Date(at.getTime() - deps.verifyIntervalMs);
+    const pending = await deps.media.claimPending({ since, claimedBefore, at }, BATCH);
     const settled: Verified[] = [];
     for (const media of pending) {
       const verified = await deps.verifyMedia(media);

@@ -53,16 +53,49 @@ export function mediaStoreContract(name: string, makeStores: () => Promise<{ med
       expect(await media.settleMedia('1', ready)).toBeUndefined();
     });
 
-    it('when pending media are listed, then only pending ones since the given time, oldest first, up to the limit', async () => {
+    it('when pending media are claimed, then only pending ones since the given time, oldest first, up to the limit', async () => {
       const since = new Date('2030-01-01T00:00:00.000Z');
+      const at = new Date('2030-01-01T00:10:00.000Z');
+      const window = { since, claimedBefore: new Date(at.getTime() - 1000), at };
       const older = aMedia({ createdAt: new Date('2029-12-31T23:59:59.000Z') });
       const first = aMedia({ createdAt: new Date('2030-01-01T00:00:01.000Z') });
       const second = aMedia({ createdAt: new Date('2030-01-01T00:00:02.000Z') });
       const settled = aMedia({ createdAt: new Date('2030-01-01T00:00:03.000Z') });
       for (const item of [second, older, settled, first]) await media.insertMedia(item);
       await media.settleMedia(settled.id, { status: 'failed' });
-      expect((await media.listPending(since, 10)).map((item) => item.id)).toEqual([first.id, second.id]);
-      expect((await media.listPending(since, 1)).map((item) => item.id)).toEqual([first.id]);
+      expect(await media.claimPending(window, 1)).toEqual([first]);
+      // What a pass claimed is left to it: a second pass at the same time takes the rest.
+      expect((await media.claimPending(window, 10)).map((item) => item.id)).toEqual([second.id]);
+      expect(await media.claimPending(window, 10)).toEqual([]);
+    });
+
+    it('when every pending media was claimed, then the next pass takes the least recently claimed first, oldest first among equals', async () => {
+      const since = new Date('2031-01-01T00:00:00.000Z');
+      const first = aMedia({ createdAt: new Date(since.getTime() + 1000) });
+      const second = aMedia({ createdAt: new Date(since.getTime() + 2000) });
+      const third = aMedia({ createdAt: new Date(since.getTime() + 3000) });
+      for (const item of [third, first, second]) await media.insertMedia(item);
+      const passAt = (seconds: number) => {
+        const at = new Date(since.getTime() + seconds * 1000);
+        return { since, claimedBefore: new Date(at.getTime() - 1000), at };
+      };
+      const ids = async (seconds: number, limit: number) => (await media.claimPending(passAt(seconds), limit)).map((item) => item.id);
+      expect(await ids(10, 2)).toEqual([first.id, second.id]);
+      expect(await ids(10.5, 2)).toEqual([third.id]);
+      // At 11 s the first two were claimed 1 s ago, the third 0.5 s ago: not yet its turn.
+      expect(await ids(11, 1)).toEqual([first.id]);
+      expect(await ids(11.5, 3)).toEqual([second.id, third.id]);
+    });
+
+    it('when two passes claim at once, then no pending media is claimed by both', async () => {
+      const since = new Date('2032-01-01T00:00:00.000Z');
+      const pending = Array.from({ length: 6 }, (_, i) => aMedia({ createdAt: new Date(since.getTime() + i * 1000) }));
+      for (const item of pending) await media.insertMedia(item);
+      const window = { since, claimedBefore: since, at: new Date(since.getTime() + 60_000) };
+      const [one, other] = await Promise.all([media.claimPending(window, 4), media.claimPending(window, 4)]);
+      const claimed = [...one, ...other].map((item) => item.id);
+      expect(new Set(claimed).size).toBe(claimed.length);
+      expect(claimed.sort()).toEqual(pending.map((item) => item.id).sort());
     });
 
     it('when media is attached in a tweet’s transaction, then it names the tweet; a failed transaction attaches nothing', async () => {

@@ -28,6 +28,7 @@ export function aTweetService(overrides: Partial<TestTweetPorts> = {}) {
     storage: createInMemoryMediaStorage(),
     images: createImageSizeInspector(),
     uploadExpirySeconds: 900,
+    verifyIntervalMs: 1000,
     ...overrides,
   };
   return { ports, ...makeTweetUseCases(ports) };

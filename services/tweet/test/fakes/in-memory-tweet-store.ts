@@ -11,6 +11,8 @@ interface State {
   keys: Map<string, { tweetId: string; createdAt: Date }>;
   events: EventEnvelope[];
   media: Map<string, Media>;
+  /** When each pending media was last claimed by a verification pass (Postgres: media.claimed_at). */
+  mediaClaims: Map<string, Date>;
 }
 
 const byIdDesc = (a: string, b: string) => (BigInt(a) > BigInt(b) ? -1 : BigInt(a) < BigInt(b) ? 1 : 0);
@@ -27,7 +29,7 @@ export interface InMemoryTweetStore extends TweetStore, MediaStore {
 }
 
 export function createInMemoryTweetStore(): InMemoryTweetStore {
-  let state: State = { tweets: new Map(), authors: new Map(), likes: new Set(), keys: new Map(), events: [], media: new Map() };
+  let state: State = { tweets: new Map(), authors: new Map(), likes: new Set(), keys: new Map(), events: [], media: new Map(), mediaClaims: new Map() };
   // Transactions run one at a time, as if each held every lock; a throw restores the state before it.
   let queue: Promise<unknown> = Promise.resolve();
   const live = () => [...state.tweets.values()].filter((tweet) => tweet.deletedAt === null);
@@ -168,10 +170,14 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       if (media?.status === 'pending') Object.assign(media, outcome);
       return media && copy(media);
     },
-    listPending: async (since, limit) =>
-      mediaWhere((media) => media.status === 'pending' && media.createdAt >= since)
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-        .slice(0, limit),
+    async claimPending({ since, claimedBefore, at }, limit) {
+      const lastClaim = (media: Media) => state.mediaClaims.get(media.id)?.getTime() ?? -Infinity;
+      const claimed = mediaWhere((media) => media.status === 'pending' && media.createdAt >= since && lastClaim(media) <= claimedBefore.getTime())
+        .sort((a, b) => lastClaim(a) - lastClaim(b) || a.createdAt.getTime() - b.createdAt.getTime())
+        .slice(0, limit);
+      for (const media of claimed) state.mediaClaims.set(media.id, at);
+      return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
     async markAvatar(id) {
       const media = state.media.get(id);
       if (media) media.avatar = true;
@@ -183,7 +189,10 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
         return state.tweets.get(media.tweetId)?.deletedAt != null;
       }).slice(0, limit),
     async deleteMedia(ids) {
-      for (const id of ids) state.media.delete(id);
+      for (const id of ids) {
+        state.media.delete(id);
+        state.mediaClaims.delete(id);
+      }
     },
     transaction<T>(work: (transaction: TweetTransaction) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {

@@ -54,6 +54,7 @@ const serviceOver = (tweets: TweetStore, tweetCache: TweetCache, workerId: numbe
     storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
     images: createImageSizeInspector(),
     uploadExpirySeconds: 900,
+    verifyIntervalMs: 1000,
   });
 
 beforeAll(async () => {
@@ -313,6 +314,7 @@ describe('the media sweep, on the real stores', () => {
       storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
       images: createImageSizeInspector(),
       uploadExpirySeconds: 900,
+      verifyIntervalMs: 1000,
     });
     const author = anAuthor();
     const uploaded = [];

@@ -26,7 +26,7 @@ describe('uploading media', () => {
     const service = aTweetService();
     await expect(service.requestMediaUpload({ ownerId: '1001', contentType: 'text/html', size: 10 })).rejects.toMatchObject({ code: 'MEDIA_TYPE_UNSUPPORTED' });
     await expect(service.requestMediaUpload({ ownerId: '1001', contentType: 'image/png', size: 6 * 1024 * 1024 })).rejects.toMatchObject({ code: 'MEDIA_TOO_LARGE' });
-    expect(await service.ports.media.listPending(new Date(0), 10)).toEqual([]);
+    expect(await service.ports.media.claimPending({ since: new Date(0), claimedBefore: new Date(8.64e15), at: new Date() }, 10)).toEqual([]);
   });
 
   it('when a real PNG and JPEG arrive, then the poller makes them ready with the dimensions read from the files', async () => {
@@ -78,6 +78,32 @@ describe('uploading media', () => {
     service.ports.clock.advance(901);
     expect(await service.verifyPendingMedia()).toEqual([]);
     expect((await service.ports.media.findMedia([media.id]))[0]?.status).toBe('pending');
+  });
+
+  it('when two replicas poll at once, then each pending upload is read from the bucket by one of them, and again only an interval later', async () => {
+    const service = aTweetService();
+    const reads: string[] = [];
+    const storage = { ...service.ports.storage, read: (key: string, maxBytes: number) => (reads.push(key), service.ports.storage.read(key, maxBytes)) };
+    const replicas = [aTweetService({ ...service.ports, storage }), aTweetService({ ...service.ports, storage })];
+    const waiting = [];
+    for (let i = 0; i < 3; i += 1) waiting.push((await service.requestMediaUpload({ ownerId: '1001', contentType: 'image/png', size: 68 })).media);
+    await Promise.all(replicas.map((replica) => replica.verifyPendingMedia()));
+    expect(reads.sort()).toEqual(waiting.map((media) => media.key).sort());
+    await Promise.all(replicas.map((replica) => replica.verifyPendingMedia()));
+    expect(reads).toHaveLength(3);
+    service.ports.clock.advance(1);
+    await Promise.all(replicas.map((replica) => replica.verifyPendingMedia()));
+    expect(reads).toHaveLength(6);
+  });
+
+  it('when more uploads wait than one pass takes, then the next pass takes the ones not looked at yet', async () => {
+    const service = aTweetService();
+    const waiting = [];
+    for (let i = 0; i < 101; i += 1) waiting.push((await service.requestMediaUpload({ ownerId: '1001', contentType: 'image/png', size: aPng(1, 1).byteLength })).media);
+    const newest = waiting.at(-1)!;
+    service.ports.storage.put(newest.key, aPng(1, 1));
+    expect(await service.verifyPendingMedia()).toEqual([]);
+    expect((await service.verifyPendingMedia()).map(({ media }) => [media.id, media.status])).toEqual([[newest.id, 'ready']]);
   });
 });
 
