@@ -59,7 +59,7 @@ export function createEventStreams(deps: {
   notifications: NotificationService;
   mergedAuthors: MergedAuthors;
   /** Whether a session was signed out or revoked: its streams end within a sweep. */
-  isRevoked?: (sessionId: string) => boolean;
+  isRevoked: (sessionId: string) => boolean;
   settings: StreamSettings;
   metrics: StreamMetrics;
   log: Logger;
@@ -132,7 +132,7 @@ export function createEventStreams(deps: {
       if (connection.expiresAt <= now) {
         write(connection, ': access token expired; reconnect with a fresh one\n\n');
         close(connection, 'expired');
-      } else if (deps.isRevoked?.(connection.sessionId)) {
+      } else if (deps.isRevoked(connection.sessionId)) {
         write(connection, ': session signed out\n\n');
         close(connection, 'revoked');
       } else if (now - connection.lastWriteAt >= deps.settings.heartbeatMs) {
