@@ -1,11 +1,12 @@
 // A real Jaeger (v1.76.0's all-in-one binary, built by scripts/jaeger.sh) for tests and the
 // benchmark: OTLP over HTTP in, the query API out, traces in memory.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './platform.ts';
+import { startServerProcess } from './server-process.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -55,35 +56,16 @@ export async function startJaeger(): Promise<RunningJaeger> {
     exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
   };
   writeFileSync(join(dir, 'jaeger.yaml'), JSON.stringify(config));
-  const logFile = join(dir, 'jaeger.log');
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(binary, ['--config', `file:${join(dir, 'jaeger.yaml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const queryUrl = `http://127.0.0.1:${ports.query}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const output = readFileSync(logFile, 'utf8');
-      await stop();
-      throw new Error(`jaeger exited with ${child.exitCode}:\n${output}`);
-    }
-    const ready = await fetch(`${queryUrl}/api/services`).then((response) => response.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`jaeger's query API did not answer at ${queryUrl} within 60 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const { stop } = await startServerProcess({
+    name: 'jaeger',
+    command: binary,
+    args: ['--config', `file:${join(dir, 'jaeger.yaml')}`],
+    dir,
+    readyUrl: `${queryUrl}/api/services`,
+    timeoutMs: 60_000,
+    pollMs: 250,
+  });
   return {
     otlpEndpoint: `http://127.0.0.1:${ports.otlp}`,
     queryUrl,

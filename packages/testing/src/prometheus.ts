@@ -1,10 +1,10 @@
 // A real Prometheus (Debian's `prometheus` package, installed by scripts/system-deps.sh) scraping
 // the given targets every second with the given rule file, in a temporary folder, for tests.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess } from './server-process.ts';
 
 export interface PrometheusOptions {
   /** Scrape targets (`host:port`) by job name. */
@@ -56,47 +56,16 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' }, rule_files: ['rules.yaml'], scrape_configs: scrapeConfigs }),
   );
   const url = `http://127.0.0.1:${port}`;
-  const logFile = join(dir, 'prometheus.log');
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let spawnError: Error | undefined;
-  child.once('error', (error) => {
-    spawnError = error;
+  const { stop } = await startServerProcess({
+    name: 'prometheus',
+    command: 'prometheus',
+    args: [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    dir,
+    readyUrl: `${url}/-/ready`,
+    timeoutMs: 30_000,
+    pollMs: 200,
+    installHint: 'install it with scripts/system-deps.sh (Debian: apt-get install prometheus)',
   });
-  const stop = async () => {
-    if (child.exitCode === null && !spawnError) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (spawnError) {
-      await stop();
-      throw new Error(`prometheus did not start (${spawnError.message}); install it with scripts/system-deps.sh (Debian: apt-get install prometheus)`);
-    }
-    if (child.exitCode !== null) {
-      const output = readFileSync(logFile, 'utf8');
-      await stop();
-      throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
-    }
-    const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus was not ready at ${url} within 30 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 
   const api = async <T>(path: string): Promise<T> => (await (await fetch(`${url}${path}`)).json()) as T;
   return {
