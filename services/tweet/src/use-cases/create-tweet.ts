@@ -6,9 +6,9 @@ import { replyTargetNotFound, tweetNotFound } from '../domain/tweet-errors.ts';
 import { extractEntities, parseTweetText } from '../domain/tweet-text.ts';
 import type { Clock } from '@chirp/kernel/clock';
 import type { IdSource } from '@chirp/kernel/ids';
-import type { MediaStore, StoredTweet, TweetCache, TweetStore } from './ports.ts';
+import type { StoredTweet, TweetCache, TweetStore } from './ports.ts';
 import type { Hydrate, Present, TweetView } from './tweet-view.ts';
-import type { VerifyMedia } from './verify-media.ts';
+import type { FindVerified } from './verify-media.ts';
 
 export interface CreateTweetCommand {
   authorId: string;
@@ -31,8 +31,7 @@ type Outcome = { created: StoredTweet; parent: StoredTweet | undefined } | { rep
  */
 export function makeCreateTweet(deps: {
   tweets: TweetStore;
-  media: MediaStore;
-  verifyMedia: VerifyMedia;
+  findVerified: FindVerified;
   cache: TweetCache;
   ids: IdSource;
   clock: Clock;
@@ -46,10 +45,7 @@ export function makeCreateTweet(deps: {
     const { hashtags, mentions } = extractEntities(text);
     // An upload the poller has not reached yet is verified now, so a client that posts right after
     // its upload is not refused for a media that is in fact ready.
-    if (mediaIds.length > 0) {
-      const pending = (await deps.media.findMedia(mediaIds)).filter((media) => media.status === 'pending' && media.ownerId === command.authorId);
-      await Promise.all(pending.map((media) => deps.verifyMedia(media)));
-    }
+    if (mediaIds.length > 0) await deps.findVerified(mediaIds, command.authorId);
     const outcome = await deps.tweets.transaction(async (tx): Promise<Outcome> => {
       const now = deps.clock.now();
       const id = deps.ids.next();

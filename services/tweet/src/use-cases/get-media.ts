@@ -1,16 +1,15 @@
 import type { Media } from '../domain/media.ts';
 import { mediaNotFound } from '../domain/media-errors.ts';
-import type { MediaStore } from './ports.ts';
-import type { VerifyMedia } from './verify-media.ts';
+import type { FindVerified } from './verify-media.ts';
 
 /**
  * One media, for its owner only (anyone else's is MEDIA_NOT_FOUND). A pending one is verified
  * first, so a client polling right after its upload sees it ready without waiting for the poller.
  */
-export function makeGetMedia(deps: { media: MediaStore; verifyMedia: VerifyMedia }) {
+export function makeGetMedia(deps: { findVerified: FindVerified }) {
   return async function getMedia(query: { mediaId: string; callerId: string }): Promise<Media> {
-    const [media] = await deps.media.findMedia([query.mediaId]);
+    const [media] = await deps.findVerified([query.mediaId], query.callerId);
     if (!media || media.ownerId !== query.callerId) throw mediaNotFound();
-    return (await deps.verifyMedia(media)).media;
+    return media;
   };
 }

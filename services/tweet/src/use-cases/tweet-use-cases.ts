@@ -12,7 +12,7 @@ import type { ImageInspector, MediaStorage, MediaStore, TweetCache, TweetStore }
 import { makeRequestMediaUpload } from './request-media-upload.ts';
 import { makeSweepMedia } from './sweep-media.ts';
 import { makeUseMediaAsAvatar } from './use-media-as-avatar.ts';
-import { makeVerifyMedia } from './verify-media.ts';
+import { makeFindVerified, makeVerifyMedia } from './verify-media.ts';
 import { makeVerifyPendingMedia } from './verify-pending-media.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
 import { makeSearchTweets } from './search-tweets.ts';
@@ -37,8 +37,9 @@ export interface TweetPorts {
 export function makeTweetUseCases(ports: TweetPorts) {
   const { hydrate, present } = tweetViews(ports);
   const verifyMedia = makeVerifyMedia(ports);
+  const findVerified = makeFindVerified({ media: ports.media, verifyMedia });
   return {
-    createTweet: makeCreateTweet({ ...ports, hydrate, present, verifyMedia }),
+    createTweet: makeCreateTweet({ ...ports, hydrate, present, findVerified }),
     deleteTweet: makeDeleteTweet(ports),
     setLike: makeSetLike(ports),
     getTweet: makeGetTweet({ hydrate }),
@@ -49,10 +50,10 @@ export function makeTweetUseCases(ports: TweetPorts) {
     learnAuthor: makeLearnAuthor(ports),
     pruneIdempotencyKeys: makePruneIdempotencyKeys(ports),
     requestMediaUpload: makeRequestMediaUpload(ports),
-    getMedia: makeGetMedia({ media: ports.media, verifyMedia }),
+    getMedia: makeGetMedia({ findVerified }),
     verifyPendingMedia: makeVerifyPendingMedia({ ...ports, verifyMedia }),
     sweepMedia: makeSweepMedia(ports),
-    useMediaAsAvatar: makeUseMediaAsAvatar({ media: ports.media, verifyMedia }),
+    useMediaAsAvatar: makeUseMediaAsAvatar({ media: ports.media, findVerified }),
   };
 }
 export type TweetUseCases = ReturnType<typeof makeTweetUseCases>;

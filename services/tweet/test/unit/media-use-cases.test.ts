@@ -175,6 +175,8 @@ describe('avatars', () => {
       await expect(service.useMediaAsAvatar({ mediaId, callerId: alice.authorId })).rejects.toMatchObject({ code: 'INVALID_MEDIA' });
     }
     expect((await service.ports.media.findMedia([bobs.id, broken.id])).map((media) => media.avatar)).toEqual([false, false]);
+    // Only the caller's own pending uploads are verified on the spot: Bob's waits for the poller.
+    expect((await service.ports.media.findMedia([bobs.id]))[0]?.status).toBe('pending');
   });
 });
 
