@@ -6,7 +6,7 @@ import { answerClientError, installProblemHandlers, problem, sendProblem, toProb
 import { ID_FORMAT } from '@chirp/kernel/id-schema';
 import { isValidId } from '@chirp/kernel/ids';
 import type { DestinationStream } from 'pino';
-import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom } from './logging.ts';
+import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom, stdoutLog } from './logging.ts';
 
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -56,7 +56,7 @@ const PROBE_OK = {
  */
 export function createHttpService(options: HttpServiceOptions): FastifyInstance {
   const app = Fastify({
-    logger: { ...loggerOptions(options.service, options.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: { ...loggerOptions(options.service, options.logLevel), stream: options.logStream ?? stdoutLog() },
     bodyLimit: options.bodyLimitBytes,
     genReqId: requestIdFrom,
     // One access line per request, written when it is answered (see onResponse), instead of

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,9 +24,23 @@ export function redactedUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');
 }
 
+let stdout: DestinationStream | undefined;
+
+/**
+ * Standard output, as every logger of this process writes it: one synchronous destination, so
+ * lines leave in the order they were made. pino's default, one asynchronous destination per
+ * logger, let a line held back by a full pipe (EAGAIN, retried later) land after the lines its
+ * exit flush wrote: a shutdown log read out of order on a loaded machine. When the reader falls
+ * behind, the process waits for it instead of buffering without bound.
+ */
+export function stdoutLog(): DestinationStream {
+  stdout ??= pino.destination({ dest: 1, sync: true });
+  return stdout;
+}
+
 /** A logger for processes that are not HTTP servers (consumers, relays, scripts). */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino(loggerOptions(service, level));
+  return pino(loggerOptions(service, level), stdoutLog());
 }
 
 /** The caller's request id when it looks like one, else a new one; never trusts arbitrary header text. */
