@@ -8,7 +8,7 @@ import type { Clock } from '@chirp/kernel/clock';
 import type { IdSource } from '@chirp/kernel/ids';
 import type { StoredTweet, TweetCache, TweetStore } from './ports.ts';
 import type { Hydrate, Present, TweetView } from './tweet-view.ts';
-import type { FindVerified } from './verify-media.ts';
+import type { FindVerified } from './find-verified-media.ts';
 
 export interface CreateTweetCommand {
   authorId: string;

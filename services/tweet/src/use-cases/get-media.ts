@@ -1,6 +1,6 @@
 import type { Media } from '../domain/media.ts';
 import { mediaNotFound } from '../domain/media-errors.ts';
-import type { FindVerified } from './verify-media.ts';
+import type { FindVerified } from './find-verified-media.ts';
 
 /**
  * One media, for its owner only (anyone else's is MEDIA_NOT_FOUND). A pending one is verified

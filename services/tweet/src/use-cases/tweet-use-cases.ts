@@ -12,7 +12,8 @@ import type { ImageInspector, MediaStorage, MediaStore, TweetCache, TweetStore }
 import { makeRequestMediaUpload } from './request-media-upload.ts';
 import { makeSweepMedia } from './sweep-media.ts';
 import { makeUseMediaAsAvatar } from './use-media-as-avatar.ts';
-import { makeFindVerified, makeVerifyMedia } from './verify-media.ts';
+import { makeFindVerified } from './find-verified-media.ts';
+import { makeVerifyMedia } from './verify-media.ts';
 import { makeVerifyPendingMedia } from './verify-pending-media.ts';
 import { makePruneIdempotencyKeys } from './prune-idempotency-keys.ts';
 import { makeSearchTweets } from './search-tweets.ts';

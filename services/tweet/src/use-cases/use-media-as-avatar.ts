@@ -1,6 +1,6 @@
 import { checkAvatar, type Media } from '../domain/media.ts';
 import type { MediaStore } from './ports.ts';
-import type { FindVerified } from './verify-media.ts';
+import type { FindVerified } from './find-verified-media.ts';
 
 /**
  * Makes one of the caller's ready media an avatar: it is kept from the sweep (and from its
