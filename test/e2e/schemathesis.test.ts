@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
-import { createApi } from '@chirp/testing/public-api';
+import { createApi, signUp } from '@chirp/testing/public-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,10 +54,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
 
 describe('the API against its OpenAPI document (Schemathesis)', () => {
   it('when every operation is fuzzed with --checks all, signed in, then no check fails', async () => {
-    const api = createApi(platform.gatewayUrl);
-    expect((await api.call('POST', '/v1/auth/register', { body: { handle: HANDLE, password: 'fuzzer-password' }, timeoutMs: 30_000 })).status).toBe(201);
-    const login = await api.call('POST', '/v1/auth/login', { body: { handle: HANDLE, password: 'fuzzer-password' }, timeoutMs: 30_000 });
-    expect(login.status).toBe(200);
+    const accessToken = await signUp(createApi(platform.gatewayUrl), HANDLE);
 
     const started = Date.now();
     const { status, output } = await run(
@@ -74,7 +71,7 @@ describe('the API against its OpenAPI document (Schemathesis)', () => {
         '--seed',
         SEED,
         '--header',
-        `Authorization: Bearer ${login.body.accessToken as string}`,
+        `Authorization: Bearer ${accessToken}`,
         // The event stream never ends: every case would wait out the request timeout. Its
         // answers (401, 200 text/event-stream, Last-Event-ID) are tested in services/gateway/test/http/streaming.test.ts.
         '--exclude-path',
