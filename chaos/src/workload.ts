@@ -68,8 +68,6 @@ export interface PostingOptions {
   /** How long after the last post was started its retries may go on. */
   retryGraceMs: number;
   runId: string;
-  /** Post attempts in flight at once, across all users (the clients' connection pool). */
-  connections?: number;
 }
 
 export interface PostingResult {
@@ -82,6 +80,9 @@ export interface PostingResult {
   /** Per 10 s of the workload (from its start): attempts started, and acknowledgements received. */
   byTenSeconds: Array<{ attempts: number; acks: number }>;
 }
+
+/** Post attempts in flight at once, across all users (the clients' connection pool). */
+const CONNECTIONS = 32;
 
 /** Runs at most `size` of the calls given to it at once; the others wait their turn, in order. */
 export function pool(size: number): <T>(call: () => Promise<T>) => Promise<T> {
@@ -124,7 +125,11 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
   // at once after an outage, hundreds of attempts in flight on a machine serving a few dozen per
   // second, so each waited past its timeout, was retried, and the backlog never drained
   // (measured: 28,988 attempts for 800 posts, the last acknowledged 105 s after the last heal).
-  const connection = pool(options.connections ?? 32);
+  const connection = pool(CONNECTIONS);
+  const count = (outcome: Answer | Error) => {
+    const kind = outcomeOf(outcome);
+    outcomes[kind] = (outcomes[kind] ?? 0) + 1;
+  };
   const attempt = (author: ChaosUser, post: Post) => async (): Promise<Answer> => {
     try {
       const answer = await connection(() => {
@@ -132,10 +137,10 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
         bucket().attempts += 1;
         return api.call('POST', '/v1/tweets', { token: author.token, body: { text: post.text }, headers: { 'idempotency-key': post.key }, timeoutMs: 10_000 });
       });
-      outcomes[outcomeOf(answer)] = (outcomes[outcomeOf(answer)] ?? 0) + 1;
+      count(answer);
       return answer;
     } catch (error) {
-      outcomes[outcomeOf(error as Error)] = (outcomes[outcomeOf(error as Error)] ?? 0) + 1;
+      count(error as Error);
       throw error;
     }
   };
