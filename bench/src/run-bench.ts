@@ -2,7 +2,7 @@
 // workload at the target rate (with fan-out lag and CPU use), then the step run.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Platform, type RunningService, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, type RunningService, SERVICES, startPlatform } from '@chirp/testing/platform';
 import { type RunningJaeger, startJaeger } from '@chirp/testing/jaeger';
 import { stackEnv } from '@chirp/testing/stack';
 import { startBaseline } from './baseline.ts';
@@ -105,15 +105,6 @@ export interface BenchReport {
  */
 const PROBED_FOLLOWERS = 5;
 
-/** Everything the gateway must allow for the run: the workload is thousands of users at once. */
-export const RAISED_LIMITS = {
-  RATE_LIMIT_SIGN_IN: '1000000',
-  RATE_LIMIT_SESSION: '1000000',
-  RATE_LIMIT_POST: '1000000',
-  RATE_LIMIT_AUTHENTICATED: '1000000',
-  RATE_LIMIT_ANONYMOUS: '1000000',
-};
-
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
@@ -137,7 +128,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     logLevel: options.logLevel,
     splitTimeline: options.splitTimeline,
     // Tokens must outlive the run: the workload signs in once per user.
-    serviceEnv: { gateway: RAISED_LIMITS, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
+    serviceEnv: { gateway: RATE_LIMITS_RAISED, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
   });
   const client = createBenchClient(platform.gatewayUrl, options.connections);
   // The probe's reads have their own few connections, so they never queue ahead of the workload.

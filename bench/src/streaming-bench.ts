@@ -2,14 +2,13 @@
 // DeathStarBench mix runs through it at a fixed rate. What it costs (the gateway's memory per
 // stream) and how fast events reach clients (act → event read by the client, p50/p99).
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { startPlatform } from '@chirp/testing/platform';
+import { RATE_LIMITS_RAISED, startPlatform } from '@chirp/testing/platform';
 import { stackEnv } from '@chirp/testing/stack';
 import { generateHeavyTailedGraph, seededRandom } from './graph.ts';
 import { createBenchClient } from './http-client.ts';
 import { type CpuUse, cpuSnapshot, cpuUse } from './cpu-usage.ts';
 import { histogram, histogramDelta, histogramQuantile, sampleSum, scrape as scrapeOnce } from './metrics-scrape.ts';
 import type { LoadResult, Request } from './open-loop.ts';
-import { RAISED_LIMITS } from './run-bench.ts';
 import { seedGraph } from './seed.ts';
 import { socialWorkload } from './social-workload.ts';
 import { openSseListeners, type StreamEvent } from './sse-listeners.ts';
@@ -108,7 +107,7 @@ export async function runStreamingBench(options: StreamingBenchOptions): Promise
   log('starting the platform (one gateway process) on fresh stores');
   const platform = await startPlatform({
     logLevel: options.logLevel,
-    serviceEnv: { gateway: RAISED_LIMITS, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
+    serviceEnv: { gateway: RATE_LIMITS_RAISED, user: { ACCESS_TOKEN_TTL_SECONDS: '3600' } },
   });
   const client = createBenchClient(platform.gatewayUrl, 32);
   const onSignal = (signal: NodeJS.Signals) => {

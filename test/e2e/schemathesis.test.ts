@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, startPlatform } from '@chirp/testing/platform';
 import { createApi, signUp } from '@chirp/testing/public-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     logLevel: 'warn',
     // The fuzzer sends thousands of requests from one client: the limits would answer most of them 429.
-    serviceEnv: { gateway: { RATE_LIMIT_SIGN_IN: '1000000', RATE_LIMIT_POST: '1000000', RATE_LIMIT_ANONYMOUS: '1000000', RATE_LIMIT_AUTHENTICATED: '1000000', RATE_LIMIT_SESSION: '1000000' } },
+    serviceEnv: { gateway: RATE_LIMITS_RAISED },
   });
 });
 
