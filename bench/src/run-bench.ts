@@ -57,7 +57,7 @@ export interface BenchOptions {
   /** The cost table's workloads (default: the mix and every operation alone). */
   costWorkloads?: string[];
   /**
-   * What tracing costs: a Jaeger is started (on ports the kernel picks), and the cost table
+   * What tracing costs: a Jaeger is started (on free ports: freePort picks them), and the cost table
    * compares, after any --variant, the services untraced, with the tracing preload but no endpoint
    * (switched off), and traced, every request sampled and exported to it.
    */
