@@ -1,10 +1,11 @@
 // Handles on the real servers for one test file, each isolated by a fresh name
 // (database, key prefix, keyspace, topology prefix) so files never see each other's data.
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
+import { createS3Client } from '@chirp/common/object-storage';
 import { type EventHandlerRegistry, type EventPublisher } from '@chirp/kernel/events';
 import { createSnsEventPublisher } from '@chirp/common/events';
 import { createSqsConsumer, type SqsConsumer } from '@chirp/common/sqs-consumer';
@@ -183,7 +184,7 @@ export interface TestBucket {
 /** A fresh S3 bucket on the emulator (fauxqs serves S3 on the SNS/SQS port), addressed by path. */
 export async function createTestBucket(): Promise<TestBucket> {
   const env = stackEnv();
-  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL, forcePathStyle: true });
+  const s3 = createS3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL });
   const name = uniqueName('t-media-').toLowerCase();
   await s3.send(new CreateBucketCommand({ Bucket: name }));
   return {
