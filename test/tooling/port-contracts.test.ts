@@ -27,7 +27,6 @@ const WITHOUT_SUITE: Record<string, string> = {
   'user/AccessTokenIssuer': 'the fake issues opaque strings; the JWT issuer is tested with the verifier the gateway uses (jwt-access-tokens.test.ts)',
   'user/PasswordHasher': 'the fake is a marker, not a hash; argon2 is tested on its own (argon2-password-hasher.test.ts)',
   'user/TokenSecrets': 'the fake counts; the random secrets are exercised by every user service test',
-  'gateway/StreamBroker': 'the Redis broker is tested with two replicas in redis-stream-broker.test.ts',
 };
 
 const list = (dir: string) => {

@@ -1,41 +1,64 @@
 import { randomUUID } from 'node:crypto';
-import { createStreamPublisher, streamChannels } from '@chirp/common/stream-channels';
+import { createStreamPublisher } from '@chirp/common/stream-channels';
 import { eventually } from '@chirp/testing/eventually';
 import { stackEnv } from '@chirp/testing/stack';
 import { Redis } from 'ioredis';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createRedisStreamBroker } from '../../src/infrastructure/redis-stream-broker.ts';
+import { streamBrokerContract } from '../contract/stream-broker.contract.ts';
 
-const connections = [new Redis(stackEnv().REDIS_URL), new Redis(stackEnv().REDIS_URL), new Redis(stackEnv().REDIS_URL)];
-afterAll(() => {
-  for (const connection of connections) connection.disconnect();
-});
-const [replicaA, replicaB, publisherConnection] = connections as [Redis, Redis, Redis];
-const channels = streamChannels(`test:${randomUUID()}:`);
-
-it('when two replicas listen to different users, then a publish reaches only the replica holding that user, and a channel is dropped with its last listener', async () => {
-  const a = createRedisStreamBroker(replicaA);
-  const b = createRedisStreamBroker(replicaB);
+/** Two replicas' subscriber connections and a publisher's, on the real Redis; channel names are the suite's own. */
+const twoReplicas = () => {
+  // The replicas connect when their first listen comes, as at a gateway's start.
+  const subscribers = [new Redis(stackEnv().REDIS_URL, { lazyConnect: true }), new Redis(stackEnv().REDIS_URL, { lazyConnect: true })] as const;
+  const publisherConnection = new Redis(stackEnv().REDIS_URL);
   const publisher = createStreamPublisher(publisherConnection);
-  const heardA: string[] = [];
-  const heardB: string[] = [];
-  const stopA1 = await a.listen(channels.user('1'), (text) => heardA.push(`first ${text}`));
-  const stopA2 = await a.listen(channels.user('1'), (text) => heardA.push(`second ${text}`));
-  const stopB = await b.listen(channels.user('2'), (text) => heardB.push(text));
-  expect(await publisher.listened([channels.user('1'), channels.user('2'), channels.user('3')])).toEqual([channels.user('1'), channels.user('2')]);
+  const replicas = [createRedisStreamBroker(subscribers[0]), createRedisStreamBroker(subscribers[1])] as const;
+  return {
+    replicas,
+    publish: async (channel: string, text: string) => void (await publisherConnection.publish(channel, text)),
+    listened: async (channel: string) => (await publisher.listened([channel])).length > 0,
+    close: async () => {
+      for (const connection of [...subscribers, publisherConnection]) connection.disconnect();
+    },
+  };
+};
 
-  await publisher.publish([
-    { channel: channels.user('1'), message: { event: 'delete', data: { id: '9' }, at: 1 } },
-    { channel: channels.user('2'), message: { event: 'delete', data: { id: '8' }, at: 2 } },
-  ]);
-  await eventually(() => heardA.length === 2 && heardB.length === 1, 'each replica its own');
-  expect(heardA.sort()).toEqual(['first {"event":"delete","data":{"id":"9"},"at":1}', 'second {"event":"delete","data":{"id":"9"},"at":1}']);
-  expect(heardB).toEqual(['{"event":"delete","data":{"id":"8"},"at":2}']);
+streamBrokerContract('Redis, two gateway replicas', async () => twoReplicas());
 
-  await stopA1();
-  expect(await publisher.listened([channels.user('1')])).toEqual([channels.user('1')]);
-  await stopA2();
-  await stopB();
-  expect(await publisher.listened([channels.user('1'), channels.user('2')])).toEqual([]);
-  expect(a.channels + b.channels).toBe(0);
+it('when the last local listener of a channel stops, then the replica unsubscribes from it', async () => {
+  const { replicas, listened, close } = twoReplicas();
+  const [a] = replicas;
+  const channel = `test:${randomUUID()}:user:1`;
+  try {
+    const stops = [await a.listen(channel, () => undefined), await a.listen(channel, () => undefined)];
+    expect(a.channels).toBe(1);
+    await stops[0]!();
+    expect([a.channels, await listened(channel)]).toEqual([1, true]);
+    await stops[1]!();
+    expect([a.channels, await listened(channel)]).toEqual([0, false]);
+  } finally {
+    await close();
+  }
+});
+
+it('when a subscribe is refused, then listen rejects and the next listen subscribes again', async () => {
+  const { publish, close } = twoReplicas();
+  // Closed before it ever connects: its commands are refused until connect().
+  const subscriber = new Redis(stackEnv().REDIS_URL, { lazyConnect: true });
+  subscriber.disconnect();
+  const broker = createRedisStreamBroker(subscriber);
+  const channel = `test:${randomUUID()}:user:1`;
+  const heard: string[] = [];
+  try {
+    await expect(broker.listen(channel, (text) => heard.push(text))).rejects.toThrow(/closed/);
+    await subscriber.connect();
+    await broker.listen(channel, (text) => heard.push(text));
+    await publish(channel, 'after the refusal');
+    await eventually(() => heard.length > 0, 'the message after the refusal', 5000);
+    expect([heard, broker.channels]).toEqual([['after the refusal'], 1]);
+  } finally {
+    subscriber.disconnect();
+    await close();
+  }
 });

@@ -2,9 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { createFailoverRateLimiter, createInProcessRateLimiter } from '../../src/infrastructure/in-process-rate-limiter.ts';
 import { downstreamsContract } from '../contract/downstreams.contract.ts';
 import { rateLimiterContract } from '../contract/rate-limiter.contract.ts';
+import { streamBrokerContract } from '../contract/stream-broker.contract.ts';
 import { createInMemoryDownstreams } from '../fakes/in-memory-downstreams.ts';
+import { createInMemoryStreamBroker } from '../fakes/in-memory-stream-broker.ts';
 
 downstreamsContract('in memory', async () => createInMemoryDownstreams({ highFollowerThreshold: 2 }));
+// One process: both replicas are the same broker.
+streamBrokerContract('in memory', async () => {
+  const broker = createInMemoryStreamBroker();
+  return {
+    replicas: [broker, broker],
+    publish: async (channel, text) => void broker.publish(channel, text),
+    listened: async (channel) => broker.listened(channel) > 0,
+    close: async () => undefined,
+  };
+});
 rateLimiterContract('the in-process rate limiter', async () => ({ limiter: createInProcessRateLimiter() }));
 rateLimiterContract('the failover rate limiter with its primary down', async () => ({
   limiter: createFailoverRateLimiter({ consume: () => Promise.reject(new Error('Connection is closed.')) }, createInProcessRateLimiter(), () => undefined),
