@@ -2,7 +2,7 @@ import type { TweetJson } from '@chirp/kernel/api-v1';
 import { aTweetJson as aTweetOfApi } from '@chirp/testing/api-builders';
 import type { NotificationType } from '../../src/domain/notification.ts';
 import { makeNotificationUseCases } from '../../src/use-cases/notification-use-cases.ts';
-import type { ActorProfile, NotificationJson, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';
+import type { ActorProfile, NotificationMetrics, NotificationPush, TweetHydrator, UserLookup } from '../../src/use-cases/ports.ts';
 import { anIdSource } from '../fixtures/builders.ts';
 import { createInMemoryNotificationStore, createInMemoryUserDirectory } from './in-memory-notification-store.ts';
 
@@ -29,19 +29,24 @@ export function createFakeTweetHydrator(): TweetHydrator & { tweets: Map<string,
   };
 }
 
-/** Connected recipients are listed by hand; every push is recorded; `down` makes pushes fail. */
-export function createRecordingPush(): NotificationPush & { online: Set<string>; pushed: Array<{ recipientId: string; notification: NotificationJson }>; down: boolean } {
+type Delivery = Parameters<NotificationPush['push']>[0][number];
+
+/**
+ * Connected recipients are listed by hand; what their streams receive is recorded (a push to a
+ * recipient without a stream reaches no one, as on Redis); `down` makes every call fail.
+ */
+export function createRecordingPush(): NotificationPush & { online: Set<string>; pushed: Delivery[]; down: boolean } {
   const fake = {
     online: new Set<string>(),
-    pushed: [] as Array<{ recipientId: string; notification: NotificationJson }>,
+    pushed: [] as Delivery[],
     down: false,
     async connected(recipientIds: readonly string[]) {
       if (fake.down) throw new Error('redis is down');
       return new Set(recipientIds.filter((id) => fake.online.has(id)));
     },
-    async push(deliveries: ReadonlyArray<{ recipientId: string; notification: NotificationJson }>) {
+    async push(deliveries: readonly Delivery[]) {
       if (fake.down) throw new Error('redis is down');
-      fake.pushed.push(...deliveries.map(({ recipientId, notification }) => ({ recipientId, notification })));
+      fake.pushed.push(...deliveries.filter(({ recipientId }) => fake.online.has(recipientId)));
     },
   };
   return fake;

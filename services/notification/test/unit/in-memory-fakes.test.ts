@@ -1,10 +1,19 @@
 import { tweetHydratorContract, userLookupContract } from '../contract/service-hydration.contract.ts';
+import { notificationPushContract } from '../contract/notification-push.contract.ts';
 import { notificationStoreContract, userDirectoryContract } from '../contract/notification-store.contract.ts';
-import { aTweetJson, createFakeTweetHydrator, createFakeUserLookup } from '../fakes/fake-ports.ts';
+import { aTweetJson, createFakeTweetHydrator, createFakeUserLookup, createRecordingPush } from '../fakes/fake-ports.ts';
 import { createInMemoryNotificationStore, createInMemoryUserDirectory } from '../fakes/in-memory-notification-store.ts';
 
 notificationStoreContract('in memory', async () => createInMemoryNotificationStore());
 userDirectoryContract('in memory', async () => createInMemoryUserDirectory());
+notificationPushContract('the recording fake', {
+  open: async (online) => {
+    const push = createRecordingPush();
+    for (const id of online) push.online.add(id);
+    return { push, received: () => push.pushed.map(({ recipientId, notification, at }) => ({ recipientId, notification, at: at.getTime() })), close: async () => undefined };
+  },
+  unreachable: async () => Object.assign(createRecordingPush(), { down: true }),
+});
 
 let nextTweetId = 700_000;
 tweetHydratorContract('the fake tweet hydrator', async () => {

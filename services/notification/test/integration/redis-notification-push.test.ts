@@ -1,0 +1,51 @@
+// The Redis push against a real subscriber on the channels the gateway replicas listen to.
+import { randomUUID } from 'node:crypto';
+import type { NotificationJson } from '@chirp/kernel/api-v1';
+import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
+import { stackEnv } from '@chirp/testing/stack';
+import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
+import { createRedisNotificationPush } from '../../src/infrastructure/redis-notification-push.ts';
+import { notificationPushContract, type Received } from '../contract/notification-push.contract.ts';
+
+/** A port in this test's range that nothing listens on. */
+const UNUSED_PORT = 11379;
+const unreachable: Redis[] = [];
+afterAll(() => {
+  for (const connection of unreachable) connection.disconnect();
+});
+
+notificationPushContract('Redis, heard by a subscriber as the gateway listens', {
+  async open(online) {
+    const channels = streamChannels(`test:${randomUUID()}:`);
+    const [publisher, subscriber] = [new Redis(stackEnv().REDIS_URL), new Redis(stackEnv().REDIS_URL)];
+    const received: Received[] = [];
+    const unexpected: string[] = [];
+    subscriber.on('message', (channel: string, text: string) => {
+      const message = parseStreamMessage(text);
+      // What the gateway relies on: a notification event whose SSE id is the notification's.
+      if (message && 'event' in message && message.event === 'notification' && message.id === (message.data as NotificationJson).id) {
+        received.push({ recipientId: channel.slice(channels.user('').length), notification: message.data as NotificationJson, at: message.at });
+      } else unexpected.push(`${channel}: ${text}`);
+    });
+    if (online.length > 0) await subscriber.subscribe(...online.map(channels.user));
+    return {
+      push: createRedisNotificationPush(createStreamPublisher(publisher), channels),
+      received: () => {
+        if (unexpected.length > 0) throw new Error(`the streams received what the gateway cannot read: ${unexpected.join('; ')}`);
+        return received;
+      },
+      close: async () => {
+        publisher.disconnect();
+        subscriber.disconnect();
+      },
+    };
+  },
+  // The service's own settings (main.ts): fail fast rather than hold an event up; no reconnecting here.
+  async unreachable() {
+    const redis = new Redis(`redis://127.0.0.1:${UNUSED_PORT}`, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    unreachable.push(redis);
+    return createRedisNotificationPush(createStreamPublisher(redis), streamChannels(`test:${randomUUID()}:`));
+  },
+});
