@@ -22,10 +22,6 @@ const WITHOUT_SUITE: Record<string, string> = {
   'notification/NotificationMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by the service test',
   'timeline/FanoutQueue': "its fake is a holding list the tests drain by hand; the SQS queue is tested end to end with its consumer (timeline-service.test.ts, fanout-bench-smoke)",
   'timeline/LiveUpdates': 'best effort by contract (never throws, may lose a message); the Redis publisher is tested with a real subscriber in the gateway streaming tests',
-  'user/SessionRevocations': 'the fake records; the Redis adapter is tested against a real gateway in revocation.e2e.test.ts',
-  'user/AccessTokenIssuer': 'the fake issues opaque strings; the JWT issuer is tested with the verifier the gateway uses (jwt-access-tokens.test.ts)',
-  'user/PasswordHasher': 'the fake is a marker, not a hash; argon2 is tested on its own (argon2-password-hasher.test.ts)',
-  'user/TokenSecrets': 'the fake counts; the random secrets are exercised by every user service test',
 };
 
 const list = (dir: string) => {

@@ -7,7 +7,7 @@ import type { SessionRevocations, UserReader } from '../use-cases/ports.ts';
  * Past an access token's expiry the gateway still accepts it for its clock tolerance (5 s), and
  * replicas' clocks differ: a revoked session is refused this much longer than its last token lives.
  */
-const MARGIN_MS = 60_000;
+export const REVOCATION_MARGIN_MS = 60_000;
 
 export interface RedisSessionRevocationsOptions {
   /** The gateways' Redis, without a key prefix (the protocol names its own keys under `prefix`). */
@@ -35,7 +35,7 @@ export function createRedisSessionRevocations(options: RedisSessionRevocationsOp
   const retryMs = options.retryMs ?? 1000;
   const log = options.log.child({ component: 'session-revocations' });
   const publisher = createRedisRevocationPublisher(options.redis, options.prefix, now);
-  const lifetimeMs = options.accessTokenTtlSeconds * 1000 + MARGIN_MS;
+  const lifetimeMs = options.accessTokenTtlSeconds * 1000 + REVOCATION_MARGIN_MS;
   const pending = new Map<string, number>();
   let retry: NodeJS.Timeout | undefined;
   let closed = false;

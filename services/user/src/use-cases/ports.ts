@@ -5,31 +5,43 @@ import type { TweetTally } from '../domain/tweet-tally.ts';
 import type { User } from '../domain/user.ts';
 
 export interface PasswordHasher {
+  /** A salted hash: never the password, and two hashes of one password differ. */
   hash(password: string): Promise<string>;
-  /** `needsRehash`: the stored hash used weaker parameters than today's and should be replaced. */
+  /**
+   * `needsRehash`: the stored hash used weaker parameters than today's and should be replaced.
+   * Rejects a stored value no hasher of this kind wrote, rather than calling it a wrong password.
+   */
   verify(password: string, stored: string): Promise<{ valid: boolean; needsRehash: boolean }>;
   /** As much work as a verify, against nothing: an unknown handle takes as long as a wrong password. */
   burn(password: string): Promise<void>;
 }
 
 export interface AccessTokenIssuer {
-  /** `handle` rides along so the gateway can name a tweet's author without asking; handles never change. */
+  /**
+   * A token that reads back as this subject and expires `expiresInSeconds` after issue. `handle`
+   * rides along so the gateway can name a tweet's author without asking; handles never change.
+   */
   issue(subject: { userId: string; sessionId: string; handle: string }): { accessToken: string; expiresInSeconds: number };
 }
 
 /**
  * Tells every gateway that a session ended, so its access tokens (verified by the gateways
- * alone) stop working at once. Announcing one again is harmless; the adapter keeps trying
+ * alone) stop working at once and until every token issued before then has expired; the gateways
+ * forget it some minutes later. Announcing one again is harmless, even with an earlier time (the
+ * later one holds); one older than any token it could end does nothing. The adapter keeps trying
  * one it could not deliver, so a caller never waits on it failing.
  */
 export interface SessionRevocations {
   announce(revocation: { sessionId: string; revokedAt: Date }): Promise<void>;
 }
 
+/** Never repeats, in this process or another (a restart, a replica): sessions and tokens outlive both. */
 export interface TokenSecrets {
-  /** A new opaque refresh token, and the hash that is stored in its place. */
+  /** A new opaque refresh token, too long to guess, and the hash (hex) that is stored in its place. */
   newRefreshToken(): { token: string; hash: string };
+  /** The hash `newRefreshToken` gave with the token, in any instance: a token issued before a restart is still found. */
   hashOf(refreshToken: string): string;
+  /** A UUID. */
   newSessionId(): string;
 }
 

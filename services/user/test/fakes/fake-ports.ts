@@ -1,52 +1,87 @@
 // Fakes of the user service's ports other than the store, and one builder for the lot.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AccessTokenClaims } from '@chirp/common/auth';
+import type { Clock } from '@chirp/kernel/clock';
 import { aClock, type SettableClock, sequentialIds } from '@chirp/testing/fakes';
+import { REVOCATION_MARGIN_MS } from '../../src/infrastructure/redis-session-revocations.ts';
 import type { AccessTokenIssuer, PasswordHasher, SessionRevocations, TokenSecrets } from '../../src/use-cases/ports.ts';
 import { buildApp } from '../../src/app.ts';
 import { makeUserUseCases, type UserPorts } from '../../src/use-cases/user-use-cases.ts';
 import { createInMemoryUserStore, type InMemoryUserStore } from './in-memory-user-store.ts';
 
-/** Not a hash at all, only a marker: the use cases' behaviour is under test, not the cryptography. */
-export function plainTextHasher(options: { cost?: number; minimumCost?: number } = {}): PasswordHasher & { burned: number } {
+/**
+ * Salted SHA-256 in place of argon2id: cheap, so the use-case tests stay fast, yet it keeps the
+ * PasswordHasher contract (salted, never the password itself). `cost` stands for the parameters.
+ */
+export function cheapHasher(options: { cost?: number; minimumCost?: number } = {}): PasswordHasher & { burned: number } {
   const cost = options.cost ?? 1;
+  const digest = (salt: string, password: string) => createHash('sha256').update(`${salt}:${password}`).digest('hex');
   const hasher = {
     burned: 0,
-    hash: async (password: string) => `plain:${cost}:${password}`,
-    verify: async (password: string, stored: string) => {
-      const [, storedCost, storedPassword] = /^plain:(\d+):(.*)$/s.exec(stored) ?? [];
-      return { valid: storedPassword === password, needsRehash: Number(storedCost) < (options.minimumCost ?? cost) };
+    hash: async (password: string) => {
+      const salt = randomBytes(8).toString('hex');
+      return `cheap$${cost}$${salt}$${digest(salt, password)}`;
     },
-    burn: async () => {
+    verify: async (password: string, stored: string) => {
+      const [, storedCost, salt, tag] = /^cheap\$(\d+)\$([0-9a-f]+)\$([0-9a-f]{64})$/.exec(stored) ?? [];
+      if (salt === undefined) throw new Error('stored password hash is not one cheapHasher wrote');
+      return { valid: digest(salt, password) === tag, needsRehash: Number(storedCost) < (options.minimumCost ?? cost) };
+    },
+    burn: async (password: string) => {
+      digest('burn', password);
       hasher.burned += 1;
     },
   };
   return hasher;
 }
 
-export const fakeIssuer: AccessTokenIssuer = {
-  issue: ({ userId, sessionId }) => ({ accessToken: `access:${userId}:${sessionId}`, expiresInSeconds: 900 }),
-};
+/** Readable tokens (`access:<user>:<session>:<handle>:<exp>`), and the reader a gateway would be: it refuses one past its expiry. */
+export function fakeAccessTokens(clock: Clock, ttlSeconds = 900): AccessTokenIssuer & { read(token: string): Promise<AccessTokenClaims> } {
+  return {
+    issue: ({ userId, sessionId, handle }) => {
+      const expires = Math.floor(clock.now().getTime() / 1000) + ttlSeconds;
+      return { accessToken: `access:${userId}:${sessionId}:${handle}:${expires}`, expiresInSeconds: ttlSeconds };
+    },
+    read: async (token) => {
+      const [, userId, sessionId, handle, expires] = /^access:(\d+):([^:]+):(\w+):(\d+)$/.exec(token) ?? [];
+      if (expires === undefined) throw new Error(`not an access token fakeAccessTokens issued: ${token}`);
+      const expiresAt = new Date(Number(expires) * 1000);
+      if (expiresAt <= clock.now()) throw new Error(`access token expired at ${expiresAt.toISOString()}`);
+      return { userId: userId!, sessionId: sessionId!, handle, expiresAt };
+    },
+  };
+}
 
-/** Remembers what was announced, in order. */
-export function recordingRevocations(): SessionRevocations & { announced: Array<{ sessionId: string; revokedAt: Date }> } {
+/**
+ * Remembers what was announced, in order, and refuses a session as the gateways would: from its
+ * revocation until its last access token has expired, with the Redis adapter's margin.
+ */
+export function recordingRevocations(
+  clock: Clock,
+  accessTokenTtlSeconds = 900,
+): SessionRevocations & { announced: Array<{ sessionId: string; revokedAt: Date }>; refuses(sessionId: string): boolean } {
   const announced: Array<{ sessionId: string; revokedAt: Date }> = [];
+  const lifetimeMs = accessTokenTtlSeconds * 1000 + REVOCATION_MARGIN_MS;
   return {
     announced,
     announce: async (revocation) => {
       announced.push(revocation);
     },
+    refuses: (sessionId) => announced.some((revocation) => revocation.sessionId === sessionId && revocation.revokedAt.getTime() + lifetimeMs > clock.now().getTime()),
   };
 }
 
+/** Numbered refresh tokens and session ids (the number tells them apart in a failure), each behind a random part, so no two instances repeat one another. */
 export function countingSecrets(): TokenSecrets {
   let n = 0;
-  const hashOf = (token: string) => Buffer.from(`hash:${token}`).toString('hex');
+  const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
   return {
     newRefreshToken: () => {
-      const token = `refresh-${(n += 1)}`;
+      const token = `refresh-${(n += 1)}-${randomBytes(32).toString('base64url')}`;
       return { token, hash: hashOf(token) };
     },
     hashOf,
-    newSessionId: () => `00000000-0000-4000-8000-${String((n += 1)).padStart(12, '0')}`,
+    newSessionId: () => `${randomUUID().slice(0, 24)}${String((n += 1)).padStart(12, '0')}`,
   };
 }
 
@@ -57,14 +92,15 @@ export interface TestUserPorts extends UserPorts {
 }
 
 export function aUserPorts(overrides: Partial<TestUserPorts> = {}): TestUserPorts {
+  const clock = overrides.clock ?? aClock();
   return {
     users: createInMemoryUserStore(),
-    hasher: plainTextHasher(),
-    issuer: fakeIssuer,
+    hasher: cheapHasher(),
+    issuer: fakeAccessTokens(clock),
     secrets: countingSecrets(),
-    revocations: recordingRevocations(),
+    revocations: recordingRevocations(clock),
     ids: sequentialIds(),
-    clock: aClock(),
+    clock,
     lifetimes: { refreshTokenTtlSeconds: 30 * 24 * 3600, sessionMaxAgeSeconds: 90 * 24 * 3600 },
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import { DomainError } from '@chirp/kernel/errors';
 import { describe, expect, it } from 'vitest';
-import { aUserService, plainTextHasher } from '../fakes/fake-ports.ts';
+import { aUserService, cheapHasher } from '../fakes/fake-ports.ts';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => {
   try {
@@ -54,7 +54,7 @@ describe('login', () => {
   });
 
   it('when the handle is unknown or the password wrong, then the same INVALID_CREDENTIALS, and the unknown handle still costs a hash', async () => {
-    const hasher = plainTextHasher();
+    const hasher = cheapHasher();
     const service = aUserService({ hasher });
     await service.registerUser({ handle: 'linus', password: 'password1' });
     expect(await codeOf(service.logIn({ handle: 'linus', password: 'wrong-password' }))).toBe('INVALID_CREDENTIALS');
@@ -64,11 +64,14 @@ describe('login', () => {
   });
 
   it('when the stored hash used weaker parameters, then login upgrades it', async () => {
-    const service = aUserService({ hasher: plainTextHasher({ cost: 1 }) });
+    const service = aUserService({ hasher: cheapHasher({ cost: 1 }) });
     await service.registerUser({ handle: 'linus', password: 'password1' });
-    const stronger = aUserService({ users: service.ports.users, hasher: plainTextHasher({ cost: 2 }) });
+    const stronger = aUserService({ users: service.ports.users, hasher: cheapHasher({ cost: 2 }) });
+    const weak = (await service.ports.users.findCredentials('linus'))?.passwordHash;
     await stronger.logIn({ handle: 'linus', password: 'password1' });
-    expect((await service.ports.users.findCredentials('linus'))?.passwordHash).toBe('plain:2:password1');
+    const upgraded = (await service.ports.users.findCredentials('linus'))!.passwordHash;
+    expect(upgraded).not.toBe(weak);
+    expect(await stronger.ports.hasher.verify('password1', upgraded)).toEqual({ valid: true, needsRehash: false });
   });
 });
 
