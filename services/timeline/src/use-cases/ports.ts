@@ -101,7 +101,16 @@ export interface FanoutChunk {
   createdAt: string;
 }
 
+/**
+ * Where chunks wait for whichever worker takes them next. Each chunk comes out whole, at least
+ * once (a chunk may come out twice, and chunks in any order: applying one is idempotent).
+ */
 export interface FanoutQueue {
+  /**
+   * Resolves once every chunk is queued, however many; rejects when any is not (refused, or the
+   * queue unreachable), and the event that made them is retried whole. A chunk names at least
+   * one reader.
+   */
   enqueue(chunks: readonly FanoutChunk[]): Promise<void>;
 }
 

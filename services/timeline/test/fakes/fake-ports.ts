@@ -85,10 +85,19 @@ export function aHighFollowerSet(): HighFollowerAuthors & { ids: Set<string> } {
   };
 }
 
-/** A queue that holds chunks until the test hands them to a worker. */
+/** A queue that holds chunks until the test hands them to a worker; `down` makes it refuse them, as an unreachable queue does. */
 export function aChunkQueue() {
-  const pending: FanoutChunk[] = [];
-  return { pending, enqueue: async (chunks: readonly FanoutChunk[]) => void pending.push(...chunks) };
+  const queue = {
+    pending: [] as FanoutChunk[],
+    down: false,
+    async enqueue(chunks: readonly FanoutChunk[]) {
+      if (queue.down) throw new Error('the fan-out queue is down');
+      const empty = chunks.find((chunk) => chunk.readerIds.length === 0);
+      if (empty) throw new Error(`fan-out chunk of ${empty.tweetId} names no reader`);
+      queue.pending.push(...chunks.map((chunk) => ({ ...chunk, readerIds: [...chunk.readerIds] })));
+    },
+  };
+  return queue;
 }
 
 /** The tweet service, as far as the timeline sees it: known ids come back in order, others are left out. */

@@ -1,12 +1,13 @@
 import { nextId } from '../contract/snowflake-ids.ts';
 import { authorTweetStoreContract } from '../contract/author-tweet-store.contract.ts';
+import { fanoutQueueContract } from '../contract/fanout-queue.contract.ts';
 import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
 import { followGraphContract } from '../contract/follow-graph.contract.ts';
 import { tweetHydratorContract } from '../contract/tweet-hydrator.contract.ts';
 import { highFollowerAuthorsContract } from '../contract/high-follower-authors.contract.ts';
 import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
-import { aHighFollowerSet, aTweetDirectory, createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
+import { aChunkQueue, aHighFollowerSet, aTweetDirectory, createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
 import { createInMemoryAuthorTweets } from '../fakes/in-memory-author-tweets.ts';
 import { createInMemoryDeletedTweets } from '../fakes/in-memory-deleted-tweets.ts';
 import { createInMemoryFollowGraph } from '../fakes/in-memory-follow-graph.ts';
@@ -18,6 +19,13 @@ deletedTweetsContract('in memory', async () => createInMemoryDeletedTweets());
 followGraphContract('in memory', async () => createInMemoryFollowGraph());
 timelineCacheContract('in memory', async () => createInMemoryTimelineCache());
 highFollowerAuthorsContract('in memory', async () => aHighFollowerSet());
+fanoutQueueContract('the holding list', {
+  open: async () => {
+    const queue = aChunkQueue();
+    return { queue, taken: () => queue.pending, close: async () => undefined };
+  },
+  unreachable: async () => Object.assign(aChunkQueue(), { down: true }),
+});
 tweetHydratorContract('the fake tweet directory', async () => {
   const tweets = aTweetDirectory();
   return {
