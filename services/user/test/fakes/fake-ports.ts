@@ -88,6 +88,7 @@ export function countingSecrets(): TokenSecrets {
 export interface TestUserPorts extends UserPorts {
   users: InMemoryUserStore;
   clock: SettableClock;
+  issuer: ReturnType<typeof fakeAccessTokens>;
   revocations: ReturnType<typeof recordingRevocations>;
 }
 
