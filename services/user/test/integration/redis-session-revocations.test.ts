@@ -31,16 +31,22 @@ afterEach(async () => {
   for (const redis of opened.splice(0)) redis.disconnect();
 });
 
+/** A connection as main.ts makes it (a command fails at once while Redis is away instead of queueing), once it is ready. */
+async function aReadyConnection(): Promise<Redis> {
+  const redis = connect({ maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  await eventually(() => redis.status === 'ready', 'the Redis connection is ready', 5000);
+  return redis;
+}
+
 /** The adapter under a fresh prefix, with the gateway's reader over the same set, both on `clock`. */
-function aRedisRevocations(options: { redis?: Redis; sessions?: RedisSessionRevocationsOptions['sessions']; onDeliveryFailure?: () => void } = {}) {
+async function aRedisRevocations(options: { redis?: Redis; sessions?: RedisSessionRevocationsOptions['sessions']; onDeliveryFailure?: () => void } = {}) {
   const prefix = `${uniqueName('t:')}:sessions:`;
   prefixes.push(prefix);
   const clock = aClock(new Date());
   const now = () => clock.now().getTime();
   const reader = connect();
   const revocations = createRedisSessionRevocations({
-    // As main.ts connects: a command fails at once while Redis is away instead of queueing.
-    redis: options.redis ?? connect({ maxRetriesPerRequest: 0, enableOfflineQueue: false }),
+    redis: options.redis ?? (await aReadyConnection()),
     prefix,
     accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
     sessions: options.sessions ?? { listSessionsRevokedSince: async () => [] },
@@ -67,10 +73,9 @@ sessionRevocationsContract("Redis, read by the gateway's reader", async () => aR
 
 describe('Redis session revocations, beyond the contract', () => {
   it("when the gateways' Redis cannot be reached, then announce still resolves, and the session is refused once Redis is back", async () => {
-    const redis = connect({ maxRetriesPerRequest: 0, enableOfflineQueue: false });
-    await eventually(() => redis.status === 'ready', 'the Redis connection is ready');
+    const redis = await aReadyConnection();
     let failures = 0;
-    const { revocations, clock, refuses } = aRedisRevocations({ redis, onDeliveryFailure: () => (failures += 1) });
+    const { revocations, clock, refuses } = await aRedisRevocations({ redis, onDeliveryFailure: () => (failures += 1) });
     redis.disconnect();
     const sessionId = randomUUID();
     await revocations.announce({ sessionId, revokedAt: clock.now() });
@@ -85,7 +90,7 @@ describe('Redis session revocations, beyond the contract', () => {
     const old = randomUUID();
     let asked: Date | undefined;
     const redis = connect({ maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
-    const { clock, accessTokenTtlSeconds, refuses } = aRedisRevocations({
+    const { clock, accessTokenTtlSeconds, refuses } = await aRedisRevocations({
       redis,
       sessions: {
         listSessionsRevokedSince: async (since) => {
