@@ -20,7 +20,6 @@ const WITHOUT_SUITE: Record<string, string> = {
   'tweet/ImageInspector': 'one implementation (image-size over the bytes, no I/O) serves tests and production alike: there is no fake to keep honest',
   'timeline/FanoutMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by test/integration/metrics.test.ts',
   'notification/NotificationMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by the service test',
-  'timeline/LiveUpdates': 'best effort by contract (never throws, may lose a message); the Redis publisher is tested with a real subscriber in the gateway streaming tests',
 };
 
 const list = (dir: string) => {

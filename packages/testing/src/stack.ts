@@ -141,6 +141,30 @@ export function createTestRedis(): { redis: Redis; prefix: string; cleanup(): Pr
   };
 }
 
+/**
+ * A subscriber on live-stream channels, listening as a gateway replica does. What it hears is made
+ * into `T` by `read`, in the order published; a message `read` cannot use (undefined) fails
+ * `heard()`, naming it.
+ */
+export async function createStreamListener<T>(channels: readonly string[], read: (channel: string, text: string) => T | undefined): Promise<{ heard(): T[]; close(): void }> {
+  const subscriber = new Redis(stackEnv().REDIS_URL);
+  const heard: T[] = [];
+  const unusable: string[] = [];
+  subscriber.on('message', (channel: string, text: string) => {
+    const value = read(channel, text);
+    if (value === undefined) unusable.push(`${channel}: ${text}`);
+    else heard.push(value);
+  });
+  if (channels.length > 0) await subscriber.subscribe(...channels);
+  return {
+    heard() {
+      if (unusable.length > 0) throw new Error(`heard what a gateway cannot use: ${unusable.join('; ')}`);
+      return heard;
+    },
+    close: () => subscriber.disconnect(),
+  };
+}
+
 export interface TestKeyspace {
   keyspace: string;
   client: cassandra.Client;

@@ -142,7 +142,11 @@ export interface HydratedTweet {
 export interface LiveUpdates {
   entered(readerIds: readonly string[], tweetId: string, createdAt: string): Promise<void>;
   left(readerIds: readonly string[], tweetId: string): Promise<void>;
-  /** Tweets entering one reader's timeline at once (a follow), newest first; `tweetIds` is called only when the reader is online. */
+  /**
+   * Tweets entering one reader's timeline at once (a follow); `tweetIds` (newest first) is called
+   * only when the reader is online. The stream hears them oldest first, so a client putting each
+   * on top ends with the newest on top.
+   */
   enteredHome(readerId: string, tweetIds: () => Promise<string[]>): Promise<void>;
   /** Tweets leaving one reader's timeline at once (an unfollow); `tweetIds` is called only when the reader is online. */
   leftHome(readerId: string, tweetIds: () => Promise<string[]>): Promise<void>;

@@ -117,18 +117,35 @@ export function aTweetDirectory(): TweetHydrator & { known: Set<string>; calls: 
   };
 }
 
-/** Every live update, as `event reader-or-author tweet` lines, in order. */
+/**
+ * Every live update an open stream hears, as `event reader-or-author tweet` lines, in order.
+ * Every reader and author has a stream open unless `online` names those who do (as `7` or
+ * `author:7`); a follow's tweets are listed only for a reader online, and come oldest first;
+ * `down` loses every update, as an unreachable Redis does, and never throws.
+ */
 export function aLiveUpdatesRecorder() {
   const heard: string[] = [];
-  const live: LiveUpdates & { heard: string[] } = {
+  const hears = (target: string) => !live.down && (live.online === undefined || live.online.has(target));
+  const say = (target: string, line: string) => {
+    if (hears(target)) heard.push(line);
+  };
+  /** A follow's or unfollow's tweets, listed only when the reader is online. */
+  const sayEach = async (readerId: string, tweetIds: () => Promise<string[]>, line: (id: string) => string, oldestFirst: boolean) => {
+    if (!hears(readerId)) return;
+    const ids = await tweetIds();
+    heard.push(...(oldestFirst ? ids.toReversed() : ids).map(line));
+  };
+  const live: LiveUpdates & { heard: string[]; online: Set<string> | undefined; down: boolean } = {
     heard,
-    entered: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `update ${id} ${tweetId}`)),
-    left: async (readerIds, tweetId) => void heard.push(...readerIds.map((id) => `delete ${id} ${tweetId}`)),
-    enteredHome: async (readerId, tweetIds) => void heard.push(...(await tweetIds()).map((id) => `update ${readerId} ${id}`)),
-    leftHome: async (readerId, tweetIds) => void heard.push(...(await tweetIds()).map((id) => `delete ${readerId} ${id}`)),
-    mergedAuthorFollowed: async (readerId, authorId, following) => void heard.push(`${following ? 'listen' : 'unlisten'} ${readerId} author:${authorId}`),
-    mergedAuthorPosted: async (authorId, tweetId) => void heard.push(`update author:${authorId} ${tweetId}`),
-    mergedAuthorDeleted: async (authorId, tweetId) => void heard.push(`delete author:${authorId} ${tweetId}`),
+    online: undefined,
+    down: false,
+    entered: async (readerIds, tweetId) => readerIds.forEach((id) => say(id, `update ${id} ${tweetId}`)),
+    left: async (readerIds, tweetId) => readerIds.forEach((id) => say(id, `delete ${id} ${tweetId}`)),
+    enteredHome: (readerId, tweetIds) => sayEach(readerId, tweetIds, (id) => `update ${readerId} ${id}`, true),
+    leftHome: (readerId, tweetIds) => sayEach(readerId, tweetIds, (id) => `delete ${readerId} ${id}`, false),
+    mergedAuthorFollowed: async (readerId, authorId, following) => say(readerId, `${following ? 'listen' : 'unlisten'} ${readerId} author:${authorId}`),
+    mergedAuthorPosted: async (authorId, tweetId) => say(`author:${authorId}`, `update author:${authorId} ${tweetId}`),
+    mergedAuthorDeleted: async (authorId, tweetId) => say(`author:${authorId}`, `delete author:${authorId} ${tweetId}`),
   };
   return live;
 }

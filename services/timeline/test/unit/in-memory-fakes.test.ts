@@ -4,10 +4,11 @@ import { fanoutQueueContract } from '../contract/fanout-queue.contract.ts';
 import { deletedTweetsContract } from '../contract/deleted-tweets.contract.ts';
 import { followGraphContract } from '../contract/follow-graph.contract.ts';
 import { tweetHydratorContract } from '../contract/tweet-hydrator.contract.ts';
+import { liveUpdatesContract } from '../contract/live-updates.contract.ts';
 import { highFollowerAuthorsContract } from '../contract/high-follower-authors.contract.ts';
 import { homeTimelineStoreContract } from '../contract/home-timeline-store.contract.ts';
 import { timelineCacheContract } from '../contract/timeline-cache.contract.ts';
-import { aChunkQueue, aHighFollowerSet, aTweetDirectory, createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
+import { aChunkQueue, aHighFollowerSet, aLiveUpdatesRecorder, aTweetDirectory, createInMemoryTimelineCache } from '../fakes/fake-ports.ts';
 import { createInMemoryAuthorTweets } from '../fakes/in-memory-author-tweets.ts';
 import { createInMemoryDeletedTweets } from '../fakes/in-memory-deleted-tweets.ts';
 import { createInMemoryFollowGraph } from '../fakes/in-memory-follow-graph.ts';
@@ -25,6 +26,14 @@ fanoutQueueContract('the holding list', {
     return { queue, taken: () => queue.pending, close: async () => undefined };
   },
   unreachable: async () => Object.assign(aChunkQueue(), { down: true }),
+});
+liveUpdatesContract('the recorder', {
+  open: async (online) => {
+    const live = Object.assign(aLiveUpdatesRecorder(), { online: new Set(online) });
+    return { live, heard: () => live.heard, close: async () => undefined };
+  },
+  unreachable: async () => Object.assign(aLiveUpdatesRecorder(), { down: true }),
+  post: async () => nextId(),
 });
 tweetHydratorContract('the fake tweet directory', async () => {
   const tweets = aTweetDirectory();
