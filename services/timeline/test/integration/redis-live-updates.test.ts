@@ -5,16 +5,17 @@ import { redisRetryStrategy } from '@chirp/common/dependencies';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient, type ServiceClient } from '@chirp/common/service-client';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
+import { eventually } from '@chirp/testing/eventually';
 import { tweetsThrough } from '@chirp/testing/internal-api';
 import { type Platform, startPlatform } from '@chirp/testing/platform';
 import { createStreamListener, stackEnv } from '@chirp/testing/stack';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisLiveUpdates } from '../../src/infrastructure/redis-live-updates.ts';
 import { liveUpdatesContract } from '../contract/live-updates.contract.ts';
 
-/** Ports of this test's own range: the tweet service from the first, and one nothing listens on. */
+/** Ports of this test's own range: the tweet service from the first, and two nothing listens on. */
 const PORT_BASE = 11000;
 const UNUSED_PORT = 11380;
 const log = createLogger('test', 'silent');
@@ -63,4 +64,25 @@ liveUpdatesContract('Redis, heard by a subscriber as the gateway listens', {
     return createRedisLiveUpdates({ publisher: createStreamPublisher(redis), channels: streamChannels(`test:${randomUUID()}:`), tweets: tweetClient, registry: new Registry(), log });
   },
   post: (authorId, text) => tweetsThrough(platform.services.tweet.url).post(authorId, text),
+});
+
+it('when the tweet service cannot be reached, then an update for an online reader resolves unannounced, and the failure is counted', async () => {
+  const channels = streamChannels(`test:${randomUUID()}:`);
+  const publisher = new Redis(stackEnv().REDIS_URL);
+  const listener = await createStreamListener([channels.user('81')], (_channel, text) => lineOf('81', text));
+  const tweets = createServiceClient({ name: 'tweet', baseUrl: `http://127.0.0.1:${UNUSED_PORT + 1}`, timeoutMs: 500, retries: 0 });
+  const registry = new Registry();
+  try {
+    const live = createRedisLiveUpdates({ publisher: createStreamPublisher(publisher), channels, tweets, registry, log });
+    await live.entered(['81'], '900000000000000001', new Date().toISOString());
+    // Published after it on the same channel: once this is heard, an announcement of the update would have been.
+    await live.left(['81'], '900000000000000001');
+    await eventually(() => listener.heard().length > 0, 'the delete after the update', 5000);
+    expect(listener.heard()).toEqual(['delete 81 900000000000000001']);
+    expect((await registry.getSingleMetric('chirp_timeline_live_update_failures_total')?.get())?.values[0]?.value).toBe(1);
+  } finally {
+    publisher.disconnect();
+    listener.close();
+    await tweets.close();
+  }
 });
