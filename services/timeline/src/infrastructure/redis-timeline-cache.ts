@@ -25,12 +25,12 @@ const FIRST_STEP_MARGIN = 8;
 /** Members read per further step, when more ids share the cursor's score than the first step held. */
 const PAGE_STEP = 64;
 
-/** Adds ARGV[2] (score ARGV[1]) to an existing entry, then keeps its newest ARGV[3] ids. */
+/** Adds the score/member pairs ARGV[2..] to an existing entry, then keeps its newest ARGV[1] ids. */
 const ADD = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+for i = 2, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
 local markers = redis.call('ZCOUNT', KEYS[1], '-inf', -1)
-redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[3]) + 1))
+redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[1]) + 1))
 return 1
 `;
 /**
@@ -57,7 +57,7 @@ return redis.call('ZREM', KEYS[1], ARGV[1])
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 type Scripted = {
-  timelineAdd(key: string, score: number, member: string, depth: number): unknown;
+  timelineAdd(key: string, depth: number, ...scoresAndMembers: (string | number)[]): unknown;
   timelineRemove(key: string, member: string): unknown;
   timelineFinish(key: string, ...args: (string | number)[]): Promise<number>;
   timelineUnlock(key: string, token: string): Promise<number>;
@@ -104,8 +104,14 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
   return {
     async add(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
-      for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), Number(tweetId), pad(tweetId), MAX_HOME_ITEMS);
+      for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, Number(tweetId), pad(tweetId));
       await run(pipeline, 'add', readerIds.length);
+    },
+    async merge(readerId, tweetIds) {
+      if (tweetIds.length === 0) return;
+      const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
+      pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, ...tweetIds.flatMap((id) => [Number(id), pad(id)]));
+      await run(pipeline, 'merge', 1);
     },
     async remove(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;

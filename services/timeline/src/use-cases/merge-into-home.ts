@@ -3,8 +3,9 @@ import type { AuthorTweetStore, DeletedTweets, FollowGraph, HighFollowerAuthors,
 
 /**
  * After a follow, the followee's recent tweets join the follower's home timeline (Mastodon's
- * merge_into_home). Checked again after writing: an unfollow or a delete handled meanwhile wins
- * over this merge. The cached copy is dropped, to be rebuilt from the store on the next read.
+ * merge_into_home), in the store and in the cached copy alike (a cached timeline stays warm: dropping
+ * it cost the next read a rebuild of up to MAX_HOME_ITEMS rows). Checked again after writing both:
+ * an unfollow or a delete handled meanwhile wins over this merge.
  * A connected follower is sent an `update` for each tweet that entered: the ones copied, or for
  * a high-follower author (merged on read, so never copied) the recent ones reads now merge in.
  * A redelivered follow sends them again; a client keys tweets by id, so its timeline is the same.
@@ -36,11 +37,17 @@ export function makeMergeIntoHome(deps: {
       recent.map((tweetId) => ({ tweetId, authorId: followeeId })),
     );
     await homeTimelines.trim([followerId]);
+    await deps.cache.merge(followerId, recent);
     const following = await deps.graph.isFollowing(followerId, followeeId);
-    if (!following) await homeTimelines.unpushAuthor(followerId, followeeId);
+    if (!following) {
+      // The cache holds ids only, so the followee's cannot be picked out: the entry goes, to be rebuilt.
+      await homeTimelines.unpushAuthor(followerId, followeeId);
+      await deps.cache.forget(followerId);
+    }
     const deleted = await deps.deleted.among(recent);
-    if (deleted.size > 0) await Promise.all([...deleted].map((tweetId) => homeTimelines.unpush([followerId], tweetId)));
-    await deps.cache.forget(followerId);
+    if (deleted.size > 0) {
+      await Promise.all([...deleted].map((tweetId) => Promise.all([homeTimelines.unpush([followerId], tweetId), deps.cache.remove([followerId], tweetId)])));
+    }
     // One check of the graph and one read of the markers serve both the store and the stream.
     if (following) await deps.live.enteredHome(followerId, async () => without(recent, deleted));
   };

@@ -79,6 +79,8 @@ export interface HighFollowerAuthors {
 export interface TimelineCache {
   /** Adds the tweet to each reader's cached timeline that exists (and trims it); a repeat changes nothing. */
   add(readerIds: readonly string[], tweetId: string): Promise<void>;
+  /** Adds the tweets to the reader's cached timeline if it exists (and trims it); a repeat changes nothing. */
+  merge(readerId: string, tweetIds: readonly string[]): Promise<void>;
   remove(readerIds: readonly string[], tweetId: string): Promise<void>;
   /** Drops the reader's entry; the next read rebuilds it. */
   forget(readerId: string): Promise<void>;

@@ -65,6 +65,19 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
       expect(seen).toEqual([...many].reverse());
     });
 
+    it('when tweets are merged into an entry, then they join it once, in id order, and the newest MAX_HOME_ITEMS stay; an absent entry stays absent', async () => {
+      await cache.merge('8', [id(2)]);
+      expect(await cache.read('8', undefined, 10)).toBeUndefined();
+      await cache.rebuild('8', async () => [id(5), id(1)]);
+      await cache.merge('8', [id(3), id(2), id(4)]);
+      await cache.merge('8', [id(3)]);
+      await cache.merge('8', []);
+      expect(await cache.read('8', undefined, 10)).toEqual([id(5), id(4), id(3), id(2), id(1)]);
+      const newer = Array.from({ length: MAX_HOME_ITEMS }, (_, i) => id(100 + i));
+      await cache.merge('8', newer);
+      expect(await cache.read('8', undefined, MAX_HOME_ITEMS + 10)).toEqual([...newer].reverse());
+    });
+
     it('when tweets pass the depth, then the entry keeps the newest', async () => {
       await cache.rebuild('5', async () => Array.from({ length: MAX_HOME_ITEMS }, (_, i) => id(MAX_HOME_ITEMS - i)));
       await cache.add(['5'], id(MAX_HOME_ITEMS + 1));

@@ -38,6 +38,12 @@ export function createInMemoryTimelineCache(): InMemoryTimelineCache {
         trim(entry.ids);
       }
     },
+    async merge(readerId, tweetIds) {
+      const entry = entries.get(readerId);
+      if (cache.down || !entry) return;
+      for (const tweetId of tweetIds) entry.ids.add(tweetId);
+      trim(entry.ids);
+    },
     async remove(readerIds, tweetId) {
       if (cache.down) return;
       for (const readerId of readerIds) {

@@ -116,6 +116,41 @@ describe('follow, unfollow, delete', () => {
     expect(service.ports.homeTimelines.entriesOf('91').map((entry) => entry.tweetId)).toEqual([kept]);
   });
 
+  it('when a reader with a cached timeline follows someone, then the backfill joins the cached copy too: the next read needs no rebuild', async () => {
+    const service = aTimelineService();
+    const own = await post(service, '65');
+    expect(await homeIds(service, '65')).toEqual([own]);
+    const theirs = [await post(service, '66'), await post(service, '66')];
+    const rebuilds = vi.spyOn(service.ports.cache, 'rebuild');
+    await follow(service, '65', '66');
+    expect(service.ports.cache.peek('65')).toEqual([own, ...theirs].reverse());
+    expect(await homeIds(service, '65')).toEqual([own, ...theirs].reverse());
+    expect(rebuilds).not.toHaveBeenCalled();
+  });
+
+  it('when a delete or an unfollow lands while a follow merges into a cached timeline, then neither the store nor the cached copy keeps what it removed', async () => {
+    for (const interleaved of ['delete', 'unfollow'] as const) {
+      const service = aTimelineService();
+      const { graph, deleted, cache } = service.ports;
+      const own = await post(service, '67');
+      const [kept, gone] = [await post(service, '68'), await post(service, '68')];
+      expect(await homeIds(service, '67')).toEqual([own]);
+      // Lands after the merge has written both copies, before it checks again.
+      const merge = cache.merge.bind(cache);
+      cache.merge = async (readerId, tweetIds) => {
+        await merge(readerId, tweetIds);
+        if (interleaved === 'delete') await deleted.mark(gone);
+        else await graph.saveFollow({ followerId: '67', followeeId: '68', sequence: String((sequence += 1)), following: false });
+      };
+      await follow(service, '67', '68');
+      const left = interleaved === 'delete' ? [kept, own] : [own];
+      expect(service.ports.homeTimelines.entriesOf('67').map((entry) => entry.tweetId).sort().reverse()).toEqual(left);
+      // The cached copy has the same ids, or is gone and rebuilt from the store by the next read.
+      expect(cache.peek('67') ?? left).toEqual(left);
+      expect(await homeIds(service, '67')).toEqual(left);
+    }
+  });
+
   it('when an unfollow arrives before the follow it follows, then the pair stays unfollowed and the timeline empty', async () => {
     const service = aTimelineService();
     await post(service, '7');
