@@ -114,6 +114,4 @@ export const MessagingConfig = {
   EVENTS_DLQ_URL: UrlString(),
   /** Handled messages are deleted in batches gathered over this many ms (0: one DeleteMessage per message). */
   SQS_DELETE_BATCH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
-  /** After a receive that brought fewer messages than asked, wait this many ms before the next (0: at once): fewer receives per message at a trickle. */
-  SQS_RECEIVE_GATHER_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
 };

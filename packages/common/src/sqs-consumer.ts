@@ -53,15 +53,6 @@ export interface SqsConsumerOptions {
    * message). A message counts as handled only once its batch is acknowledged.
    */
   deleteBatchWindowMs?: number;
-  /**
-   * After a receive that brought some messages but fewer than asked for, wait this many ms
-   * before the next one, so that messages arriving one by one are fetched several per call
-   * (default 0: receive again at once). Each ReceiveMessage is a signed request, and long
-   * polling answers as soon as one message is there: at a trickle, one call per message. Adds
-   * up to this much delay to messages that arrive during the wait; a full receive (a backlog)
-   * and an empty one never wait.
-   */
-  receiveGatherMs?: number;
   /** How long stop waits for running handlers before handing their messages back (default 5 s). */
   stopGraceMs?: number;
   onProcessed?: (outcome: ConsumerOutcome, event: { type: string }, startedAt: number) => void;
@@ -156,7 +147,6 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
   const retryMax = options.retryMaxSeconds ?? 60;
   const stopGraceMs = options.stopGraceMs ?? 5000;
   const deleteWindowMs = options.deleteBatchWindowMs ?? 5;
-  const gatherMs = options.receiveGatherMs ?? 0;
   const log = options.log.child({ component: 'sqs-consumer', queueUrl: options.queueUrl });
   const { sqs, queueUrl } = options;
   /** The queue's name (the URL's last segment), as process spans name their destination. */
@@ -322,12 +312,11 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
         continue;
       }
       let messages: Message[];
-      const asked = Math.min(SQS_BATCH, concurrency - held.size);
       try {
         const result = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: asked,
+            MaxNumberOfMessages: Math.min(10, concurrency - held.size),
             WaitTimeSeconds: waitTimeSeconds,
             VisibilityTimeout: claimSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
@@ -363,8 +352,6 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
           });
         active.add(message);
       }
-      // Ends early when stop aborts it.
-      if (gatherMs > 0 && running && messages.length > 0 && messages.length < asked) await sleep(gatherMs, stopping.signal);
     }
   };
   return {
