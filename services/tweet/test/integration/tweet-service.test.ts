@@ -1,6 +1,6 @@
 // The tweet service's use cases over the real adapters: Postgres, Redis, the outbox relay and
 // the SNS/SQS emulator. Each case names the guarantee it checks.
-import { systemClock } from '@chirp/kernel/clock';
+import { type Clock, systemClock } from '@chirp/kernel/clock';
 import { createEvent, type EventEnvelope } from '@chirp/kernel/events';
 import { createPostgresPool } from '@chirp/common/dependencies';
 import { createIdGenerator } from '@chirp/kernel/ids';
@@ -44,12 +44,13 @@ const anAuthor = () => {
   return { authorId: String(5_000_000 + serial * 1000 + Math.floor(Math.random() * 1000)), authorHandle: `author_${serial}` };
 };
 
-const serviceOver = (tweets: TweetStore, tweetCache: TweetCache, workerId: number) =>
+/** The tweet service's use cases over these stores, the real media adapters and `useClock` (the system clock unless a test settles time). */
+const serviceOver = (tweets: TweetStore, tweetCache: TweetCache, workerId: number, useClock: Clock = clock) =>
   makeTweetUseCases({
     tweets,
     cache: tweetCache,
     ids: createIdGenerator({ workerId }),
-    clock,
+    clock: useClock,
     media: createPgMediaStore(db.pool),
     storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
     images: createImageSizeInspector(),
@@ -305,17 +306,7 @@ describe('media on tweets, on the real stores', () => {
 describe('the media sweep, on the real stores', () => {
   it('when an upload has stayed unattached for 24 hours by the clock, then its object and row go; an attached one stays', async () => {
     const clock = aClock(new Date());
-    const service = makeTweetUseCases({
-      tweets: store,
-      cache,
-      ids: createIdGenerator({ workerId: 3 }),
-      clock,
-      media: createPgMediaStore(db.pool),
-      storage: createS3MediaStorage(bucket.s3, { bucket: bucket.name, publicBaseUrl: `${process.env.AWS_ENDPOINT_URL}/${bucket.name}` }),
-      images: createImageSizeInspector(),
-      uploadExpirySeconds: 900,
-      verifyIntervalMs: 1000,
-    });
+    const service = serviceOver(store, cache, 3, clock);
     const author = anAuthor();
     const uploaded = [];
     for (const seed of [1, 2]) {
