@@ -13,9 +13,8 @@ const retryable = (status: number) => status >= 500 || status === 429;
  * Calls until an answer that is not retryable, or `deadline` (ms since epoch) passes; returns the
  * last answer, or throws the last error. Backoff 100 ms doubling to 2 s, with jitter.
  */
-export async function persist(attempt: () => Promise<Answer>, deadline: number, onAttempt?: () => void): Promise<Answer> {
+export async function persist(attempt: () => Promise<Answer>, deadline: number): Promise<Answer> {
   for (let tries = 0; ; tries++) {
-    onAttempt?.();
     let outcome: Answer | Error;
     try {
       outcome = await attempt();
