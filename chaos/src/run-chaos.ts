@@ -52,8 +52,6 @@ export interface ChaosResult {
   attempts: number;
   /** Every post attempt's outcome, counted (`201`, `503 SERVICE_UNAVAILABLE`, `timeout`...). */
   outcomes: Record<string, number>;
-  /** Per 10 s of the workload: attempts started and acknowledgements received. */
-  byTenSeconds: Array<{ attempts: number; acks: number }>;
   unacknowledged: Array<{ key: string; last: string }>;
   /** From the last heal to the end of the first clean check; undefined when it never got clean within the timeout. */
   convergedAfterSeconds: number | undefined;
@@ -136,7 +134,7 @@ async function exercise(platform: Platform, stack: PrivateStack, options: ChaosO
     log(`chaos: t=${since()}s ${component} is back`);
   }
   const lastHeal = Date.now();
-  const { posts, attempts, unacknowledged, outcomes, byTenSeconds } = await posting;
+  const { posts, attempts, unacknowledged, outcomes } = await posting;
   const workloadSeconds = since();
   log(`chaos: workload done at t=${workloadSeconds}s: ${posts.filter((post) => post.id).length} of ${posts.length} acknowledged after ${attempts} attempts`);
 
@@ -161,7 +159,7 @@ async function exercise(platform: Platform, stack: PrivateStack, options: ChaosO
   }
   log(convergedAfterSeconds === undefined ? `chaos: not converged ${options.convergeTimeoutSeconds} s after the last heal` : `chaos: converged ${convergedAfterSeconds} s after the last heal`);
   const report = check({ posts, followers, observed: await observe(api, users, posts, { byId: true }), homeCapacity: HOME_CAPACITY });
-  return { report, faults, attempts, outcomes, byTenSeconds, unacknowledged, convergedAfterSeconds, workloadSeconds, lastAckAfterHealSeconds, checks };
+  return { report, faults, attempts, outcomes, unacknowledged, convergedAfterSeconds, workloadSeconds, lastAckAfterHealSeconds, checks };
 }
 
 const afterSeconds = (from: number, to: number): number => Math.round((to - from) / 100) / 10;

@@ -76,8 +76,6 @@ export interface PostingResult {
   unacknowledged: Array<{ key: string; last: string }>;
   /** Every attempt's outcome, counted: `201`, `503 SERVICE_UNAVAILABLE`, `timeout`, `network`... */
   outcomes: Record<string, number>;
-  /** Per 10 s of the workload (from its start): attempts started, and acknowledgements received. */
-  byTenSeconds: Array<{ attempts: number; acks: number }>;
 }
 
 /** Post attempts in flight at once, across all users (the clients' connection pool). */
@@ -114,12 +112,6 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
   const pending: Promise<void>[] = [];
   const started = Date.now();
   const outcomes: Record<string, number> = {};
-  const byTenSeconds: PostingResult['byTenSeconds'] = [];
-  const bucket = () => {
-    const index = Math.floor((Date.now() - started) / 10_000);
-    while (byTenSeconds.length <= index) byTenSeconds.push({ attempts: 0, acks: 0 });
-    return byTenSeconds[index]!;
-  };
   // A client fleet's connections are bounded: without a bound, every unacknowledged post retried
   // at once after an outage, hundreds of attempts in flight on a machine serving a few dozen per
   // second, so each waited past its timeout, was retried, and the backlog never drained
@@ -133,7 +125,6 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
     try {
       const answer = await connection(() => {
         attempts += 1;
-        bucket().attempts += 1;
         return api.call('POST', '/v1/tweets', { token: author.token, body: { text: post.text }, headers: { 'idempotency-key': post.key }, timeoutMs: 10_000 });
       });
       count(answer);
@@ -157,7 +148,6 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
           if (answer.status === 201) {
             post.id = answer.body.id as string;
             post.ackedAtMs = Date.now();
-            bucket().acks += 1;
           } else unacknowledged.push({ key: post.key, last: `${answer.status} ${String(answer.body.code)}` });
         },
         (error: unknown) => {
@@ -167,5 +157,5 @@ export async function postSteadily(api: Api, users: readonly ChaosUser[], option
     );
   }
   await Promise.all(pending);
-  return { posts, attempts, unacknowledged, outcomes, byTenSeconds };
+  return { posts, attempts, unacknowledged, outcomes };
 }
