@@ -11,7 +11,7 @@ import { type Platform, type ServiceName, SERVICES, startPlatform } from '@chirp
 import { check, type CheckReport, isClean, type Observations, type Post, type TimelineEntry } from './checker.ts';
 import { type PrivateStack, SERVERS, type ServerName, startPrivateStack } from './private-stack.ts';
 import { type Api, createApi } from '@chirp/testing/public-api';
-import { type ChaosUser, persist, postSteadily, setUpUsers } from './workload.ts';
+import { type ChaosUser, persist, pool, postSteadily, setUpUsers } from './workload.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export type Component = ServiceName | ServerName;
@@ -171,15 +171,6 @@ const offCounts = (report: CheckReport): CheckPass['off'] => ({
   countDrift: report.countDrift.length,
 });
 
-/** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 async function kill(platform: Platform, stack: PrivateStack, component: Component): Promise<void> {
   if ((SERVICES as readonly string[]).includes(component)) await platform.services[component as ServiceName].kill();
   else await stack.kill(component as ServerName);
@@ -220,19 +211,28 @@ async function observe(api: Api, users: readonly ChaosUser[], posts: readonly Po
   const tweetCounts = new Map<string, number>();
   // Eight users at a time: one after another, a pass of 200-odd reads took tens of seconds on a
   // busy machine, and that, not the platform, was most of the measured time to converge.
-  await eachLimited(users, OBSERVERS, async (user) => {
-    userTimelines.set(user.id, (await pages<TimelineEntry>(`/v1/users/${user.handle}/tweets`)).map(({ id, text }) => ({ id, text })));
-    homeTimelines.set(user.id, (await pages<{ id: string }>('/v1/timelines/home', user.token)).map(({ id }) => id));
-    const profile = await persist(() => api.call('GET', `/v1/users/${user.handle}`), deadline());
-    tweetCounts.set(user.id, profile.body.tweetCount as number);
-  });
+  const observer = pool(OBSERVERS);
+  await Promise.all(
+    users.map((user) =>
+      observer(async () => {
+        userTimelines.set(user.id, (await pages<TimelineEntry>(`/v1/users/${user.handle}/tweets`)).map(({ id, text }) => ({ id, text })));
+        homeTimelines.set(user.id, (await pages<{ id: string }>('/v1/timelines/home', user.token)).map(({ id }) => id));
+        const profile = await persist(() => api.call('GET', `/v1/users/${user.handle}`), deadline());
+        tweetCounts.set(user.id, profile.body.tweetCount as number);
+      }),
+    ),
+  );
   const tweetsById = new Map<string, TimelineEntry | null>();
   if (options.byId) {
     const acked = posts.filter((post) => post.id !== undefined);
-    await eachLimited(acked, OBSERVERS, async (post) => {
-      const answer = await persist(() => api.call('GET', `/v1/tweets/${post.id}`), deadline());
-      tweetsById.set(post.id!, answer.status === 200 ? { id: answer.body.id as string, text: answer.body.text as string } : null);
-    });
+    await Promise.all(
+      acked.map((post) =>
+        observer(async () => {
+          const answer = await persist(() => api.call('GET', `/v1/tweets/${post.id}`), deadline());
+          tweetsById.set(post.id!, answer.status === 200 ? { id: answer.body.id as string, text: answer.body.text as string } : null);
+        }),
+      ),
+    );
   } else {
     // While waiting to converge, the timelines stand for the lookups by id; the final check makes them all.
     for (const entries of userTimelines.values()) for (const entry of entries) tweetsById.set(entry.id, entry);
