@@ -70,6 +70,14 @@ export function liveUpdatesContract(name: string, lines: LiveLines): void {
       expect((await heardBy('21', 6)).slice(3).sort()).toEqual([`delete 21 ${oldest}`, `delete 21 ${middle}`, `delete 21 ${newest}`].sort());
     });
 
+    it('when a follow brings more tweets than one batch get of the tweet service carries (100; a follow brings up to 200), then the stream hears every one, oldest first', async () => {
+      const { live } = await open(['26']);
+      const posted: string[] = [];
+      for (let n = 0; n < 101; n++) posted.push(await lines.post('67', `backfill ${n}`));
+      await live.enteredHome('26', async () => posted.toReversed());
+      expect(await heardBy('26', 101)).toEqual(posted.map((id) => `update 26 ${id}`));
+    });
+
     it('when a reader without a stream follows or unfollows, then their tweets are not even listed', async () => {
       const { live, heard } = await open(['31']);
       const tweet = await lines.post('63', 'unheard');
