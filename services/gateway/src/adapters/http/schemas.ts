@@ -33,14 +33,14 @@ const HANDLE_RULE: EnforcedRule = { pattern: '^[A-Za-z0-9_]{3,15}$', minLength: 
  * `\s` means another set in other regex engines (Python's keeps U+FEFF and takes U+001C–001F),
  * and clients and fuzzers read these patterns with theirs.
  */
-export const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /**
  * Tweet text: no NUL (INVALID_TWEET_TEXT). Whether it may be empty once trimmed depends on
  * `mediaIds`, and its length is weighted: no keyword of the text alone states those.
  */
-export const TWEET_TEXT_PATTERN = '^[^\\u0000]*$';
+const TWEET_TEXT_PATTERN = '^[^\\u0000]*$';
 /** C0 and C1 controls (category Cc). */
-export const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
 /**
  * What names and bios refuse as invisible (INVISIBLE_CHARACTERS, `invisibleCharacterIn`): every
  * format character (Unicode 16, category Cf) and the Hangul fillers. Astral ones are written as
