@@ -11,9 +11,6 @@ interface OpenApiDocument {
   components: { schemas: Record<string, unknown> };
 }
 
-/** Rate limits raised for walks that sign in and post more often than a person would (security.e2e tests the limits). */
-export const RAISED_RATE_LIMITS = { RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_POST: '1000', RATE_LIMIT_ANONYMOUS: '10000', RATE_LIMIT_AUTHENTICATED: '10000' };
-
 /** What register and login answer, as far as the walks use it. */
 export interface Session {
   accessToken: string;

@@ -3,12 +3,12 @@
 // held to the gateway's OpenAPI document. The SSE client is a plain fetch reading the stream.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { eventually } from '@chirp/testing/eventually';
-import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, startPlatform } from '@chirp/testing/platform';
 import { openEventStream } from '@chirp/testing/sse-client';
 import { stackEnv } from '@chirp/testing/stack';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractClient, RAISED_RATE_LIMITS, type Session } from './contract-client.ts';
+import { contractClient, type Session } from './contract-client.ts';
 
 let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
@@ -18,7 +18,7 @@ const THRESHOLD = 3;
 beforeAll(async () => {
   platform = await startPlatform({
     serviceEnv: {
-      gateway: RAISED_RATE_LIMITS,
+      gateway: RATE_LIMITS_RAISED,
       timeline: { HIGH_FOLLOWER_THRESHOLD: String(THRESHOLD) },
     },
   });

@@ -2,16 +2,16 @@
 // services running as processes on the real stack. Every answer is also held to the OpenAPI
 // document the gateway serves (contract-client.ts).
 import { eventually } from '@chirp/testing/eventually';
-import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, startPlatform } from '@chirp/testing/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractClient, RAISED_RATE_LIMITS, type Session } from './contract-client.ts';
+import { contractClient, type Session } from './contract-client.ts';
 
 let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
 
 beforeAll(async () => {
   // Limits are raised: this walk signs in more often than a person would (the security suite tests them).
-  platform = await startPlatform({ serviceEnv: { gateway: RAISED_RATE_LIMITS } });
+  platform = await startPlatform({ serviceEnv: { gateway: RATE_LIMITS_RAISED } });
   api = await contractClient(platform.gatewayUrl);
 });
 
