@@ -40,16 +40,18 @@ export function makeMergeIntoHome(deps: {
     await deps.cache.merge(followerId, recent);
     const following = await deps.graph.isFollowing(followerId, followeeId);
     if (!following) {
-      // The cache holds ids only, so the followee's cannot be picked out: the entry goes, to be rebuilt.
+      // Every one of the followee's entries goes, deleted or not, so no marker need be read; the
+      // cache holds ids only, so the followee's cannot be picked out: the entry goes, to be rebuilt.
       await homeTimelines.unpushAuthor(followerId, followeeId);
       await deps.cache.forget(followerId);
+      return;
     }
     const deleted = await deps.deleted.among(recent);
     if (deleted.size > 0) {
       await Promise.all([...deleted].map((tweetId) => Promise.all([homeTimelines.unpush([followerId], tweetId), deps.cache.remove([followerId], tweetId)])));
     }
     // One check of the graph and one read of the markers serve both the store and the stream.
-    if (following) await deps.live.enteredHome(followerId, async () => without(recent, deleted));
+    await deps.live.enteredHome(followerId, async () => without(recent, deleted));
   };
 }
 export type MergeIntoHome = ReturnType<typeof makeMergeIntoHome>;
