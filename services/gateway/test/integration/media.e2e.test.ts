@@ -3,7 +3,7 @@
 // straight to S3 on the emulator), every API answer held to the OpenAPI document.
 import type { MediaJson, TweetJson } from '@chirp/kernel/api-v1';
 import { aJpeg, aPng, postUploadForm } from '@chirp/testing/images';
-import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, startPlatform } from '@chirp/testing/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractClient } from './contract-client.ts';
 
@@ -11,7 +11,7 @@ let platform: Platform;
 let api: Awaited<ReturnType<typeof contractClient>>;
 
 beforeAll(async () => {
-  platform = await startPlatform({ serviceEnv: { gateway: { RATE_LIMIT_POST: '1000', RATE_LIMIT_AUTHENTICATED: '10000', RATE_LIMIT_SIGN_IN: '1000' } } });
+  platform = await startPlatform({ serviceEnv: { gateway: RATE_LIMITS_RAISED } });
   api = await contractClient(platform.gatewayUrl);
 });
 afterAll(async () => {
