@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { applyTopology, CHIRP_TOPOLOGY } from '@chirp/common/messaging-topology';
-import { type Platform, type ServiceName, SERVICES, startPlatform } from '@chirp/testing/platform';
+import { type Platform, RATE_LIMITS_RAISED, type ServiceName, SERVICES, startPlatform } from '@chirp/testing/platform';
 import { check, type CheckReport, isClean, type Observations, type Post, type TimelineEntry } from './checker.ts';
 import { type PrivateStack, SERVERS, type ServerName, startPrivateStack } from './private-stack.ts';
 import { type Api, createApi } from '@chirp/testing/public-api';
@@ -91,12 +91,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let platform: Platform | undefined;
   try {
     platform = await startPlatform({
-      portBase: base + 10,
       logLevel: 'info',
-      serviceEnv: {
-        user: { ACCESS_TOKEN_TTL_SECONDS: '3600' },
-        gateway: { RATE_LIMIT_SIGN_IN: '100000', RATE_LIMIT_POST: '100000', RATE_LIMIT_ANONYMOUS: '1000000', RATE_LIMIT_AUTHENTICATED: '1000000' },
-      },
+      serviceEnv: { user: { ACCESS_TOKEN_TTL_SECONDS: '3600' }, gateway: RATE_LIMITS_RAISED },
     });
     return await exercise(platform, stack, options, log);
   } finally {

@@ -74,8 +74,6 @@ export interface PlatformOptions {
   replicas?: number;
   /** SHUTDOWN_DRAIN_SECONDS of every service: 0 with one replica, 2 with more (a replica leaves the rotation after 3 failed checks). */
   drainSeconds?: number;
-  /** The first of the ports the services and balancers listen on, one after another; else ports the kernel picks. */
-  portBase?: number;
   /** Starts only these services (all by default): a contract suite that needs one real service does not pay for five. */
   only?: readonly ServiceName[];
 }
@@ -109,13 +107,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const streamChannelPrefix = `${uniqueName('e2e-stream:')}:`;
   const keyspace = uniqueName('e2e_');
   const replicaCount = options.replicas ?? 1;
-  const nextPort = portAllocator(options.portBase);
   // A service's URL: its one process's, or its balancer's in front of the replicas.
   const ports = {} as Record<ServiceName, number>;
   const replicaPorts = {} as Record<ServiceName, number[]>;
   for (const name of SERVICES) {
-    ports[name] = await nextPort();
-    replicaPorts[name] = replicaCount === 1 ? [ports[name]] : await Promise.all(Array.from({ length: replicaCount }, () => nextPort()));
+    ports[name] = await freePort();
+    replicaPorts[name] = replicaCount === 1 ? [ports[name]] : await Promise.all(Array.from({ length: replicaCount }, () => freePort()));
   }
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const queue = (name: string) => ({ EVENTS_QUEUE_URL: topology.queueUrls[name]!, EVENTS_DLQ_URL: topology.deadLetterQueueUrls[name]! });
@@ -192,7 +189,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     services[name] = replicaCount === 1 ? replicas[name][0]! : allOf(url(name), replicas[name]);
   }
-  const consumerPort = options.splitTimeline ? await nextPort() : 0;
+  const consumerPort = options.splitTimeline ? await freePort() : 0;
   // The api process creates the keyspace; the consumer starts after it, on the tables it made.
   const timelineConsumer = options.splitTimeline
     ? managedProcess('timeline', 'timeline-consumer', `http://127.0.0.1:${consumerPort}`, join(dir, 'timeline-consumer.log'), processEnv('timeline', consumerPort, { TIMELINE_ROLE: 'consumer', RUN_MIGRATIONS: 'false' }))
@@ -352,17 +349,6 @@ function writeKey(dir: string, kid: string): string {
 }
 
 /** Ports one after another from `base`, skipping any in use; or, without a base, `freePort`'s. */
-function portAllocator(base: number | undefined): () => Promise<number> {
-  let candidate = base;
-  return async () => {
-    if (candidate === undefined) return freePort();
-    for (;;) {
-      const port = candidate++;
-      if (await isFree(port)) return port;
-    }
-  };
-}
-
 async function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

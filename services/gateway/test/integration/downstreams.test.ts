@@ -22,8 +22,6 @@ const clientOf = (name: 'user' | 'tweet' | 'timeline' | 'notification') => {
 beforeAll(async () => {
   platform = await startPlatform({
     only: ['user', 'tweet', 'timeline', 'notification'],
-    // Ports of their own: a kernel-picked port can be taken by another suite's process between the pick and the bind.
-    portBase: 40100,
     logLevel: 'warn',
     serviceEnv: { timeline: { HIGH_FOLLOWER_THRESHOLD: String(HIGH_FOLLOWER_THRESHOLD), HIGH_FOLLOWER_REFRESH_MS: '100' } },
   });

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { NotificationJson } from '@chirp/kernel/api-v1';
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
 import { createStreamListener, stackEnv } from '@chirp/testing/stack';
+import { freePort } from '@chirp/testing/platform';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { createRedisNotificationPush } from '../../src/infrastructure/redis-notification-push.ts';
 import { notificationPushContract, type Received } from '../contract/notification-push.contract.ts';
 
 /** A port in this test's range that nothing listens on. */
-const UNUSED_PORT = 11379;
 const unreachable: Redis[] = [];
 afterAll(() => {
   for (const connection of unreachable) connection.disconnect();
@@ -36,7 +36,7 @@ notificationPushContract('Redis, heard by a subscriber as the gateway listens', 
   },
   // The service's own settings (main.ts): fail fast rather than hold an event up; no reconnecting here.
   async unreachable() {
-    const redis = new Redis(`redis://127.0.0.1:${UNUSED_PORT}`, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: () => null });
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false, retryStrategy: () => null });
     redis.on('error', () => undefined);
     unreachable.push(redis);
     return createRedisNotificationPush(createStreamPublisher(redis), streamChannels(`test:${randomUUID()}:`));

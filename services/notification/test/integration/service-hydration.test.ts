@@ -10,7 +10,7 @@ let platform: Platform;
 let tweetClient: ServiceClient;
 let userClient: ServiceClient;
 beforeAll(async () => {
-  platform = await startPlatform({ only: ['tweet', 'user'], logLevel: 'warn', portBase: 40300 });
+  platform = await startPlatform({ only: ['tweet', 'user'], logLevel: 'warn' });
   tweetClient = createServiceClient({ name: 'tweet', baseUrl: platform.services.tweet.url });
   userClient = createServiceClient({ name: 'user', baseUrl: platform.services.user.url });
 });

@@ -7,7 +7,7 @@ import { createServiceClient, type ServiceClient } from '@chirp/common/service-c
 import { createStreamPublisher, parseStreamMessage, streamChannels } from '@chirp/common/stream-channels';
 import { eventually } from '@chirp/testing/eventually';
 import { tweetsThrough } from '@chirp/testing/internal-api';
-import { type Platform, startPlatform } from '@chirp/testing/platform';
+import { freePort, type Platform, startPlatform } from '@chirp/testing/platform';
 import { createStreamListener, stackEnv } from '@chirp/testing/stack';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -15,15 +15,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisLiveUpdates } from '../../src/infrastructure/redis-live-updates.ts';
 import { liveUpdatesContract } from '../contract/live-updates.contract.ts';
 
-/** Ports of this test's own range: the tweet service from the first, and two nothing listens on. */
-const PORT_BASE = 11000;
-const UNUSED_PORT = 11380;
 const log = createLogger('test', 'silent');
 let platform: Platform;
 let tweetClient: ServiceClient;
 const unreachable: Redis[] = [];
 beforeAll(async () => {
-  platform = await startPlatform({ only: ['tweet'], logLevel: 'warn', portBase: PORT_BASE });
+  platform = await startPlatform({ only: ['tweet'], logLevel: 'warn' });
   tweetClient = createServiceClient({ name: 'tweet', baseUrl: platform.services.tweet.url });
 });
 afterAll(async () => {
@@ -58,7 +55,7 @@ liveUpdatesContract('Redis, heard by a subscriber as the gateway listens', {
   },
   // The stream Redis settings of the timeline's main.ts, on a port nobody listens on.
   async unreachable() {
-    const redis = new Redis(`redis://127.0.0.1:${UNUSED_PORT}`, { maxRetriesPerRequest: 1, commandTimeout: 1000, retryStrategy: redisRetryStrategy });
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, { maxRetriesPerRequest: 1, commandTimeout: 1000, retryStrategy: redisRetryStrategy });
     redis.on('error', () => undefined);
     unreachable.push(redis);
     return createRedisLiveUpdates({ publisher: createStreamPublisher(redis), channels: streamChannels(`test:${randomUUID()}:`), tweets: tweetClient, registry: new Registry(), log });
@@ -70,7 +67,7 @@ it('when the tweet service cannot be reached, then an update for an online reade
   const channels = streamChannels(`test:${randomUUID()}:`);
   const publisher = new Redis(stackEnv().REDIS_URL);
   const listener = await createStreamListener([channels.user('81')], (_channel, text) => lineOf('81', text));
-  const tweets = createServiceClient({ name: 'tweet', baseUrl: `http://127.0.0.1:${UNUSED_PORT + 1}`, timeoutMs: 500, retries: 0 });
+  const tweets = createServiceClient({ name: 'tweet', baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 500, retries: 0 });
   const registry = new Registry();
   try {
     const live = createRedisLiveUpdates({ publisher: createStreamPublisher(publisher), channels, tweets, registry, log });

@@ -21,7 +21,7 @@ beforeAll(async () => {
     return { data: ids.filter((id) => id !== '2').map((id) => ({ id, text: `tweet ${id}` })) };
   });
   baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
-  platform = await startPlatform({ only: ['tweet'], logLevel: 'warn', portBase: 40200 });
+  platform = await startPlatform({ only: ['tweet'], logLevel: 'warn' });
   tweetClient = createServiceClient({ name: 'tweet', baseUrl: platform.services.tweet.url });
 });
 afterAll(async () => {
