@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // vitest's own summary, then one plain `tests: N passed, N failed, N skipped` line as the run's last (see the reporter).
+    reporters: ['default', './packages/testing/src/closing-line-reporter.ts'],
     projects: [
       {
         test: {
