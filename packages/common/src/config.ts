@@ -91,6 +91,12 @@ export const PostgresConfig = {
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
   /** Statements running longer are cancelled (503), so a slow query cannot hold a connection for good. */
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  /**
+   * Statements with parameters run as named prepared statements, parsed and planned once per
+   * connection (about half the server's CPU per statement). Set false behind a pooler in
+   * transaction mode (PgBouncer), where the next statement may reach another server connection.
+   */
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   /** Applies pending migrations before listening (the `migrate` command does the same on its own). */
   RUN_MIGRATIONS: Type.Boolean({ default: true }),
 };

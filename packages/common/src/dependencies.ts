@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import pg, { type Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from './http-service.ts';
+import { PreparingClient } from './pg-prepared.ts';
 
 /**
  * A store a service depends on, declared once: how to tell it can serve (readiness),
@@ -25,8 +26,11 @@ export const createPostgresPool = (config: {
   DATABASE_POOL_SIZE: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
+  DATABASE_PREPARED_STATEMENTS?: boolean;
 }): Pool => {
   const pool = new pg.Pool({
+    // Statements with parameters run prepared, once parsed per connection (pg-prepared.ts).
+    ...(config.DATABASE_PREPARED_STATEMENTS === false ? {} : { Client: PreparingClient }),
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,

@@ -7,10 +7,16 @@ export interface TestCounts {
   skipped: number;
 }
 
-/** Counts every test case of the modules by its final state; a test still pending counts as failed (it never finished). */
-export function countTests(modules: ReadonlyArray<Pick<TestModule, 'children'>>): TestCounts {
-  const counts: TestCounts = { passed: 0, failed: 0, skipped: 0 };
+/**
+ * Counts every test case of the modules by its final state; a test still pending counts as failed (it never
+ * finished), and so does each file or suite that failed outside its tests (a syntax error, a failing
+ * beforeAll) and each unhandled error: a run whose files could not even load must not read "0 failed".
+ */
+export function countTests(modules: ReadonlyArray<Pick<TestModule, 'children' | 'errors'>>, unhandledErrors = 0): TestCounts {
+  const counts: TestCounts = { passed: 0, failed: unhandledErrors, skipped: 0 };
   for (const module of modules) {
+    if (module.errors().length > 0) counts.failed += 1;
+    for (const suite of module.children.allSuites()) if (suite.errors().length > 0) counts.failed += 1;
     for (const test of module.children.allTests()) {
       const state = test.result().state;
       if (state === 'passed') counts.passed += 1;
@@ -32,7 +38,7 @@ export function closingLine(counts: TestCounts): string {
  * the last such line must find the run's real counts, not a child tool's.
  */
 export default class ClosingLineReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    process.stdout.write(`\n${closingLine(countTests(modules))}\n`);
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+    process.stdout.write(`\n${closingLine(countTests(modules, unhandledErrors.length))}\n`);
   }
 }

@@ -12,6 +12,7 @@ import { createSqsConsumer, type SqsConsumer } from '@chirp/common/sqs-consumer'
 import { createLogger } from '@chirp/common/logging';
 import { type AppliedTopology, applyTopology, CHIRP_TOPOLOGY, type MessagingTopology } from '@chirp/common/messaging-topology';
 import { type MigrationSource, runMigrations } from '@chirp/common/pg-migrations';
+import { PreparingClient } from '@chirp/common/pg-prepared';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -49,7 +50,8 @@ export async function createTestDatabase(options: { migrations?: readonly Migrat
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  // The services' pools prepare statements with parameters (pg-prepared.ts); store tests run the same way.
+  const pool = new pg.Pool({ Client: PreparingClient, connectionString: url.toString(), max: 20 });
   if (options.migrations) await runMigrations(pool, options.migrations);
   return {
     url: url.toString(),
