@@ -74,6 +74,15 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
       });
       return idsOf(result.rows, 'tweet_id');
     },
+    async trimBelow(cuts) {
+      // One range deletion per reader, no read: the cached copy already knows where its depth ends.
+      await executeConcurrent(
+        client,
+        'DELETE FROM home_timeline WHERE reader_id = ? AND tweet_id < ?',
+        cuts.map((cut) => [cut.readerId, cut.oldestKept]),
+        { concurrencyLevel: CONCURRENCY },
+      );
+    },
     async trim(readerIds) {
       for (let i = 0; i < readerIds.length; i += CONCURRENCY) {
         await Promise.all(readerIds.slice(i, i + CONCURRENCY).map((readerId) => trimPartition(client, 'home_timeline', 'reader_id', readerId, MAX_HOME_ITEMS)));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@chirp/common/logging';
 import type { Redis } from 'ioredis';
 import { MAX_HOME_ITEMS } from '../domain/timeline.ts';
-import type { TimelineCache } from '../use-cases/ports.ts';
+import type { CachedDepth, TimelineCache } from '../use-cases/ports.ts';
 
 /**
  * Each reader's timeline is a sorted set `home:<reader>`: members are tweet ids padded to 20
@@ -25,13 +25,19 @@ const FIRST_STEP_MARGIN = 8;
 /** Members read per further step, when more ids share the cursor's score than the first step held. */
 const PAGE_STEP = 64;
 
-/** Adds the score/member pairs ARGV[2..] to an existing entry, then keeps its newest ARGV[1] ids. */
+/**
+ * Adds the score/member pairs ARGV[2..] to an existing entry, then keeps its newest ARGV[1] ids.
+ * Returns 0 when there is no ready entry (absent, or being built: writes land in it all the
+ * same), 1 when it stayed within the depth, else the oldest member it kept.
+ */
 const ADD = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 for i = 2, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
 local markers = redis.call('ZCOUNT', KEYS[1], '-inf', -1)
-redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[1]) + 1))
-return 1
+local dropped = redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[1]) + 1))
+if not redis.call('ZSCORE', KEYS[1], '${READY}') then return 0 end
+if dropped == 0 then return 1 end
+return redis.call('ZRANGE', KEYS[1], markers, markers)[1]
 `;
 /**
  * Ends a rebuild: only if the entry still carries this build's marker (nothing forgot or
@@ -53,6 +59,11 @@ const REMOVE = `
 if #redis.call('ZRANGEBYSCORE', KEYS[1], -2, -2, 'LIMIT', 0, 1) > 0 then return redis.call('DEL', KEYS[1]) end
 return redis.call('ZREM', KEYS[1], ARGV[1])
 `;
+const ABSENT: CachedDepth = { state: 'absent' };
+/** ADD's reply: 0 no ready entry, 1 within the depth, else the oldest (padded) id kept; a failed call counts as absent. */
+const depthOf = (reply: unknown): CachedDepth =>
+  reply === 1 ? { state: 'within' } : typeof reply === 'string' ? { state: 'full', oldestKept: unpad(reply) } : ABSENT;
+
 /** Releases the rebuild lock only if this process still holds it. */
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -91,13 +102,16 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
       { err, what, readers },
       'home timeline cache write failed; cached timelines may lag Cassandra until their TTL (TIMELINE_CACHE_TTL_SECONDS); check Redis at REDIS_URL',
     );
-  const run = async (pipeline: ReturnType<Redis['pipeline']>, what: string, readers: number) => {
+  /** The pipeline's replies, or undefined when any command failed (logged). */
+  const run = async (pipeline: ReturnType<Redis['pipeline']>, what: string, readers: number): Promise<unknown[] | undefined> => {
     try {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error !== null);
       if (failed) throw failed[0] ?? new Error('a pipelined command failed');
+      return results.map(([, reply]) => reply);
     } catch (err) {
       writeFailed(err, what, readers);
+      return undefined;
     }
   };
 
@@ -105,13 +119,14 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
     async add(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
       for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, Number(tweetId), pad(tweetId));
-      await run(pipeline, 'add', readerIds.length);
+      const replies = await run(pipeline, 'add', readerIds.length);
+      return new Map(readerIds.map((readerId, i) => [readerId, depthOf(replies?.[i])]));
     },
     async merge(readerId, tweetIds) {
-      if (tweetIds.length === 0) return;
+      if (tweetIds.length === 0) return ABSENT;
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
       pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, ...tweetIds.flatMap((id) => [Number(id), pad(id)]));
-      await run(pipeline, 'merge', 1);
+      return depthOf((await run(pipeline, 'merge', 1))?.[0]);
     },
     async remove(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;

@@ -1,5 +1,6 @@
 import { FOLLOW_BACKFILL } from '../domain/timeline.ts';
 import type { AuthorTweetStore, DeletedTweets, FollowGraph, HighFollowerAuthors, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
+import { trimStoredTimelines } from './trim-stored-timelines.ts';
 
 /**
  * After a follow, the followee's recent tweets join the follower's home timeline (Mastodon's
@@ -36,8 +37,7 @@ export function makeMergeIntoHome(deps: {
       followerId,
       recent.map((tweetId) => ({ tweetId, authorId: followeeId })),
     );
-    await homeTimelines.trim([followerId]);
-    await deps.cache.merge(followerId, recent);
+    await trimStoredTimelines(homeTimelines, new Map([[followerId, await deps.cache.merge(followerId, recent)]]));
     const following = await deps.graph.isFollowing(followerId, followeeId);
     if (!following) {
       // Every one of the followee's entries goes, deleted or not, so no marker need be read; the

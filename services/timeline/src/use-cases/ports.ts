@@ -35,8 +35,13 @@ export interface HomeTimelineStore {
   unpushAuthor(readerId: string, authorId: string): Promise<string[]>;
   /** The reader's timeline, newest first, never deeper than MAX_HOME_ITEMS (what a cache entry is built from). */
   read(readerId: string): Promise<string[]>;
-  /** Cuts the readers' timelines to their newest MAX_HOME_ITEMS entries. */
+  /** Cuts the readers' timelines to their newest MAX_HOME_ITEMS entries (it counts each first: a read of the whole timeline). */
   trim(readerIds: readonly string[]): Promise<void>;
+  /**
+   * Drops each reader's entries older than `oldestKept`, reading nothing: the cut a cached copy
+   * already made (see CachedDepth). Newer entries, and other readers', stay.
+   */
+  trimBelow(cuts: readonly { readerId: string; oldestKept: string }[]): Promise<void>;
 }
 
 /** Each author's recent tweets: what a follow merges in, and what is merged on read for high-follower authors. */
@@ -76,11 +81,20 @@ export interface HighFollowerAuthors {
  * The Redis copy of home timelines: the newest MAX_HOME_ITEMS ids per reader. A reader's entry
  * is either whole or absent; writes go only into entries that exist, so a partial one never shows.
  */
+/**
+ * What an add found in a reader's cached timeline: `absent` (no entry, one still being built, or
+ * the cache unreachable), `within` the depth, or `full`: it passed MAX_HOME_ITEMS and dropped its
+ * oldest, keeping `oldestKept` and what is newer. Every cached id is also stored (writes reach
+ * the store first), so the store holds at least the depth newer than `oldestKept` and may drop
+ * the rest without reading it; an entry within the depth says the stored timeline is too.
+ */
+export type CachedDepth = { state: 'absent' } | { state: 'within' } | { state: 'full'; oldestKept: string };
+
 export interface TimelineCache {
-  /** Adds the tweet to each reader's cached timeline that exists (and trims it); a repeat changes nothing. */
-  add(readerIds: readonly string[], tweetId: string): Promise<void>;
+  /** Adds the tweet to each reader's cached timeline that exists (and trims it); a repeat changes nothing. Says what it found, for every reader. */
+  add(readerIds: readonly string[], tweetId: string): Promise<ReadonlyMap<string, CachedDepth>>;
   /** Adds the tweets to the reader's cached timeline if it exists (and trims it); a repeat changes nothing. */
-  merge(readerId: string, tweetIds: readonly string[]): Promise<void>;
+  merge(readerId: string, tweetIds: readonly string[]): Promise<CachedDepth>;
   remove(readerIds: readonly string[], tweetId: string): Promise<void>;
   /** Drops the reader's entry; the next read rebuilds it. */
   forget(readerId: string): Promise<void>;

@@ -1,6 +1,7 @@
 import { shouldTrim } from '../domain/timeline.ts';
 import type { Clock } from '@chirp/kernel/clock';
 import type { DeletedTweets, FanoutChunk, FanoutMetrics, FollowGraph, HomeTimelineStore, LiveUpdates, TimelineCache } from './ports.ts';
+import { trimStoredTimelines } from './trim-stored-timelines.ts';
 import type { UnpushFromHome } from './unpush-from-home.ts';
 
 export interface PushToHomeDeps {
@@ -32,8 +33,8 @@ export function makePushToHome(deps: PushToHomeDeps) {
       return;
     }
     await homeTimelines.push(chunk.readerIds, { tweetId: chunk.tweetId, authorId: chunk.authorId });
-    await cache.add(chunk.readerIds, chunk.tweetId);
-    if (shouldTrim(chunk.tweetId)) await homeTimelines.trim(chunk.readerIds);
+    const depths = await cache.add(chunk.readerIds, chunk.tweetId);
+    if (shouldTrim(chunk.tweetId)) await trimStoredTimelines(homeTimelines, depths);
     if (await deleted.has(chunk.tweetId)) {
       await unpushFromHome(chunk);
       return;

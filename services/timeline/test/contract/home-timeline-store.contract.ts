@@ -36,5 +36,15 @@ export function homeTimelineStoreContract(name: string, make: () => Promise<Home
       await homeTimelines.trim([reader]);
       expect(await homeTimelines.read(reader)).toEqual(newest);
     });
+    it('when a timeline is cut below an entry, then older entries go, that entry and newer ones stay, and other readers keep theirs', async () => {
+      const [reader, other] = [nextId(), nextId()];
+      const tweets = Array.from({ length: 6 }, () => nextId());
+      for (const who of [reader, other]) await homeTimelines.pushMany(who, tweets.map((tweetId) => ({ tweetId, authorId: '1' })));
+      await homeTimelines.trimBelow([{ readerId: reader, oldestKept: tweets[2]! }]);
+      expect(await homeTimelines.read(reader)).toEqual(tweets.slice(2).reverse());
+      expect(await homeTimelines.read(other)).toEqual([...tweets].reverse());
+      await homeTimelines.trimBelow([]);
+      expect(await homeTimelines.read(reader)).toEqual(tweets.slice(2).reverse());
+    });
   });
 }

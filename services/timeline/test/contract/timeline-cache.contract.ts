@@ -16,13 +16,18 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
 
     it('when a reader has no entry, then reads miss and writes do not make a partial one', async () => {
       expect(await cache.read('1', undefined, 10)).toBeUndefined();
-      await cache.add(['1'], id(1));
+      expect(await cache.add(['1'], id(1))).toEqual(new Map([['1', { state: 'absent' }]]));
       expect(await cache.read('1', undefined, 10)).toBeUndefined();
     });
 
     it('when an entry is built, then it reads newest first, takes new tweets once, loses removed ones, and pages by id exactly', async () => {
       expect(await cache.rebuild('2', async () => [id(3), id(2), id(1)])).toBe(true);
-      await cache.add(['2', '3'], id(4));
+      expect(await cache.add(['2', '3'], id(4))).toEqual(
+        new Map([
+          ['2', { state: 'within' }],
+          ['3', { state: 'absent' }],
+        ]),
+      );
       await cache.add(['2'], id(4));
       await cache.remove(['2'], id(2));
       expect(await cache.read('2', undefined, 10)).toEqual([id(4), id(3), id(1)]);
@@ -51,6 +56,18 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
       }
     });
 
+    it('when a tweet is added while the entry is built, then it lands in the entry, which says absent until the build ends', async () => {
+      let release!: () => void;
+      const loading = new Promise<string[]>((resolve) => (release = () => resolve([id(1)])));
+      const build = cache.rebuild('9', () => loading);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await cache.add(['9'], id(2))).toEqual(new Map([['9', { state: 'absent' }]]));
+      release();
+      expect(await build).toBe(true);
+      expect(await cache.read('9', undefined, 10)).toEqual([id(2), id(1)]);
+      expect(await cache.add(['9'], id(3))).toEqual(new Map([['9', { state: 'within' }]]));
+    });
+
     it('when many ids share the cursor’s score, then paging still finds every one below it', async () => {
       const many = Array.from({ length: 300 }, (_, i) => String(7_300_000_000_000_000_000n + BigInt(i)));
       await cache.rebuild('7', async () => [...many].reverse());
@@ -66,21 +83,21 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
     });
 
     it('when tweets are merged into an entry, then they join it once, in id order, and the newest MAX_HOME_ITEMS stay; an absent entry stays absent', async () => {
-      await cache.merge('8', [id(2)]);
+      expect(await cache.merge('8', [id(2)])).toEqual({ state: 'absent' });
       expect(await cache.read('8', undefined, 10)).toBeUndefined();
       await cache.rebuild('8', async () => [id(5), id(1)]);
-      await cache.merge('8', [id(3), id(2), id(4)]);
+      expect(await cache.merge('8', [id(3), id(2), id(4)])).toEqual({ state: 'within' });
       await cache.merge('8', [id(3)]);
       await cache.merge('8', []);
       expect(await cache.read('8', undefined, 10)).toEqual([id(5), id(4), id(3), id(2), id(1)]);
       const newer = Array.from({ length: MAX_HOME_ITEMS }, (_, i) => id(100 + i));
-      await cache.merge('8', newer);
+      expect(await cache.merge('8', newer)).toEqual({ state: 'full', oldestKept: id(100) });
       expect(await cache.read('8', undefined, MAX_HOME_ITEMS + 10)).toEqual([...newer].reverse());
     });
 
-    it('when tweets pass the depth, then the entry keeps the newest', async () => {
+    it('when tweets pass the depth, then the entry keeps the newest and says the oldest it kept', async () => {
       await cache.rebuild('5', async () => Array.from({ length: MAX_HOME_ITEMS }, (_, i) => id(MAX_HOME_ITEMS - i)));
-      await cache.add(['5'], id(MAX_HOME_ITEMS + 1));
+      expect(await cache.add(['5'], id(MAX_HOME_ITEMS + 1))).toEqual(new Map([['5', { state: 'full', oldestKept: id(2) }]]));
       const read = await cache.read('5', undefined, MAX_HOME_ITEMS + 10);
       expect(read).toHaveLength(MAX_HOME_ITEMS);
       expect([read?.[0], read?.at(-1)]).toEqual([id(MAX_HOME_ITEMS + 1), id(2)]);

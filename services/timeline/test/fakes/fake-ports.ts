@@ -1,7 +1,7 @@
 // Fakes of the timeline's ports other than the store, and one builder for the lot.
 import { aClock } from '@chirp/testing/fakes';
 import { byIdDesc, isBefore, MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
-import type { FanoutChunk, HighFollowerAuthors, HydratedTweet, LiveUpdates, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
+import type { CachedDepth, FanoutChunk, HighFollowerAuthors, HydratedTweet, LiveUpdates, TimelineCache, TweetHydrator } from '../../src/use-cases/ports.ts';
 import { makeTimelineUseCases, type TimelinePorts } from '../../src/use-cases/timeline-use-cases.ts';
 import { createInMemoryAuthorTweets } from './in-memory-author-tweets.ts';
 import { createInMemoryDeletedTweets } from './in-memory-deleted-tweets.ts';
@@ -19,8 +19,12 @@ export interface InMemoryTimelineCache extends TimelineCache {
 export function createInMemoryTimelineCache(): InMemoryTimelineCache {
   const entries = new Map<string, { ids: Set<string>; ready: boolean }>();
   const newest = (ids: Set<string>) => [...ids].sort(byIdDesc);
-  const trim = (ids: Set<string>) => {
-    for (const id of newest(ids).slice(MAX_HOME_ITEMS)) ids.delete(id);
+  /** Keeps the newest MAX_HOME_ITEMS; says what the Redis script says (see CachedDepth). */
+  const trim = (entry: { ids: Set<string>; ready: boolean }): CachedDepth => {
+    const sorted = newest(entry.ids);
+    for (const id of sorted.slice(MAX_HOME_ITEMS)) entry.ids.delete(id);
+    if (!entry.ready) return { state: 'absent' };
+    return sorted.length > MAX_HOME_ITEMS ? { state: 'full', oldestKept: sorted[MAX_HOME_ITEMS - 1]! } : { state: 'within' };
   };
   const cache: InMemoryTimelineCache = {
     down: false,
@@ -30,19 +34,19 @@ export function createInMemoryTimelineCache(): InMemoryTimelineCache {
     },
     clear: () => entries.clear(),
     async add(readerIds, tweetId) {
-      if (cache.down) return;
+      const depths = new Map<string, CachedDepth>();
       for (const readerId of readerIds) {
-        const entry = entries.get(readerId);
-        if (!entry) continue;
-        entry.ids.add(tweetId);
-        trim(entry.ids);
+        const entry = cache.down ? undefined : entries.get(readerId);
+        if (entry) entry.ids.add(tweetId);
+        depths.set(readerId, entry ? trim(entry) : { state: 'absent' });
       }
+      return depths;
     },
     async merge(readerId, tweetIds) {
       const entry = entries.get(readerId);
-      if (cache.down || !entry) return;
+      if (cache.down || !entry || tweetIds.length === 0) return { state: 'absent' };
       for (const tweetId of tweetIds) entry.ids.add(tweetId);
-      trim(entry.ids);
+      return trim(entry);
     },
     async remove(readerIds, tweetId) {
       if (cache.down) return;
@@ -70,8 +74,8 @@ export function createInMemoryTimelineCache(): InMemoryTimelineCache {
       const loaded = await load();
       if (entries.get(readerId) !== entry) return false;
       for (const id of loaded) entry.ids.add(id);
-      trim(entry.ids);
       entry.ready = true;
+      trim(entry);
       return true;
     },
   };

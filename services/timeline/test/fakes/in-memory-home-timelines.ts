@@ -1,5 +1,5 @@
 // Home timelines in memory, for unit tests; test/contract keeps them honest against Cassandra.
-import { byIdDesc, MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
+import { byIdDesc, isBefore, MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
 import type { HomeTimelineStore, TimelineEntry } from '../../src/use-cases/ports.ts';
 
 export interface InMemoryHomeTimelines extends HomeTimelineStore {
@@ -35,6 +35,12 @@ export function createInMemoryHomeTimelines(): InMemoryHomeTimelines {
     },
     async read(readerId) {
       return newest(timelineOf(readerId).keys()).slice(0, MAX_HOME_ITEMS);
+    },
+    async trimBelow(cuts) {
+      for (const { readerId, oldestKept } of cuts) {
+        const timeline = timelineOf(readerId);
+        for (const id of timeline.keys()) if (isBefore(id, oldestKept)) timeline.delete(id);
+      }
     },
     async trim(readerIds) {
       for (const readerId of readerIds) {

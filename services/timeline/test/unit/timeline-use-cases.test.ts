@@ -1,6 +1,6 @@
 import { sequentialIds } from '@chirp/testing/fakes';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_HOME_ITEMS } from '../../src/domain/timeline.ts';
+import { MAX_HOME_ITEMS, shouldTrim } from '../../src/domain/timeline.ts';
 import { aTimelineService } from '../fakes/fake-ports.ts';
 
 const ids = sequentialIds(7_000_000_000_000_000_000n);
@@ -138,9 +138,10 @@ describe('follow, unfollow, delete', () => {
       // Lands after the merge has written both copies, before it checks again.
       const merge = cache.merge.bind(cache);
       cache.merge = async (readerId, tweetIds) => {
-        await merge(readerId, tweetIds);
+        const depth = await merge(readerId, tweetIds);
         if (interleaved === 'delete') await deleted.mark(gone);
         else await graph.saveFollow({ followerId: '67', followeeId: '68', sequence: String((sequence += 1)), following: false });
+        return depth;
       };
       await follow(service, '67', '68');
       const left = interleaved === 'delete' ? [kept, own] : [own];
@@ -345,6 +346,35 @@ describe('reads and the cache', () => {
     expect(kept.length).toBeLessThan(MAX_HOME_ITEMS + 100);
     expect(kept).toEqual(posted.slice(-kept.length).reverse());
     expect(service.ports.cache.peek('12')).toEqual(posted.slice(-MAX_HOME_ITEMS).reverse());
+  });
+
+  it('when a trimming tweet reaches a full cached timeline, one within the depth and uncached ones, then only the full one is cut, below what its cache kept, and only the uncached are counted', async () => {
+    const service = aTimelineService();
+    const { homeTimelines, cache } = service.ports;
+    for (const follower of ['91', '92', '93']) await follow(service, follower, '90');
+    const old = Array.from({ length: MAX_HOME_ITEMS }, () => ids.next());
+    await homeTimelines.pushMany('91', old.map((tweetId) => ({ tweetId, authorId: '80' })));
+    await cache.rebuild('91', async () => [...old].reverse());
+    await cache.rebuild('92', async () => []);
+    const cut: unknown[] = [];
+    const counted: string[][] = [];
+    const [trimBelow, trim] = [homeTimelines.trimBelow.bind(homeTimelines), homeTimelines.trim.bind(homeTimelines)];
+    homeTimelines.trimBelow = async (cuts) => {
+      cut.push(...cuts);
+      await trimBelow(cuts);
+    };
+    homeTimelines.trim = async (readerIds) => {
+      counted.push([...readerIds]);
+      await trim(readerIds);
+    };
+    let tweetId = ids.next();
+    while (!shouldTrim(tweetId)) tweetId = ids.next();
+    service.ports.tweets.known.add(tweetId);
+    await service.fanOut({ tweetId, authorId: '90', createdAt: at });
+    expect(cut).toEqual([{ readerId: '91', oldestKept: old[1] }]);
+    expect(counted.flat().sort()).toEqual(['90', '93']);
+    expect(homeTimelines.entriesOf('91').map((entry) => entry.tweetId)).toEqual([tweetId, ...old.slice(1).reverse()]);
+    expect(homeTimelines.entriesOf('92').map((entry) => entry.tweetId)).toEqual([tweetId]);
   });
 
   it('when the cursor is malformed, then INVALID_CURSOR', async () => {
