@@ -5,23 +5,13 @@
 //   node services/timeline/bench/trim.ts --cassandra-pid PID [--followers 40] [--depth 800] [--posts 20] [--rounds 5]
 // CPU is this process's (process.cpuUsage) and Cassandra's (/proc/PID/stat), per trimming tweet, median of the rounds.
 // Needs CASSANDRA_CONTACT_POINTS and REDIS_URL (the local stack's .stack/env).
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { systemClock } from '@chirp/kernel/clock';
-import { createLogger } from '@chirp/common/logging';
 import { createIdGenerator } from '@chirp/kernel/ids';
-import cassandra from 'cassandra-driver';
-import { Redis } from 'ioredis';
 import { shouldTrim } from '../src/domain/timeline.ts';
-import { applyCassandraSchema } from '../src/infrastructure/cassandra-schema.ts';
-import { createCassandraAuthorTweetStore } from '../src/infrastructure/cassandra-author-tweet-store.ts';
-import { createCassandraDeletedTweets } from '../src/infrastructure/cassandra-deleted-tweets.ts';
-import { createCassandraFollowGraph } from '../src/infrastructure/cassandra-follow-graph.ts';
-import { createCassandraHighFollowerAuthors } from '../src/infrastructure/cassandra-high-follower-authors.ts';
 import { createCassandraHomeTimelineStore } from '../src/infrastructure/cassandra-home-timeline-store.ts';
 import { createRedisTimelineCache } from '../src/infrastructure/redis-timeline-cache.ts';
 import type { CachedDepth, TimelineCache } from '../src/use-cases/ports.ts';
-import { makeTimelineUseCases } from '../src/use-cases/timeline-use-cases.ts';
+import { benchTimelineService, median, openBenchStores, ownCpuMs, processCpuMs } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,21 +22,11 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
   },
 });
-const env = process.env;
-if (!env.CASSANDRA_CONTACT_POINTS || !env.REDIS_URL) throw new Error('CASSANDRA_CONTACT_POINTS and REDIS_URL must be set; source .stack/env');
 if (!values['cassandra-pid']) throw new Error('--cassandra-pid is required (the pid of the Cassandra at CASSANDRA_CONTACT_POINTS)');
 const cassandraPid = Number(values['cassandra-pid']);
 const [followerCount, depth, postsPerRound, rounds] = [Number(values.followers), Number(values.depth), Number(values.posts), Number(values.rounds)];
-
-const run = Date.now().toString(36);
-const keyspace = `bench_trim_${run}`;
-const contactPoints = env.CASSANDRA_CONTACT_POINTS.split(',');
-const localDataCenter = env.CASSANDRA_LOCAL_DC ?? 'datacenter1';
-const admin = new cassandra.Client({ contactPoints, localDataCenter });
-await applyCassandraSchema(admin, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
-const client = new cassandra.Client({ contactPoints, localDataCenter, keyspace });
-const redis = new Redis(env.REDIS_URL, { keyPrefix: `bench:${run}:` });
-const log = createLogger('bench', 'warn');
+const stores = await openBenchStores('trim');
+const { client, redis, log } = stores;
 const ids = createIdGenerator({ workerId: 1002 });
 
 const homeTimelines = createCassandraHomeTimelineStore(client, { writeBatch: 50 });
@@ -59,20 +39,7 @@ const silentCache: TimelineCache = {
     return new Map(readerIds.map((readerId): [string, CachedDepth] => [readerId, { state: 'absent' }]));
   },
 };
-const serviceWith = (timelineCache: TimelineCache) =>
-  makeTimelineUseCases({
-    homeTimelines,
-    deleted: createCassandraDeletedTweets(client),
-    authorTweets: createCassandraAuthorTweetStore(client),
-    graph: createCassandraFollowGraph(client),
-    cache: timelineCache,
-    highFollowers: createCassandraHighFollowerAuthors(client, { refreshMs: 60_000 }),
-    queue: { enqueue: async () => undefined },
-    metrics: { entriesWritten: () => undefined, lag: () => undefined },
-    tweets: { hydrate: async (page) => page.map((id) => ({ id })) },
-    clock: systemClock,
-    settings: { highFollowerThreshold: 10_000, chunkSize: 1000 },
-  });
+const serviceWith = (timelineCache: TimelineCache) => benchTimelineService(stores, { homeTimelines, cache: timelineCache });
 
 // One author per way, each with followers whose timelines are at the depth, stored and cached.
 let sequence = 0;
@@ -87,15 +54,6 @@ for (const [w, { authorId, service }] of Object.entries(ways)) {
   }
 }
 
-const CLOCK_TICKS_PER_MS = 100 / 1000;
-const cassandraCpuMs = () => {
-  const fields = readFileSync(`/proc/${cassandraPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS; // utime + stime
-};
-const nodeCpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 /** The next id whose tweet trims (shouldTrim), so every tweet measured pays its trim. */
 const trimmingId = () => {
   for (;;) {
@@ -108,19 +66,17 @@ const results: Record<string, { node: number[]; cassandra: number[] }> = { count
 console.log(`${rounds} rounds of ${postsPerRound} trimming tweets per way, interleaved, one at a time`);
 for (let round = 0; round < rounds; round += 1) {
   for (const [name, { authorId, service }] of Object.entries(ways)) {
-    const [node0, cass0] = [nodeCpuMs(), cassandraCpuMs()];
+    const [node0, cass0] = [ownCpuMs(), processCpuMs(cassandraPid)];
     for (let i = 0; i < postsPerRound; i += 1) await service.fanOut({ tweetId: trimmingId(), authorId, createdAt: new Date().toISOString() });
-    const [node1, cass1] = [nodeCpuMs(), cassandraCpuMs()];
+    const [node1, cass1] = [ownCpuMs(), processCpuMs(cassandraPid)];
     results[name]!.node.push((node1 - node0) / postsPerRound);
     results[name]!.cassandra.push((cass1 - cass0) / postsPerRound);
     console.log(`  round ${round + 1} ${name}: timeline ${((node1 - node0) / postsPerRound).toFixed(2)} ms, cassandra ${((cass1 - cass0) / postsPerRound).toFixed(2)} ms CPU per tweet`);
   }
 }
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 for (const [name, result] of Object.entries(results)) {
   console.log(`${name}: timeline ${median(result.node).toFixed(2)} ms + cassandra ${median(result.cassandra).toFixed(2)} ms CPU per trimming tweet to ${followerCount} followers (median of ${rounds})`);
 }
 const kept = await homeTimelines.read(String(6_100_000));
-console.log(`a cached-way reader's stored timeline after the runs: ${kept.length} entries read (reads stop at the depth)`);
-await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-await Promise.all([client.shutdown(), admin.shutdown(), redis.quit()]);
+console.log(`a cached-way reader's stored timeline after the runs: ${kept.length} entries read (a read stops at MAX_HOME_ITEMS, 800)`);
+await stores.close();
