@@ -16,6 +16,34 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
 return 1
 `;
 
+/**
+ * The tweets at KEYS and, in the same round trip, the authors they name (keys ARGV[1] .. id):
+ * returns {tweet entries, author ids, author entries}. An entry's JSON escapes every quote
+ * inside a string, so `"authorId":"` can only be the field itself. Reading keys the script was
+ * not given works outside cluster mode, the same assumption as the MGETs below.
+ */
+const TWEETS_AND_AUTHORS = `
+local entries = redis.call('MGET', unpack(KEYS))
+local authorIds, authorKeys, seen = {}, {}, {}
+for _, entry in ipairs(entries) do
+  local authorId = entry and string.match(entry, '"authorId":"([^"]+)"')
+  if authorId and not seen[authorId] then
+    seen[authorId] = true
+    authorIds[#authorIds + 1] = authorId
+    authorKeys[#authorKeys + 1] = ARGV[1] .. authorId
+  end
+end
+local authors = {}
+if #authorKeys > 0 then authors = redis.call('MGET', unpack(authorKeys)) end
+return {entries, authorIds, authors}
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander {
+    chirpTweetsAndAuthors(numberOfKeys: number, ...keysThenAuthorPrefix: string[]): Promise<[(string | null)[], string[], (string | null)[]]>;
+  }
+}
+
 
 interface Codec<T extends { id: string }> {
   key(id: string): string;
@@ -35,8 +63,10 @@ const tweetCodec: Codec<StoredTweet> = {
   },
 };
 
+const AUTHOR_KEY_PREFIX = 'author:';
+
 const authorCodec: Codec<StoredAuthor> = {
-  key: (id) => `author:${id}`,
+  key: (id) => AUTHOR_KEY_PREFIX + id,
   version: (author) => author.profileVersion,
   encode: ({ handle, displayName }) => JSON.stringify({ handle, displayName }),
   decode: (id, profileVersion, json) => ({ id, profileVersion, ...(JSON.parse(json) as { handle: string; displayName: string }) }),
@@ -54,18 +84,18 @@ const WRITE_ATTEMPTS = 3;
  */
 export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: number; log: Logger }): TweetCache {
   redis.defineCommand('setIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+  redis.defineCommand('chirpTweetsAndAuthors', { lua: TWEETS_AND_AUTHORS });
   const ttlMs = options.ttlSeconds * 1000;
+  // The client prefixes the keys it is given, not those a script builds.
+  const authorKeyPrefix = (redis.options.keyPrefix ?? '') + AUTHOR_KEY_PREFIX;
 
-  const get = async <T extends { id: string }>(codec: Codec<T>, ids: readonly string[]): Promise<Map<string, T>> => {
+  const readFailed = (err: unknown, keys: number) => {
+    options.log.warn({ err, keys }, 'tweet cache read failed; serving from Postgres (check Redis at REDIS_URL)');
+  };
+
+  /** Entries as read (null: absent), decoded; an unreadable one is a miss. */
+  const decode = <T extends { id: string }>(codec: Codec<T>, ids: readonly string[], values: readonly (string | null)[]): Map<string, T> => {
     const found = new Map<string, T>();
-    if (ids.length === 0) return found;
-    let values: (string | null)[];
-    try {
-      values = await redis.mget(ids.map((id) => codec.key(id)));
-    } catch (err) {
-      options.log.warn({ err, keys: ids.length }, 'tweet cache read failed; serving from Postgres (check Redis at REDIS_URL)');
-      return found;
-    }
     values.forEach((value, index) => {
       const id = ids[index]!;
       const match = value === null ? null : ENTRY.exec(value);
@@ -78,6 +108,29 @@ export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: numbe
       }
     });
     return found;
+  };
+
+  const get = async <T extends { id: string }>(codec: Codec<T>, ids: readonly string[]): Promise<Map<string, T>> => {
+    if (ids.length === 0) return new Map();
+    try {
+      return decode(codec, ids, await redis.mget(ids.map((id) => codec.key(id))));
+    } catch (err) {
+      readFailed(err, ids.length);
+      return new Map();
+    }
+  };
+
+  const getTweetsAndAuthors: TweetCache['getTweetsAndAuthors'] = async (ids) => {
+    if (ids.length === 0) return { tweets: new Map(), authors: new Map() };
+    let reply: Awaited<ReturnType<Redis['chirpTweetsAndAuthors']>>;
+    try {
+      reply = await redis.chirpTweetsAndAuthors(ids.length, ...ids.map((id) => tweetCodec.key(id)), authorKeyPrefix);
+    } catch (err) {
+      readFailed(err, ids.length);
+      return { tweets: new Map(), authors: new Map() };
+    }
+    const [tweets, authorIds, authors] = reply;
+    return { tweets: decode(tweetCodec, ids, tweets), authors: decode(authorCodec, authorIds, authors) };
   };
 
   const put = async <T extends { id: string }>(codec: Codec<T>, entries: readonly T[], what: string): Promise<void> => {
@@ -110,7 +163,7 @@ export function createRedisTweetCache(redis: Redis, options: { ttlSeconds: numbe
   };
 
   return {
-    getTweets: (ids) => get(tweetCodec, ids),
+    getTweetsAndAuthors,
     putTweets: (tweets) => put(tweetCodec, tweets, 'tweets'),
     getAuthors: (ids) => get(authorCodec, ids),
     putAuthors: (authors) => put(authorCodec, authors, 'authors'),

@@ -75,7 +75,11 @@ export interface TweetStore extends TweetReader {
  * It is only a cache: when it fails, reads go to the store and writes are logged, not thrown.
  */
 export interface TweetCache {
-  getTweets(ids: readonly string[]): Promise<Map<string, StoredTweet>>;
+  /**
+   * The cached tweets among `ids` and the cached authors of those tweets, in one read: an
+   * author missing from `authors` is a miss like any other (absent or evicted).
+   */
+  getTweetsAndAuthors(ids: readonly string[]): Promise<{ tweets: Map<string, StoredTweet>; authors: Map<string, StoredAuthor> }>;
   putTweets(tweets: readonly StoredTweet[]): Promise<void>;
   getAuthors(ids: readonly string[]): Promise<Map<string, StoredAuthor>>;
   putAuthors(authors: readonly StoredAuthor[]): Promise<void>;

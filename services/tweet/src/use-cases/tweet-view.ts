@@ -23,10 +23,9 @@ export type Present = (tweets: readonly StoredTweet[], viewerId?: string) => Pro
 
 type Deps = { tweets: TweetReader; cache: TweetCache };
 
-/** Authors and likes for live tweets; `authors` may already hold some (from the store's join). */
-async function viewsOf(deps: Deps, live: readonly StoredTweet[], viewerId: string | undefined, authors: Map<string, StoredAuthor>): Promise<TweetView[]> {
+/** Views of live tweets, given their authors (some may still be missing) and the viewer's likes among them. */
+async function viewsOf(deps: Deps, live: readonly StoredTweet[], authors: Map<string, StoredAuthor>, liked: Set<string> | undefined): Promise<TweetView[]> {
   await loadAuthors(deps, authors, [...new Set(live.map((tweet) => tweet.authorId))]);
-  const liked = viewerId !== undefined && live.length > 0 ? await deps.tweets.likedAmong(viewerId, live.map((tweet) => tweet.id)) : undefined;
   return live.map((tweet) => {
     const author = authors.get(tweet.authorId);
     // Every tweet's transaction writes its author (a stand-in at worst), so this is a broken invariant.
@@ -35,32 +34,42 @@ async function viewsOf(deps: Deps, live: readonly StoredTweet[], viewerId: strin
   });
 }
 
+const likedAmong = (deps: Deps, viewerId: string | undefined, ids: readonly string[]): Promise<Set<string> | undefined> =>
+  viewerId === undefined || ids.length === 0 ? Promise.resolve(undefined) : deps.tweets.likedAmong(viewerId, ids);
+
 /**
- * `hydrate`: the live tweets among `ids`, in the order asked, each once. Cached tweets and
- * authors come from the cache; the misses from one store query (tweets with their authors),
- * which then fills the cache. Deleted and unknown ids are left out. `present`: the same views
- * for tweets the caller already holds (a tweet just created), without reading them again.
+ * `hydrate`: the live tweets among `ids`, in the order asked, each once. Cached tweets and their
+ * authors come from the cache in one read, while the viewer's likes among the ids are asked of
+ * the store at the same time (they need only the ids); cache misses come from one store query
+ * (tweets with their authors), which then fills the cache. Deleted and unknown ids are left out.
+ * `present`: the same views for tweets the caller already holds (a tweet just created), without
+ * reading them again.
  */
 export function tweetViews(deps: Deps): { hydrate: Hydrate; present: Present } {
+  /** The live tweets among `wanted` with the authors found on the way. */
+  async function liveTweets(wanted: readonly string[]): Promise<{ live: StoredTweet[]; authors: Map<string, StoredAuthor> }> {
+    const { tweets: found, authors } = await deps.cache.getTweetsAndAuthors(wanted);
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const loaded = await deps.tweets.findTweets(missing);
+      for (const tweet of loaded.tweets) found.set(tweet.id, tweet);
+      for (const author of loaded.authors) authors.set(author.id, author);
+      await Promise.all([deps.cache.putTweets(loaded.tweets), deps.cache.putAuthors(loaded.authors)]);
+    }
+    const live = wanted.flatMap((id) => {
+      const tweet = found.get(id);
+      return tweet && !tweet.deleted ? [tweet] : [];
+    });
+    return { live, authors };
+  }
+
   return {
-    present: (tweets, viewerId) => viewsOf(deps, tweets, viewerId, new Map()),
+    present: async (tweets, viewerId) => viewsOf(deps, tweets, new Map(), await likedAmong(deps, viewerId, tweets.map((tweet) => tweet.id))),
     async hydrate(ids, viewerId) {
       const wanted = [...new Set(ids)];
       if (wanted.length === 0) return [];
-      const found = await deps.cache.getTweets(wanted);
-      const authors = new Map<string, StoredAuthor>();
-      const missing = wanted.filter((id) => !found.has(id));
-      if (missing.length > 0) {
-        const loaded = await deps.tweets.findTweets(missing);
-        for (const tweet of loaded.tweets) found.set(tweet.id, tweet);
-        for (const author of loaded.authors) authors.set(author.id, author);
-        await Promise.all([deps.cache.putTweets(loaded.tweets), deps.cache.putAuthors(loaded.authors)]);
-      }
-      const live = wanted.flatMap((id) => {
-        const tweet = found.get(id);
-        return tweet && !tweet.deleted ? [tweet] : [];
-      });
-      return viewsOf(deps, live, viewerId, authors);
+      const [{ live, authors }, liked] = await Promise.all([liveTweets(wanted), likedAmong(deps, viewerId, wanted)]);
+      return viewsOf(deps, live, authors, liked);
     },
   };
 }

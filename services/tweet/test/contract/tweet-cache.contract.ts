@@ -29,18 +29,35 @@ export function tweetCacheContract(name: string, makeCache: () => Promise<TweetC
       const tweet = aStoredTweet();
       const reply = aStoredTweet({ id: '7100000000000000002', replyToId: tweet.id, version: 1 });
       await cache.putTweets([tweet, reply]);
-      expect(await cache.getTweets([tweet.id, reply.id, '9'])).toEqual(new Map([[tweet.id, tweet], [reply.id, reply]]));
-      expect(await cache.getTweets([])).toEqual(new Map());
+      expect((await cache.getTweetsAndAuthors([tweet.id, reply.id, '9'])).tweets).toEqual(new Map([[tweet.id, tweet], [reply.id, reply]]));
+      expect(await cache.getTweetsAndAuthors([])).toEqual({ tweets: new Map(), authors: new Map() });
     });
 
     it('when an older or equal version is put after a newer one, then the newer stays; a newer one replaces it', async () => {
       const tweet = aStoredTweet();
       await cache.putTweets([tweet]);
       await cache.putTweets([{ ...tweet, likeCount: 2, version: 4 }, { ...tweet, likeCount: 9, version: 5 }]);
-      expect((await cache.getTweets([tweet.id])).get(tweet.id)).toEqual(tweet);
+      expect((await cache.getTweetsAndAuthors([tweet.id])).tweets.get(tweet.id)).toEqual(tweet);
       const deleted = { ...tweet, deleted: true, version: 6 };
       await cache.putTweets([deleted]);
-      expect((await cache.getTweets([tweet.id])).get(tweet.id)).toEqual(deleted);
+      expect((await cache.getTweetsAndAuthors([tweet.id])).tweets.get(tweet.id)).toEqual(deleted);
+    });
+
+    it('when tweets are read, then the cached authors of the tweets found come with them, each once, and no others', async () => {
+      const bob = { id: '42', handle: 'Bob', displayName: 'Bob "authorId":"43"', profileVersion: 2 };
+      const carol = { id: '44', handle: 'Carol', displayName: 'Carol', profileVersion: 1 };
+      const stranger = { id: '45', handle: 'Stranger', displayName: 'Stranger', profileVersion: 1 };
+      // A text naming another author the way the JSON does must not be taken for the field.
+      const first = aStoredTweet({ text: '"authorId":"45" is not the author' });
+      const second = aStoredTweet({ id: '7100000000000000002' });
+      const uncachedAuthor = aStoredTweet({ id: '7100000000000000003', authorId: '46' });
+      const byCarol = aStoredTweet({ id: '7100000000000000004', authorId: carol.id });
+      await cache.putTweets([first, second, uncachedAuthor, byCarol]);
+      await cache.putAuthors([bob, carol, stranger]);
+      const read = await cache.getTweetsAndAuthors([first.id, second.id, uncachedAuthor.id, '9']);
+      expect(read.tweets).toEqual(new Map([[first.id, first], [second.id, second], [uncachedAuthor.id, uncachedAuthor]]));
+      expect(read.authors).toEqual(new Map([[bob.id, bob]]));
+      expect((await cache.getTweetsAndAuthors([byCarol.id, '9'])).authors).toEqual(new Map([[carol.id, carol]]));
     });
 
     it('when authors are put, then the highest profile version stays', async () => {

@@ -25,7 +25,10 @@ export function createInMemoryTweetCache(): InMemoryTweetCache {
       tweets.clear();
       authors.clear();
     },
-    getTweets: async (ids) => get(tweets, ids),
+    async getTweetsAndAuthors(ids) {
+      const found = get(tweets, ids);
+      return { tweets: found, authors: get(authors, [...new Set([...found.values()].map((tweet) => tweet.authorId))]) };
+    },
     putTweets: async (values) => put(tweets, values, (tweet) => tweet.version),
     getAuthors: async (ids) => get(authors, ids),
     putAuthors: async (values) => put(authors, values, (author) => author.profileVersion),

@@ -38,6 +38,6 @@ it('when an entry cannot be read (corrupt, or another version wrote it), then it
   const cache = createRedisTweetCache(redis.redis, { ttlSeconds: 60, log: createLogger('test', 'silent') });
   await redis.redis.set('tweet:88', '3|{not json');
   await redis.redis.set('author:88', 'no version at all');
-  expect(await cache.getTweets(['88'])).toEqual(new Map());
+  expect(await cache.getTweetsAndAuthors(['88'])).toEqual({ tweets: new Map(), authors: new Map() });
   expect(await cache.getAuthors(['88'])).toEqual(new Map());
 });

@@ -112,7 +112,7 @@ describe('counts under concurrency', () => {
     );
     const rows = await liveCount('SELECT count(*) AS n FROM likes WHERE tweet_id = $1', [tweet.id]);
     expect(await liveCount('SELECT like_count AS n FROM tweets WHERE id = $1', [tweet.id])).toBe(rows);
-    expect((await cache.getTweets([tweet.id])).get(tweet.id)?.likeCount).toBe(rows);
+    expect((await cache.getTweetsAndAuthors([tweet.id])).tweets.get(tweet.id)?.likeCount).toBe(rows);
     expect((await service.getTweet({ tweetId: tweet.id })).likeCount).toBe(rows);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { aTweetService } from '../fakes/fake-ports.ts';
 
 const alice = { authorId: '1001', authorHandle: 'alice' };
@@ -120,9 +120,9 @@ describe('deleting tweets', () => {
     const service = aTweetService();
     const { tweet } = await service.createTweet({ ...alice, text: 'cached' });
     await service.getTweet({ tweetId: tweet.id });
-    expect((await service.ports.cache.getTweets([tweet.id])).get(tweet.id)?.deleted).toBe(false);
+    expect((await service.ports.cache.getTweetsAndAuthors([tweet.id])).tweets.get(tweet.id)?.deleted).toBe(false);
     await service.deleteTweet({ tweetId: tweet.id, callerId: alice.authorId });
-    expect((await service.ports.cache.getTweets([tweet.id])).get(tweet.id)?.deleted).toBe(true);
+    expect((await service.ports.cache.getTweetsAndAuthors([tweet.id])).tweets.get(tweet.id)?.deleted).toBe(true);
     await expect(service.getTweet({ tweetId: tweet.id })).rejects.toMatchObject({ code: 'TWEET_NOT_FOUND' });
   });
 });
@@ -187,6 +187,35 @@ describe('reading', () => {
     expect(await service.getTweets({ ids: [tweet.id], viewerId: bob.authorId })).toEqual(warm);
     service.ports.cache.down = true;
     expect(await service.getTweets({ ids: [tweet.id], viewerId: bob.authorId })).toEqual(warm);
+  });
+
+  it('when a page is warm in the cache, then hydrating it is one cache read and one likes query, asked together', async () => {
+    const service = aTweetService();
+    const ids: string[] = [];
+    for (const text of ['one', 'two']) ids.push((await service.createTweet({ ...(text === 'one' ? alice : bob), text })).tweet.id);
+    await service.getTweets({ ids, viewerId: bob.authorId }); // warms the cache
+    const cache = service.ports.cache;
+    const read = cache.getTweetsAndAuthors.bind(cache);
+    let cacheAnswered = false;
+    let cacheAnsweredWhenLikesAsked: boolean | undefined;
+    const cacheReads = vi.spyOn(cache, 'getTweetsAndAuthors').mockImplementation(async (wanted) => {
+      const found = await read(wanted);
+      cacheAnswered = true;
+      return found;
+    });
+    const authorReads = vi.spyOn(cache, 'getAuthors');
+    const likes = vi.spyOn(service.ports.tweets, 'likedAmong').mockImplementation(async () => {
+      cacheAnsweredWhenLikesAsked = cacheAnswered;
+      return new Set([ids[0]!]);
+    });
+    const page = await service.getTweets({ ids, viewerId: bob.authorId });
+    expect(page.map((tweet) => [tweet.text, tweet.author.id, tweet.likedByMe])).toEqual([
+      ['one', alice.authorId, true],
+      ['two', bob.authorId, false],
+    ]);
+    expect([cacheReads.mock.calls.length, authorReads.mock.calls.length, likes.mock.calls.length]).toEqual([1, 0, 1]);
+    // Asked before the cache answered: the likes need only the ids.
+    expect(cacheAnsweredWhenLikesAsked).toBe(false);
   });
 
   it('when a user timeline is paged, then newest first with no repeats or gaps while new tweets arrive', async () => {
