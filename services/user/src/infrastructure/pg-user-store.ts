@@ -101,9 +101,40 @@ export function createPgUserStore(pool: Pool): UserStore {
       const { rows } = await pool.query<{ id: string; revoked_at: Date }>('SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1', [since]);
       return rows.map((row) => ({ sessionId: row.id, revokedAt: row.revoked_at }));
     },
+    async recordTweetCreated(tweetId, authorId) {
+      await pool.query(RECORD_TWEET_CREATED, [tweetId, authorId]);
+    },
+    async recordTweetDeleted(tweetId, authorId) {
+      await pool.query(RECORD_TWEET_DELETED, [tweetId, authorId]);
+    },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
 }
+
+/*
+ * A tweet event in one autocommitted statement ($1 the tweet, $2 its author). The upsert's
+ * WHERE lets only the first hearing of the fact through, and RETURNING hands the other fact as
+ * it stood, so the count moves only when the tweet starts or stops counting. ON CONFLICT DO
+ * UPDATE locks the tally row until the statement commits: a racing creation and deletion of one
+ * tweet take turns, and the second sees the first.
+ *
+ * GREATEST is for the deletion that waited on its creation: its snapshot predates that wait,
+ * and Postgres checks tweet_count >= 0 on the snapshot's row version (0 - 1) before it finds
+ * the committed increment and recomputes from it. A counted tweet's author has 1 or more, so
+ * the clamp changes no count that is stored.
+ */
+const RECORD_TWEET_CREATED = `
+  WITH heard AS (
+    INSERT INTO tweet_tallies (tweet_id, author_id, created) VALUES ($1, $2, true)
+    ON CONFLICT (tweet_id) DO UPDATE SET created = true WHERE NOT tweet_tallies.created
+    RETURNING deleted)
+  UPDATE users SET tweet_count = tweet_count + 1 WHERE id = $2 AND EXISTS (SELECT 1 FROM heard WHERE NOT heard.deleted)`;
+const RECORD_TWEET_DELETED = `
+  WITH heard AS (
+    INSERT INTO tweet_tallies (tweet_id, author_id, deleted) VALUES ($1, $2, true)
+    ON CONFLICT (tweet_id) DO UPDATE SET deleted = true WHERE NOT tweet_tallies.deleted
+    RETURNING created)
+  UPDATE users SET tweet_count = GREATEST(tweet_count - 1, 0) WHERE id = $2 AND EXISTS (SELECT 1 FROM heard WHERE heard.created)`;
 
 function transactionOn(client: PoolClient): UserTransaction {
   /**
@@ -227,20 +258,6 @@ function transactionOn(client: PoolClient): UserTransaction {
     },
     async revokeSession(sessionId, at, reason) {
       await client.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, at, reason]);
-    },
-    async lockTweetTally(tweetId, authorId) {
-      await client.query('INSERT INTO tweet_tallies (tweet_id, author_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tweetId, authorId]);
-      const { rows } = await client.query<{ created: boolean; deleted: boolean }>(
-        'SELECT created, deleted FROM tweet_tallies WHERE tweet_id = $1 FOR UPDATE',
-        [tweetId],
-      );
-      return { created: rows[0]?.created ?? false, deleted: rows[0]?.deleted ?? false };
-    },
-    async saveTweetTally(tweetId, tally) {
-      await client.query('UPDATE tweet_tallies SET created = $2, deleted = $3 WHERE tweet_id = $1', [tweetId, tally.created, tally.deleted]);
-    },
-    async adjustTweetCount(authorId, delta) {
-      await client.query('UPDATE users SET tweet_count = tweet_count + $2 WHERE id = $1', [authorId, delta]);
     },
     emit: (events) => appendToOutbox(client, USER_EVENTS_TOPIC, events),
   };

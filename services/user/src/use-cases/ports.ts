@@ -1,7 +1,6 @@
 // What the use cases need from the outside world, named for the role each plays.
 import type { EventEnvelope } from '@chirp/kernel/events';
 import type { RefreshTokenState } from '../domain/session.ts';
-import type { TweetTally } from '../domain/tweet-tally.ts';
 import type { User } from '../domain/user.ts';
 
 export interface PasswordHasher {
@@ -95,15 +94,25 @@ export interface UserTransaction {
   lockRefreshToken(hash: string): Promise<StoredRefreshToken | undefined>;
   spendRefreshToken(hash: string, at: Date): Promise<void>;
   revokeSession(sessionId: string, at: Date, reason: 'logout' | 'refresh_token_reuse'): Promise<void>;
-  /** What is known of a tweet (nothing yet: neither created nor deleted), locked until the transaction ends. */
-  lockTweetTally(tweetId: string, authorId: string): Promise<TweetTally>;
-  saveTweetTally(tweetId: string, tally: TweetTally): Promise<void>;
-  adjustTweetCount(authorId: string, delta: -1 | 1): Promise<void>;
   /** Events written with the change (the transactional outbox). */
   emit(events: readonly EventEnvelope[]): Promise<void>;
 }
 
-export interface UserStore extends UserReader {
+/**
+ * Authors' tweet counts, kept from tweet events that may come twice or out of order. Each tweet
+ * remembers whether its creation and its deletion were heard, and counts while created and not
+ * deleted: a repeat changes nothing, and a tweet whose deletion came first never counts. Each call
+ * stands alone, outside any transaction, so one event costs one statement; a creation and a
+ * deletion of one tweet that race take turns on its tally.
+ */
+export interface TweetTallies {
+  /** The author's count rises, unless the creation was heard before or the deletion already was. */
+  recordTweetCreated(tweetId: string, authorId: string): Promise<void>;
+  /** The author's count falls, if the creation was heard and the deletion was not. */
+  recordTweetDeleted(tweetId: string, authorId: string): Promise<void>;
+}
+
+export interface UserStore extends UserReader, TweetTallies {
   /** Runs `work` in one transaction; it may run again from the start after a deadlock. */
   transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T>;
 }

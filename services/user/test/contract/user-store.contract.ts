@@ -173,15 +173,69 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(all.map((session) => session.sessionId).sort()).toEqual([ids[0], ids[1]]);
     });
 
-    it('when a tweet tally is saved and a count adjusted, then the next lock and the user show them', async () => {
-      const [user] = await insert(aUser());
-      expect(await store.transaction((tx) => tx.lockTweetTally('901', user!.id))).toEqual({ created: false, deleted: false });
-      await store.transaction(async (tx) => {
-        await tx.saveTweetTally('901', { created: true, deleted: false });
-        await tx.adjustTweetCount(user!.id, 1);
+    describe('tweet tallies', () => {
+      let tweetSerial = 900;
+      /** A tweet no other test has heard of: the store lives as long as the suite. */
+      const aTweetId = () => String((tweetSerial += 1));
+      const tweetCountOf = async (user: User) => (await store.findById(user.id))?.tweetCount;
+
+      it('when a creation is heard twice, then the count rises once; when its deletion is heard twice, then it falls once', async () => {
+        const [author] = await insert(aUser());
+        const tweetId = aTweetId();
+        await store.recordTweetCreated(tweetId, author!.id);
+        await store.recordTweetCreated(tweetId, author!.id);
+        expect(await tweetCountOf(author!)).toBe(1);
+        await store.recordTweetDeleted(tweetId, author!.id);
+        await store.recordTweetDeleted(tweetId, author!.id);
+        expect(await tweetCountOf(author!)).toBe(0);
       });
-      expect(await store.transaction((tx) => tx.lockTweetTally('901', user!.id))).toEqual({ created: true, deleted: false });
-      expect((await store.findById(user!.id))?.tweetCount).toBe(1);
+
+      it('when the deletion comes before the creation, then the tweet never counts, however often either repeats', async () => {
+        const [author] = await insert(aUser());
+        const tweetId = aTweetId();
+        await store.recordTweetDeleted(tweetId, author!.id);
+        expect(await tweetCountOf(author!)).toBe(0);
+        await store.recordTweetCreated(tweetId, author!.id);
+        await store.recordTweetCreated(tweetId, author!.id);
+        await store.recordTweetDeleted(tweetId, author!.id);
+        expect(await tweetCountOf(author!)).toBe(0);
+      });
+
+      it('when tweets of two authors are heard, then each count moves only with its own tweets that are created and not deleted', async () => {
+        const [author, other] = await insert(aUser(), aUser());
+        const [kept, gone, early] = [aTweetId(), aTweetId(), aTweetId()];
+        await store.recordTweetCreated(kept, author!.id);
+        await store.recordTweetCreated(gone, author!.id);
+        await store.recordTweetDeleted(early, author!.id);
+        await store.recordTweetCreated(aTweetId(), other!.id);
+        await store.recordTweetDeleted(gone, author!.id);
+        await store.recordTweetCreated(early, author!.id);
+        expect(await tweetCountOf(author!)).toBe(1);
+        expect(await tweetCountOf(other!)).toBe(1);
+      });
+
+      it('when creations and deletions of the same tweets race, each twice, then every tweet ends uncounted and the count at zero', async () => {
+        const [author] = await insert(aUser());
+        const tweetIds = Array.from({ length: 10 }, aTweetId);
+        await Promise.all(
+          tweetIds.flatMap((tweetId) => [
+            store.recordTweetCreated(tweetId, author!.id),
+            store.recordTweetDeleted(tweetId, author!.id),
+            store.recordTweetCreated(tweetId, author!.id),
+            store.recordTweetDeleted(tweetId, author!.id),
+          ]),
+        );
+        expect(await tweetCountOf(author!)).toBe(0);
+        await Promise.all(tweetIds.map((tweetId) => store.recordTweetCreated(tweetId, author!.id)));
+        expect(await tweetCountOf(author!)).toBe(0);
+      });
+
+      it('when creations of the same tweets race, each twice, then each counts once', async () => {
+        const [author] = await insert(aUser());
+        const tweetIds = Array.from({ length: 10 }, aTweetId);
+        await Promise.all(tweetIds.flatMap((tweetId) => [store.recordTweetCreated(tweetId, author!.id), store.recordTweetCreated(tweetId, author!.id)]));
+        expect(await tweetCountOf(author!)).toBe(10);
+      });
     });
   });
 }

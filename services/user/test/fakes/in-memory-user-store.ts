@@ -1,6 +1,6 @@
 // The user store in memory, for unit and HTTP tests; test/contract keeps it honest against Postgres.
 import type { EventEnvelope } from '@chirp/kernel/events';
-import type { TweetTally } from '../../src/domain/tweet-tally.ts';
+import type { TweetFact } from '../../src/domain/tweet-tally.ts';
 import { handleKey, type User } from '../../src/domain/user.ts';
 import { userNotFound } from '@chirp/kernel/errors';
 import { handleTaken } from '../../src/domain/user-errors.ts';
@@ -11,7 +11,7 @@ interface State {
   follows: Map<string, { followerId: string; followeeId: string; sequence: bigint }>;
   sessions: Map<string, { userId: string; expiresAt: Date; revokedAt: Date | null; revokedReason: string | null }>;
   refreshTokens: Map<string, { sessionId: string; expiresAt: Date; spentAt: Date | null }>;
-  tallies: Map<string, TweetTally & { authorId: string }>;
+  tallies: Map<string, { authorId: string; created: boolean; deleted: boolean }>;
   events: EventEnvelope[];
   sequence: bigint;
 }
@@ -51,6 +51,14 @@ export function createInMemoryUserStore(): InMemoryUserStore {
   const userById = (id: string) => {
     const entry = state.users.get(id);
     return entry && copyUser(entry.user);
+  };
+  const hearTweetFact = (tweetId: string, authorId: string, fact: TweetFact) => {
+    const tally = state.tallies.get(tweetId) ?? { authorId, created: false, deleted: false };
+    state.tallies.set(tweetId, tally);
+    const counted = tally.created && !tally.deleted;
+    tally[fact] = true;
+    const entry = state.users.get(authorId);
+    if (entry) entry.user.tweetCount += Number(tally.created && !tally.deleted) - Number(counted);
   };
   const tx: UserTransaction = {
     readUser: async (id) => userById(id),
@@ -115,22 +123,24 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       const session = state.sessions.get(sessionId);
       if (session && session.revokedAt === null) Object.assign(session, { revokedAt: at, revokedReason: reason });
     },
-    async lockTweetTally(tweetId, authorId) {
-      const tally = state.tallies.get(tweetId) ?? { authorId, created: false, deleted: false };
-      state.tallies.set(tweetId, tally);
-      return { created: tally.created, deleted: tally.deleted };
-    },
-    async saveTweetTally(tweetId, tally) {
-      Object.assign(state.tallies.get(tweetId)!, tally);
-    },
-    async adjustTweetCount(authorId, delta) {
-      const entry = state.users.get(authorId);
-      if (entry) entry.user.tweetCount += delta;
-    },
     async emit(events) {
       state.events.push(...events);
     },
   };
+
+  function transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
+    const run = queue.then(async () => {
+      const before = structuredClone(state);
+      try {
+        return await work(tx);
+      } catch (error) {
+        state = before;
+        throw error;
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
 
   return {
     get events() {
@@ -172,18 +182,9 @@ export function createInMemoryUserStore(): InMemoryUserStore {
         session.revokedAt !== null && session.revokedAt >= since ? [{ sessionId, revokedAt: session.revokedAt }] : [],
       );
     },
-    transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
-        const before = structuredClone(state);
-        try {
-          return await work(tx);
-        } catch (error) {
-          state = before;
-          throw error;
-        }
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    // In the queue, so a transaction that throws does not roll back a tally heard while it ran.
+    recordTweetCreated: (tweetId, authorId) => transaction(async () => hearTweetFact(tweetId, authorId, 'created')),
+    recordTweetDeleted: (tweetId, authorId) => transaction(async () => hearTweetFact(tweetId, authorId, 'deleted')),
+    transaction,
   };
 }

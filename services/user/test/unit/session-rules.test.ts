@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRefresh, refreshTokenExpiry, type RefreshTokenState } from '../../src/domain/session.ts';
-import { hearTweetFact } from '../../src/domain/tweet-tally.ts';
 
 const now = new Date('2026-05-01T00:00:00Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -31,26 +30,5 @@ describe('refresh token rules', () => {
     const lifetimes = { refreshTokenTtlSeconds: 3600, sessionMaxAgeSeconds: 0 };
     expect(refreshTokenExpiry(now, lifetimes, later(600))).toEqual(later(600));
     expect(refreshTokenExpiry(now, lifetimes, later(7200))).toEqual(later(3600));
-  });
-});
-
-describe('tweet tally', () => {
-  const empty = { created: false, deleted: false };
-  it('when a tweet is created, then the count rises once; a repeat changes nothing', () => {
-    const first = hearTweetFact(empty, 'created');
-    expect(first.delta).toBe(1);
-    expect(hearTweetFact(first.next, 'created').delta).toBe(0);
-  });
-  it('when a counted tweet is deleted, then the count falls once; a repeat changes nothing', () => {
-    const deleted = hearTweetFact({ created: true, deleted: false }, 'deleted');
-    expect(deleted.delta).toBe(-1);
-    expect(hearTweetFact(deleted.next, 'deleted').delta).toBe(0);
-  });
-  it('when the delete arrives before the create, then the tweet never counts', () => {
-    const deleted = hearTweetFact(empty, 'deleted');
-    expect(deleted.delta).toBe(0);
-    const created = hearTweetFact(deleted.next, 'created');
-    expect(created.delta).toBe(0);
-    expect(created.next).toEqual({ created: true, deleted: true });
   });
 });
