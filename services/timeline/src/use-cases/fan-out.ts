@@ -1,19 +1,16 @@
 import { distributionFor, type FanoutSettings, shouldTrim } from '../domain/timeline.ts';
 import { followerPages } from './follower-pages.ts';
-import type { AuthorTweetStore, DeletedTweets, FanoutChunk, FanoutQueue, FollowGraph, HighFollowerAuthors, LiveUpdates, TimelineEntry } from './ports.ts';
+import type { AuthorTweetStore, FanoutChunk, FanoutQueue, FollowGraph, HighFollowerAuthors, LiveUpdates, TimelineEntry } from './ports.ts';
 import type { PushToHome } from './push-to-home.ts';
-import type { UnpushFromHome } from './unpush-from-home.ts';
 
 export interface FanOutDeps {
   authorTweets: AuthorTweetStore;
-  deleted: DeletedTweets;
   graph: FollowGraph;
   highFollowers: HighFollowerAuthors;
   queue: FanoutQueue;
   settings: FanoutSettings;
   live: LiveUpdates;
   pushToHome: PushToHome;
-  unpushFromHome: UnpushFromHome;
 }
 
 /**
@@ -27,26 +24,34 @@ export interface FanOutDeps {
  * shares). The author's own timeline rides in the one chunk pushed here (the common case, a few
  * hundred followers: one write, one check), or is pushed on its own before the rest is queued.
  *
- * If the tweet turns out deleted already (a delete that overtook this event, or a redelivery
- * after it), what this or an earlier delivery wrote for the author is taken back; followers'
- * chunks check for themselves.
+ * The author's recent tweets are recorded first, and the one deletion check pushToHome makes
+ * after writing the chunk pushed here covers that record too: a delete whose marker the check
+ * sees (one that overtook this event, or ran before a redelivery) has everything written here
+ * taken back, by this or an earlier delivery; a delete whose marker lands after the check
+ * removes the record and the rows itself, after they were written. Only once the check has
+ * passed are the author's recent tweets trimmed, the author's channel told and the rest queued;
+ * queued chunks check for themselves.
  */
 export function makeFanOut(deps: FanOutDeps) {
   const { authorTweets, settings, pushToHome } = deps;
   return async function fanOut(tweet: TimelineEntry & { createdAt: string }): Promise<void> {
     const own: Omit<FanoutChunk, 'action'> = { ...tweet, readerIds: [tweet.authorId] };
+    /** Pushes the chunk fanOut writes itself; false when the tweet turned out deleted and all is taken back. */
+    const pushHere = async (chunk: Omit<FanoutChunk, 'action'>): Promise<boolean> => {
+      if ((await pushToHome(chunk, { checkFirst: false })) === 'deleted') {
+        await authorTweets.remove(tweet);
+        return false;
+      }
+      if (shouldTrim(tweet.tweetId)) await authorTweets.trim(tweet.authorId);
+      return true;
+    };
+    const pushMerged = async () => {
+      if (await pushHere(own)) await deps.live.mergedAuthorPosted(tweet.authorId, tweet.tweetId, tweet.createdAt);
+    };
+
     const mergedOnRead = await deps.highFollowers.has(tweet.authorId);
     await authorTweets.record(tweet, !mergedOnRead);
-    if (await deps.deleted.has(tweet.tweetId)) {
-      await authorTweets.remove(tweet);
-      await deps.unpushFromHome(own);
-      return;
-    }
-    if (shouldTrim(tweet.tweetId)) await authorTweets.trim(tweet.authorId);
-    if (mergedOnRead) {
-      await deps.live.mergedAuthorPosted(tweet.authorId, tweet.tweetId, tweet.createdAt);
-      return pushToHome(own, { justChecked: true });
-    }
+    if (mergedOnRead) return pushMerged();
 
     const held: FanoutChunk[] = [];
     let seen = 0;
@@ -54,13 +59,14 @@ export function makeFanOut(deps: FanOutDeps) {
       seen += followerIds.length;
       if (distributionFor(seen, settings.highFollowerThreshold) === 'merge_on_read') {
         await deps.highFollowers.add(tweet.authorId);
-        await deps.live.mergedAuthorPosted(tweet.authorId, tweet.tweetId, tweet.createdAt);
-        return pushToHome(own, { justChecked: true });
+        return pushMerged();
       }
       if (followerIds.length > 0) held.push({ action: 'add', ...tweet, readerIds: followerIds });
     }
-    if (held.length <= 1) return pushToHome({ ...own, readerIds: [tweet.authorId, ...(held[0]?.readerIds ?? [])] }, { justChecked: true });
-    await pushToHome(own, { justChecked: true });
-    await deps.queue.enqueue(held);
+    if (held.length <= 1) {
+      await pushHere({ ...own, readerIds: [tweet.authorId, ...(held[0]?.readerIds ?? [])] });
+      return;
+    }
+    if (await pushHere(own)) await deps.queue.enqueue(held);
   };
 }

@@ -46,7 +46,7 @@ export function makeTimelineUseCases(given: TimelinePorts) {
   const mergeIntoHome = makeMergeIntoHome(ports);
   const unmergeFromHome = makeUnmergeFromHome(ports);
   return {
-    fanOut: makeFanOut({ ...ports, pushToHome, unpushFromHome }),
+    fanOut: makeFanOut({ ...ports, pushToHome }),
     removeTweet: makeRemoveTweet({ ...ports, unpushFromHome }),
     pushToHome,
     unpushFromHome,

@@ -203,6 +203,82 @@ describe('follow, unfollow, delete', () => {
   });
 });
 
+/** The ways fanOut pushes a tweet itself: one chunk with every follower, only the author's own (merged on read), or the author's own before the rest is queued. */
+const paths = {
+  'one chunk': { settings: { chunkSize: 3 }, followers: ['2', '3'], mergedOnRead: false },
+  'merged on read': { settings: { chunkSize: 3 }, followers: ['2', '3'], mergedOnRead: true },
+  'queued chunks': { settings: { chunkSize: 2 }, followers: ['2', '3', '4', '5', '6'], mergedOnRead: false },
+};
+/** An author `1` with the path's followers, each reader's cached timeline built (empty), and a tweet the tweet service knows. */
+const anAuthorOn = async (path: (typeof paths)[keyof typeof paths]) => {
+  const service = aTimelineService(path.settings);
+  for (const follower of path.followers) await follow(service, follower, '1');
+  if (path.mergedOnRead) service.ports.highFollowers.ids.add('1');
+  for (const reader of ['1', ...path.followers]) await homeIds(service, reader);
+  const tweet = { tweetId: ids.next(), authorId: '1' };
+  service.ports.tweets.known.add(tweet.tweetId);
+  return { service, tweet, readers: ['1', ...path.followers] };
+};
+
+describe('a new tweet’s deletion check', () => {
+  it('when an author tweets, then deleted_tweets is read once before the queue runs, on every path', async () => {
+    for (const [name, path] of Object.entries(paths)) {
+      const { service, tweet, readers } = await anAuthorOn(path);
+      const has = vi.spyOn(service.ports.deleted, 'has');
+      await service.fanOut({ ...tweet, createdAt: at });
+      expect(has, name).toHaveBeenCalledTimes(1);
+      await service.drain();
+      for (const reader of readers) expect(await homeIds(service, reader), `${name}, reader ${reader}`).toEqual([tweet.tweetId]);
+      expect(await service.ports.authorTweets.wasFannedOut(tweet), name).toBe(!path.mergedOnRead);
+    }
+  });
+
+  it('when the delete lands before the create, between its record and its check, or after the check, then no author record and no home row stays, stored or cached', async () => {
+    type Moment = 'before the create' | 'after the record' | 'after the rows' | 'after the check';
+    const moments: Moment[] = ['before the create', 'after the record', 'after the rows', 'after the check'];
+    for (const [name, path] of Object.entries(paths)) {
+      for (const moment of moments) {
+        const { service, tweet, readers } = await anAuthorOn(path);
+        const { authorTweets, homeTimelines, deleted, queue, live } = service.ports;
+        const removeTweet = () => service.removeTweet({ ...tweet, deletedAt: at });
+        /** Runs the delete once, whole, after `method` of `port` resolves the first time (and `when` holds). */
+        const landAfter = <P extends object>(port: P, method: keyof P & string, when: (...args: never[]) => boolean = () => true) => {
+          const original = (port[method] as (...args: unknown[]) => Promise<unknown>).bind(port);
+          let landed = false;
+          Object.assign(port, {
+            [method]: async (...args: never[]) => {
+              const result = await original(...args);
+              if (!landed && when(...args)) {
+                landed = true;
+                await removeTweet();
+              }
+              return result;
+            },
+          });
+        };
+        if (moment === 'before the create') await removeTweet();
+        if (moment === 'after the record') landAfter(authorTweets, 'record');
+        if (moment === 'after the rows') landAfter(homeTimelines, 'push', (readerIds: readonly string[]) => readerIds.includes('1'));
+        if (moment === 'after the check') landAfter(deleted, 'has');
+        const enqueue = vi.spyOn(queue, 'enqueue');
+        await service.fanOut({ ...tweet, createdAt: at });
+        await service.drain();
+        const label = `${name}, delete ${moment}`;
+        expect(await authorTweets.wasFannedOut(tweet), label).toBeUndefined();
+        for (const reader of readers) {
+          expect(homeTimelines.entriesOf(reader), `${label}, reader ${reader}`).toEqual([]);
+          expect(service.ports.cache.peek(reader) ?? [], `${label}, reader ${reader}`).toEqual([]);
+        }
+        if (moment !== 'after the check') {
+          // Caught by the check: nothing queued for followers, nothing announced on the author's channel.
+          expect(enqueue.mock.calls.flat(2).filter((chunk) => chunk.action === 'add'), label).toEqual([]);
+          expect(live.heard.filter((line) => line.startsWith('update author:')), label).toEqual([]);
+        }
+      }
+    }
+  });
+});
+
 describe('live updates for the streams', () => {
   it('when a tweet is fanned out in chunks and deleted, then each reader written hears update then delete, and a reader who unfollowed meanwhile hears no update', async () => {
     const service = aTimelineService({ chunkSize: 2 });
@@ -225,7 +301,8 @@ describe('live updates for the streams', () => {
     await post(service, '4');
     service.ports.live.heard.length = 0;
     const tweetId = await post(service, '4');
-    expect(service.ports.live.heard).toEqual([`update author:4 ${tweetId}`, `update 4 ${tweetId}`]);
+    // The author's channel hears of it once the check after writing found it not deleted.
+    expect(service.ports.live.heard).toEqual([`update 4 ${tweetId}`, `update author:4 ${tweetId}`]);
     await service.removeTweet({ tweetId, authorId: '4', deletedAt: at });
     expect(service.ports.live.heard.slice(2)).toEqual([`delete 4 ${tweetId}`, `delete author:4 ${tweetId}`]);
   });

@@ -16,7 +16,10 @@ export function timelineEventHandlers(useCases: TimelineUseCases): EventHandlerR
     .on(TweetDeleted, ({ payload }) => useCases.removeTweet({ tweetId: payload.tweetId, authorId: payload.authorId, deletedAt: payload.deletedAt }))
     .on(UserFollowed, ({ payload }) => useCases.recordFollowChange({ ...payload, following: true }))
     .on(UserUnfollowed, ({ payload }) => useCases.recordFollowChange({ ...payload, following: false }))
-    .on(FanoutChunkEvent, ({ payload }) => (payload.action === 'add' ? useCases.pushToHome(payload) : useCases.unpushFromHome(payload)))
+    .on(FanoutChunkEvent, async ({ payload }) => {
+      if (payload.action === 'add') await useCases.pushToHome(payload);
+      else await useCases.unpushFromHome(payload);
+    })
     .on(UserRegistered, ignore)
     .on(UserUpdated, ignore);
 }
