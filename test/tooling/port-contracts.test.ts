@@ -16,6 +16,7 @@ const WITHOUT_SUITE: Record<string, string> = {
   'tweet/TweetTransaction': "what TweetStore.transaction hands its work; TweetStore's suite covers it",
   'user/UserReader': 'the reading half of UserStore, whose suite covers it',
   'user/UserTransaction': "what UserStore.transaction hands its work; UserStore's suite covers it",
+  'user/TweetTallies': "the tallying half of UserStore (one statement per call, outside any transaction), whose suite covers it",
   'gateway/HandleDirectory': 'one implementation (an LRU map) serves tests and production alike: there is no fake to keep honest',
   'tweet/ImageInspector': 'one implementation (image-size over the bytes, no I/O) serves tests and production alike: there is no fake to keep honest',
   'timeline/FanoutMetrics': 'observation only (nothing reads it back); the Prometheus series are checked by test/integration/metrics.test.ts',
