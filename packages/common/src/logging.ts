@@ -38,9 +38,9 @@ export function stdoutLog(): DestinationStream {
   return stdout;
 }
 
-/** A logger for processes that are not HTTP servers (consumers, relays, scripts). */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino(loggerOptions(service, level), stdoutLog());
+/** A logger for processes that are not HTTP servers (consumers, relays, scripts); standard output unless a test gives another destination. */
+export function createLogger(service: string, level = 'info', destination: DestinationStream = stdoutLog()): Logger {
+  return pino(loggerOptions(service, level), destination);
 }
 
 /** The caller's request id when it looks like one, else a new one; never trusts arbitrary header text. */

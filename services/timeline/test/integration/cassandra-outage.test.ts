@@ -32,7 +32,14 @@ import { aTweetDirectory } from '../fakes/fake-ports.ts';
 
 const PORT = 25042;
 const KEYSPACE = 'chirp_outage';
-const log = createLogger('timeline-outage-test', process.env.TEST_LOG ?? 'silent');
+// Warnings and errors are kept (and shown only with TEST_LOG), so a failure can say what the consumer saw.
+const logLines: string[] = [];
+const log = createLogger('timeline-outage-test', process.env.TEST_LOG ?? 'warn', {
+  write(line: string) {
+    logLines.push(line);
+    if (process.env.TEST_LOG) process.stdout.write(line);
+  },
+});
 const ids = createIdGenerator({ workerId: 9 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,6 +90,28 @@ afterAll(async () => {
   await server?.destroy();
 }, 60_000);
 
+/** What a failure reports: the tweets still missing, the consumer's state, the dead letters and its last warnings. */
+async function whatTheConsumerSaw(role: string, missing: string[]): Promise<string> {
+  const deadLetters = await topology.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: topology.deadLetterQueueUrls['chirp-timeline']!, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  const seen = new Map<string, number>(); // each kind of line once, with how often it came, in order of its last
+  for (const line of logLines) {
+    const entry = JSON.parse(line) as { level?: string; msg?: string; eventType?: string; receiveCount?: number; err?: { type?: string; message?: string } };
+    const text = `${entry.level} ${entry.msg} [${entry.eventType ?? ''} receive ${entry.receiveCount ?? '-'}] ${entry.err ? `${entry.err.type}: ${entry.err.message}` : ''}`;
+    const count = (seen.get(text) ?? 0) + 1;
+    seen.delete(text);
+    seen.set(text, count);
+  }
+  return [
+    `${missing.length} tweets missing from ${role}'s timeline (${missing.join(', ')})`,
+    `consumer paused=${consumer.paused} inFlight=${consumer.inFlight}`,
+    `dead letters: ${deadLetters.Attributes?.ApproximateNumberOfMessages}`,
+    `warnings and errors logged (${logLines.length} lines), the last 10 kinds:`,
+    ...[...seen].slice(-10).map(([text, count]) => `${count} × ${text}`),
+  ].join('\n');
+}
+
 describe('Cassandra goes away under the timeline consumer', () => {
   it('when Cassandra is killed for ~20 s (plus its restart) while tweets are posted, then no event is dead-lettered, the driver reconnects within seconds, and every tweet reaches every follower', async () => {
     const author = ids.next();
@@ -112,8 +141,15 @@ describe('Cassandra goes away under the timeline consumer', () => {
     expect(reconnectSeconds).toBeLessThan(5);
 
     const tweetIds = tweets.map((event) => event.payload.tweetId).sort();
-    for (const reader of [author, ...followers]) {
-      await eventually(async () => (await home.read(reader)).filter((id) => tweetIds.includes(id)).length === tweetIds.length, `all tweets in ${reader}'s timeline`, 60_000);
+    const readers = [{ reader: author, role: 'the author' }, ...followers.map((reader, i) => ({ reader, role: `follower ${i + 1}` }))];
+    for (const { reader, role } of readers) {
+      const missing = async () => {
+        const stored = new Set(await home.read(reader));
+        return tweetIds.filter((id) => !stored.has(id));
+      };
+      await eventually(async () => (await missing()).length === 0, `all tweets in ${role}'s timeline`, 60_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${await whatTheConsumerSaw(role, await missing())}`);
+      });
     }
     expect(await drainEvents(topology.clients.sqs, topology.deadLetterQueueUrls['chirp-timeline']!)).toEqual([]);
     await eventually(() => consumer.inFlight === 0 && !consumer.paused, 'consumer settled');
