@@ -1,6 +1,5 @@
 // What the timeline's focused benchmarks share: a keyspace and a Redis key prefix of their own on
-// the stack named by the environment, and CPU counters for this process and for a server's pid.
-import { readFileSync } from 'node:fs';
+// the stack named by the environment, and (from @chirp/testing) CPU counters for this process and a server's pid.
 import { createLogger } from '@chirp/common/logging';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
@@ -59,15 +58,4 @@ export function benchTimelineService(stores: Awaited<ReturnType<typeof openBench
   });
 }
 
-const CLOCK_TICKS_PER_MS = 100 / 1000;
-/** CPU milliseconds another process (a server on the stack) has used, from /proc/PID/stat. */
-export const processCpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS; // utime + stime
-};
-/** CPU milliseconds this process has used. */
-export const ownCpuMs = (): number => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
-export const median = (list: readonly number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+export { median, ownCpuMs, processCpuMs } from '@chirp/testing/cpu-counters';
