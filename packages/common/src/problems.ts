@@ -98,7 +98,8 @@ const REDIS_FAILURE = /^(Connection is closed|Stream isn't writeable|Command tim
 /**
  * True when `error` (or an error it wraps) says a store or downstream is down, unreachable,
  * overloaded or timing out: Postgres connection failures and their SQLSTATEs, socket errnos,
- * Cassandra's NoHostAvailable/OperationTimedOut/unavailable answers, Redis connection errors,
+ * Cassandra's NoHostAvailable/OperationTimedOut/unavailable answers and connections closed
+ * under a request, Redis connection errors,
  * and a `DependencyUnavailableError` (a downstream's 503 or an open breaker). Such a failure
  * says nothing about the request or the event: retrying it later can succeed.
  */
@@ -109,6 +110,9 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
   if (POOL_FAILURE.test(error.message) || REDIS_FAILURE.test(error.message) || error.name === 'MaxRetriesPerRequestError') return true;
   if (CASSANDRA_UNAVAILABLE.has(error.name)) return true;
+  // The driver's connection closed under a request (the node was killed or restarted): a
+  // non-idempotent statement is not retried on another connection, so this reaches the caller.
+  if (error.name === 'DriverError' && (error as { isSocketError?: unknown }).isSocketError === true) return true;
   if (error.name === 'ResponseError' && typeof code === 'number' && CASSANDRA_RETRYABLE_CODES.has(code)) return true;
   const inner: unknown[] = [error.cause, ...(error instanceof AggregateError ? (error.errors as unknown[]) : [])];
   return inner.some((cause) => isDependencyUnavailable(cause, depth + 1));
