@@ -163,7 +163,8 @@ export function createJwksKeyResolver(options: JwksResolverOptions): PublicKeyRe
       });
     return inFlight;
   };
-  const mayFetch = () => now() - attemptedAt > minRefetch || keys.size === 0;
+  // `>=`: an interval of 0 lets every unknown kid refetch, even two within one millisecond.
+  const mayFetch = () => now() - attemptedAt >= minRefetch || keys.size === 0;
 
   return {
     async keyFor(kid) {
