@@ -6,6 +6,8 @@ import { InvalidEventError } from '@chirp/kernel/events';
 
 const withCode = (message: string, code: string | number, name?: string) => Object.assign(new Error(message), { code }, name ? { name } : {});
 const { errors, types } = cassandra;
+// The driver's typings declare DriverError abstract; the driver itself constructs it (connection.js).
+const aDriverError = (message: string) => new (errors.DriverError as unknown as new (message: string) => Error)(message);
 
 describe('isDependencyUnavailable: a store or downstream that cannot answer now', () => {
   it.each([
@@ -19,7 +21,7 @@ describe('isDependencyUnavailable: a store or downstream that cannot answer now'
     ['cassandra: write timeout', new errors.ResponseError(types.responseErrorCodes.writeTimeout, 'write timeout')],
     ['cassandra: unavailable', new errors.ResponseError(types.responseErrorCodes.unavailableException, 'not enough replicas')],
     // What the driver hands a non-idempotent statement in flight when its node is killed (connection.js).
-    ['cassandra: socket closed under a request', Object.assign(new errors.DriverError('Socket was closed'), { isSocketError: true })],
+    ['cassandra: socket closed under a request', Object.assign(aDriverError('Socket was closed'), { isSocketError: true })],
     ['redis: offline queue off', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['redis: connection closed', new Error('Connection is closed.')],
     ['redis: retries per request', Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' })],
@@ -35,7 +37,7 @@ describe('isDependencyUnavailable: a store or downstream that cannot answer now'
     ['a domain error', new DomainError('not_found', 'USER_NOT_FOUND', 'no such user')],
     ['a constraint violation', withCode('duplicate key value violates unique constraint', '23505')],
     ['cassandra: a syntax error', new errors.ResponseError(types.responseErrorCodes.syntaxError, 'line 1: no viable alternative')],
-    ['cassandra: a driver error that is not the socket', new errors.DriverError('Client is shutdown')],
+    ['cassandra: a driver error that is not the socket', aDriverError('Client is shutdown')],
     ['not an error at all', 'ECONNREFUSED'],
   ])('%s: no', (_, error) => {
     expect(isDependencyUnavailable(error)).toBe(false);
