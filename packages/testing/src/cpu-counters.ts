@@ -7,7 +7,8 @@ const CLOCK_TICKS_PER_MS = 100 / 1000;
 
 /** CPU milliseconds another process (a server on the stack) has used, from /proc/PID/stat (10 ms ticks). */
 export const processCpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after the command name, which may hold ') '
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS; // utime + stime
 };
 
@@ -25,3 +26,36 @@ export async function redisServerPid(redis: Redis): Promise<number> {
   if (!Number.isInteger(pid) || pid <= 0) throw new Error('Redis INFO did not name its process_id');
   return pid;
 }
+
+/** What one call cost, in µs: CPU of this process, CPU of one server (by pid), and wall time. */
+export interface CallCost {
+  node: number;
+  server: number;
+  wall: number;
+}
+
+/**
+ * The focused benchmarks' loop: each variant makes `calls` calls per round, the variants
+ * interleaved and their order reversed every other round (so neither always runs first), each
+ * after `warmUp` calls numbered -1, -2, ... (JIT, connections). Returns each variant's per-round costs.
+ */
+export async function interleavedCosts<Name extends string>(
+  variants: Record<Name, (call: number, round: number) => Promise<unknown>>,
+  options: { rounds: number; calls: number; warmUp: number; serverPid: number },
+): Promise<Map<Name, CallCost[]>> {
+  const entries = Object.entries(variants) as Array<[Name, (call: number, round: number) => Promise<unknown>]>;
+  const results = new Map<Name, CallCost[]>(entries.map(([name]) => [name, []]));
+  const perCall = (ms: number) => (ms / options.calls) * 1000;
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const [name, call] of round % 2 === 0 ? entries : [...entries].reverse()) {
+      for (let i = 1; i <= options.warmUp; i += 1) await call(-i, round);
+      const [node0, server0, wall0] = [ownCpuMs(), processCpuMs(options.serverPid), performance.now()];
+      for (let i = 0; i < options.calls; i += 1) await call(i, round);
+      results.get(name)!.push({ node: perCall(ownCpuMs() - node0), server: perCall(processCpuMs(options.serverPid) - server0), wall: perCall(performance.now() - wall0) });
+    }
+  }
+  return results;
+}
+
+/** The median of one field of a variant's per-round costs, to one decimal. */
+export const medianCost = (samples: readonly CallCost[], field: keyof CallCost): string => median(samples.map((sample) => sample[field])).toFixed(1);

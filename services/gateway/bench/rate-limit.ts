@@ -6,46 +6,36 @@
 // default (600 a minute, so all are allowed). Per request: CPU of this process
 // (process.cpuUsage) and of Redis (/proc/PID/stat, so Redis must run on this machine), and the
 // wall time of one decision, which a request waits for before it is proxied; medians of the
-// rounds. Needs REDIS_URL (the local stack's .stack/env).
+// rounds. Needs the local stack's .stack/env.
 import { parseArgs } from 'node:util';
-import { median, ownCpuMs, processCpuMs, redisServerPid } from '@chirp/testing/cpu-counters';
-import { Redis } from 'ioredis';
+import { interleavedCosts, medianCost, redisServerPid } from '@chirp/testing/cpu-counters';
+import { createTestRedis } from '@chirp/testing/stack';
 import type { RateLimit } from '../src/domain/rate-limit.ts';
 import { createInProcessRateLimiter } from '../src/infrastructure/in-process-rate-limiter.ts';
 import { createRedisRateLimiter } from '../src/infrastructure/redis-rate-limiter.ts';
+import type { RateLimiter } from '../src/use-cases/ports.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '200' }, calls: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '7' } } });
-if (!process.env.REDIS_URL) throw new Error('REDIS_URL must be set; source .stack/env');
 const [clients, calls, rounds] = [Number(values.clients), Number(values.calls), Number(values.rounds)];
-const prefix = `bench:rate-limit:${Date.now().toString(36)}:`;
-const redis = new Redis(process.env.REDIS_URL, { keyPrefix: prefix });
-const redisPid = await redisServerPid(redis);
+const testRedis = createTestRedis();
+const { redis } = testRedis;
 const policy: RateLimit = { policy: 'authenticated', limit: 600, periodSeconds: 60 };
-const variants = { 'Redis (shared, as shipped)': createRedisRateLimiter(redis), 'in this process (the fallback)': createInProcessRateLimiter() };
 
-type Sample = { node: number; redis: number; wall: number };
-const results = new Map<string, Sample[]>(Object.keys(variants).map((name) => [name, []]));
 let denied = 0;
-for (let round = 0; round < rounds; round += 1) {
-  const order = round % 2 === 0 ? Object.entries(variants) : Object.entries(variants).reverse();
-  for (const [name, limiter] of order) {
-    // Each round starts from full budgets: keys of its own, so no earlier round spent them.
-    const client = (i: number) => `user-${round}-${i % clients}`;
-    for (let i = 0; i < 500; i += 1) await limiter.consume(`warm-${round}-${i}`, policy);
-    const [node0, redis0, wall0] = [ownCpuMs(), processCpuMs(redisPid), performance.now()];
-    for (let i = 0; i < calls; i += 1) if (!(await limiter.consume(client(i), policy)).allowed) denied += 1;
-    const perCall = (ms: number) => (ms / calls) * 1000;
-    results.get(name)!.push({ node: perCall(ownCpuMs() - node0), redis: perCall(processCpuMs(redisPid) - redis0), wall: perCall(performance.now() - wall0) });
-  }
-}
+/** One request's decision. Each round starts from full budgets: keys of its own, so no earlier round spent them; warm-up calls use keys of their own too. */
+const decide = (limiter: RateLimiter) => async (call: number, round: number) => {
+  const client = call < 0 ? `warm-${round}${call}` : `user-${round}-${call % clients}`;
+  if (!(await limiter.consume(client, policy)).allowed && call >= 0) denied += 1;
+};
+const results = await interleavedCosts(
+  { 'Redis (shared, as shipped)': decide(createRedisRateLimiter(redis)), 'in this process (the fallback)': decide(createInProcessRateLimiter()) },
+  { rounds, calls, warmUp: 500, serverPid: await redisServerPid(redis) },
+);
 // 20,000 calls over 200 clients is 100 each, within 600 a minute: a denial means the benchmark measured the wrong thing.
 if (denied > 0) throw new Error(`${denied} requests were denied; lower --calls or raise --clients so every client stays within its budget`);
 
 for (const [name, samples] of results) {
-  const m = (field: keyof Sample) => median(samples.map((sample) => sample[field])).toFixed(1);
-  console.log(`${name}: gateway ${m('node')} µs + Redis ${m('redis')} µs CPU, ${m('wall')} µs wall per request (median of ${rounds} rounds of ${calls})`);
+  console.log(`${name}: gateway ${medianCost(samples, 'node')} µs + Redis ${medianCost(samples, 'server')} µs CPU, ${medianCost(samples, 'wall')} µs wall per request (median of ${rounds} rounds of ${calls})`);
 }
 console.log(`(Redis CPU comes in 10 ms ticks: ${calls} calls per round resolve ${(10_000 / calls).toFixed(2)} µs)`);
-const keys = await redis.keys(`${prefix}*`);
-for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000).map((key) => key.slice(prefix.length)));
-await redis.quit();
+await testRedis.cleanup();

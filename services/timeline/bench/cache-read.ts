@@ -2,20 +2,19 @@
 // 64 members beyond the page (before #16's cut) or 8 (as shipped), interleaved.
 //   node services/timeline/bench/cache-read.ts [--redis-pid PID, default: the one INFO names] [--reads 5000] [--rounds 7]
 // CPU is this process's (process.cpuUsage) and Redis's (/proc/PID/stat), per read, median of the rounds.
-// Needs REDIS_URL (the local stack's .stack/env).
+// Needs the local stack's .stack/env.
 import { parseArgs } from 'node:util';
 import { createLogger } from '@chirp/common/logging';
 import { createIdGenerator } from '@chirp/kernel/ids';
 import { median, ownCpuMs as nodeCpuMs, processCpuMs, redisServerPid } from '@chirp/testing/cpu-counters';
-import { Redis } from 'ioredis';
+import { createTestRedis } from '@chirp/testing/stack';
 import { MAX_HOME_ITEMS } from '../src/domain/timeline.ts';
 import { createRedisTimelineCache } from '../src/infrastructure/redis-timeline-cache.ts';
 
 const { values } = parseArgs({ options: { 'redis-pid': { type: 'string' }, reads: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '7' } } });
-if (!process.env.REDIS_URL) throw new Error('REDIS_URL must be set; source .stack/env');
 const [reads, rounds] = [Number(values.reads), Number(values.rounds)];
-const prefix = `bench:cache-read:${Date.now().toString(36)}:`;
-const redis = new Redis(process.env.REDIS_URL, { keyPrefix: prefix });
+const testRedis = createTestRedis();
+const { redis } = testRedis;
 // Redis must run on this machine: its CPU is read from /proc (INFO names its pid unless --redis-pid does).
 const redisPid = values['redis-pid'] ? Number(values['redis-pid']) : await redisServerPid(redis);
 const log = createLogger('bench', 'warn');
@@ -39,6 +38,4 @@ for (let round = 0; round < rounds; round += 1) {
   }
 }
 for (const [name, result] of results) console.log(`${name}: timeline ${median(result.node).toFixed(1)} µs + redis ${median(result.redis).toFixed(1)} µs CPU per read (median of ${rounds} rounds of ${reads})`);
-const keys = await redis.keys(`${prefix}*`);
-if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)));
-await redis.quit();
+await testRedis.cleanup();

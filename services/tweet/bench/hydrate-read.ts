@@ -5,22 +5,20 @@
 // home read asks), through the shipped adapter for the script and the same decoding for the two
 // MGETs. Per page: CPU of this process (process.cpuUsage) and of Redis (/proc/PID/stat, so Redis
 // must run on this machine), and the wall time of one read; medians of the rounds, and the
-// per-round ratio. Needs REDIS_URL (the local stack's .stack/env).
+// per-round ratio. Needs the local stack's .stack/env.
 import { parseArgs } from 'node:util';
 import { createLogger } from '@chirp/common/logging';
 import { createIdGenerator } from '@chirp/kernel/ids';
-import { median, ownCpuMs, processCpuMs, redisServerPid } from '@chirp/testing/cpu-counters';
-import { Redis } from 'ioredis';
+import { type CallCost, interleavedCosts, median, medianCost, redisServerPid } from '@chirp/testing/cpu-counters';
+import { createTestRedis } from '@chirp/testing/stack';
 import { createRedisTweetCache } from '../src/infrastructure/redis-tweet-cache.ts';
 
 const { values } = parseArgs({
   options: { page: { type: 'string', default: '10' }, authors: { type: 'string', default: '5' }, reads: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '7' } },
 });
-if (!process.env.REDIS_URL) throw new Error('REDIS_URL must be set; source .stack/env');
 const [pageSize, authorCount, reads, rounds] = [Number(values.page), Number(values.authors), Number(values.reads), Number(values.rounds)];
-const prefix = `bench:hydrate-read:${Date.now().toString(36)}:`;
-const redis = new Redis(process.env.REDIS_URL, { keyPrefix: prefix });
-const redisPid = await redisServerPid(redis);
+const testRedis = createTestRedis();
+const { redis } = testRedis;
 const cache = createRedisTweetCache(redis, { ttlSeconds: 3600, log: createLogger('bench', 'warn') });
 
 const ids = createIdGenerator({ workerId: 1003 });
@@ -66,28 +64,14 @@ for (const [name, read] of Object.entries(variants)) {
   if (got !== expected) throw new Error(`${name} found ${got} entries, expected ${expected}: the page was not cached as seeded`);
 }
 
-type Sample = { node: number; redis: number; wall: number };
-const results = new Map<string, Sample[]>(Object.keys(variants).map((name) => [name, []]));
-for (let round = 0; round < rounds; round += 1) {
-  const order = round % 2 === 0 ? Object.entries(variants) : Object.entries(variants).reverse();
-  for (const [name, read] of order) {
-    for (let i = 0; i < 200; i += 1) await read(); // warm-up: JIT and connection
-    const [node0, redis0, wall0] = [ownCpuMs(), processCpuMs(redisPid), performance.now()];
-    for (let i = 0; i < reads; i += 1) await read();
-    const perRead = (ms: number) => (ms / reads) * 1000;
-    results.get(name)!.push({ node: perRead(ownCpuMs() - node0), redis: perRead(processCpuMs(redisPid) - redis0), wall: perRead(performance.now() - wall0) });
-  }
-}
+const results = await interleavedCosts(variants, { rounds, calls: reads, warmUp: 200, serverPid: await redisServerPid(redis) });
 
-const [before, after] = [...results.values()] as [Sample[], Sample[]];
-const ratio = (field: keyof Sample) => median(after.map((sample, i) => sample[field] / before[i]![field] - 1));
+const [before, after] = [...results.values()] as [CallCost[], CallCost[]];
+const ratio = (field: keyof CallCost) => median(after.map((sample, i) => sample[field] / before[i]![field] - 1));
 const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)} %`;
 for (const [name, samples] of results) {
-  const m = (field: keyof Sample) => median(samples.map((sample) => sample[field])).toFixed(1);
-  console.log(`${name}: tweet service ${m('node')} µs + Redis ${m('redis')} µs CPU, ${m('wall')} µs wall per page (median of ${rounds} rounds of ${reads})`);
+  console.log(`${name}: tweet service ${medianCost(samples, 'node')} µs + Redis ${medianCost(samples, 'server')} µs CPU, ${medianCost(samples, 'wall')} µs wall per page (median of ${rounds} rounds of ${reads})`);
 }
-console.log(`one script vs two MGETs, median of the per-round ratios: tweet service ${percent(ratio('node'))}, Redis ${percent(ratio('redis'))}, wall ${percent(ratio('wall'))}`);
+console.log(`one script vs two MGETs, median of the per-round ratios: tweet service ${percent(ratio('node'))}, Redis ${percent(ratio('server'))}, wall ${percent(ratio('wall'))}`);
 console.log(`(Redis CPU comes in 10 ms ticks: ${reads} reads per round resolve ${(10_000 / reads).toFixed(1)} µs)`);
-const keys = await redis.keys(`${prefix}*`);
-if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)));
-await redis.quit();
+await testRedis.cleanup();
