@@ -63,6 +63,15 @@ describe('service client', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('when a call is answered, then its deadline timer is gone with it, not left to fire', async () => {
+    const c = aClient();
+    await c.request({ method: 'GET', path: '/warm' }); // the connection, and opossum's own timers, are there from now on
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => c.request({ method: 'GET', path: `/x${i}` })));
+    expect(timers()).toBe(before);
+  });
+
   it('when the downstream hangs, then the call times out as unavailable instead of hanging', async () => {
     behaviour = () => ({ status: 200, delayMs: 2000 });
     const started = performance.now();
