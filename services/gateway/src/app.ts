@@ -2,13 +2,13 @@ import { MediaSchema, TweetSchema, UserSchema } from '@chirp/kernel/api-v1';
 import { unexpectedBody } from './domain/gateway-errors.ts';
 import { createHttpService } from '@chirp/common/http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { registerAuthRoutes } from './adapters/http/auth-routes.ts';
 import { installAuthentication, type VerifyAccessToken } from './adapters/http/authentication.ts';
 import { registerOpenApi } from './adapters/http/openapi.ts';
 import { ProblemSchema } from './adapters/http/problems.ts';
+import { installSecurityHeaders } from './adapters/http/security-headers.ts';
 import { installRateLimiting, type RateLimitSettings } from './adapters/http/rate-limiting.ts';
 import { registerMediaRoutes } from './adapters/http/media-routes.ts';
 import { registerTimelineRoutes } from './adapters/http/timeline-routes.ts';
@@ -68,7 +68,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
       registerOpenApi(first);
     },
   });
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     // A JSON API loads nothing; the docs pages set their own policy (swagger-ui's staticCSP).
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-site' },

@@ -179,6 +179,18 @@ describe('request hardening', () => {
     expect(response.headers['content-security-policy']).toContain("default-src 'none'");
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
+
+  it('when a probe or the docs page goes out, then it carries them too, the docs with their own policy in place of the API\'s', async () => {
+    const { app } = await aGateway();
+    const probe = await app.inject({ url: '/healthz' });
+    expect(probe.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
+    expect(probe.headers['content-security-policy']).toContain("default-src 'none'");
+    const docs = await app.inject({ url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+  });
 });
 
 describe('CORS', () => {
