@@ -8,7 +8,7 @@ import type { CpuUse } from './cpu-usage.ts';
 import type { LoadResult } from './open-loop.ts';
 import { latencyVersusRateSvg } from './plot.ts';
 import type { BenchReport } from './run-bench.ts';
-import type { EventLoopDelay, GcPauses } from './stalls.ts';
+import { type EventLoopDelay, type GcPauses, SAMPLING_INTERVAL_MS } from './stalls.ts';
 import type { StepRun } from './step-run.ts';
 
 export interface Machine {
@@ -203,7 +203,7 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
   if (stalls.length > 0) {
     lines.push('## Stalls: event-loop delay and GC pauses');
     lines.push('');
-    lines.push('Each Node process\'s event-loop delay over the run (perf_hooks.monitorEventLoopDelay through prom-client, read at /metrics before and after), and the stop-the-world pauses in Cassandra\'s GC log in the same time.');
+    lines.push(`Each Node process's event-loop delay over the run (perf_hooks.monitorEventLoopDelay through prom-client, read at /metrics before and after; shown beyond the ${SAMPLING_INTERVAL_MS} ms sampling interval the histogram includes, so an idle process reads 0), and the stop-the-world pauses in Cassandra's GC log in the same time.`);
     lines.push('');
     lines.push(...stalls);
     lines.push('');

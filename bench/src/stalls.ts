@@ -15,6 +15,13 @@ export interface EventLoopDelay {
  */
 const P99 = 'nodejs_eventloop_lag_p99_seconds';
 const MAX = 'nodejs_eventloop_lag_max_seconds';
+/**
+ * What the histogram records is the time between two ticks of a timer that repeats every
+ * prom-client's `eventLoopMonitoringPrecision` (10 ms, which the services keep), not the delay
+ * beyond it: an idle process reads ~10.1 ms. The delay is what exceeds the interval.
+ */
+export const SAMPLING_INTERVAL_MS = 10;
+const beyondInterval = (seconds: number): number => Math.max(0, 1000 * seconds - SAMPLING_INTERVAL_MS);
 
 export interface EventLoopWatch {
   /** Starts a window on every process (scrapes, which resets their histograms). */
@@ -41,11 +48,14 @@ export function watchEventLoops(urls: Record<string, string>): EventLoopWatch {
       await each(() => undefined);
     },
     async read() {
-      const entries = await each((_name, text) => ({ p99Ms: 1000 * gauge(text, P99), maxMs: 1000 * gauge(text, MAX) }));
+      const entries = await each((_name, text) => eventLoopDelayIn(text));
       return Object.fromEntries(entries);
     },
   };
 }
+
+/** The delay beyond the sampling interval, from one /metrics exposition. */
+export const eventLoopDelayIn = (text: string): EventLoopDelay => ({ p99Ms: beyondInterval(gauge(text, P99)), maxMs: beyondInterval(gauge(text, MAX)) });
 
 const gauge = (text: string, name: string): number => {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));

@@ -49,7 +49,7 @@ describe('make bench, smoke variant', () => {
     expect(report.cost.proxyHopMs).toBeGreaterThan(0);
     const stalls = report.cost.runs[0]!;
     expect(Object.keys(stalls.eventLoop).sort()).toEqual(['gateway', 'notification', 'timeline-api', 'timeline-consumer', 'tweet', 'user']);
-    for (const delay of Object.values(stalls.eventLoop)) expect(delay.maxMs).toBeGreaterThan(0);
+    for (const delay of Object.values(stalls.eventLoop)) expect(delay.maxMs).toBeGreaterThanOrEqual(0); // NaN (no figures) fails too
     // A Cassandra started by stack/cassandra logs its pauses; one started before that change has no log to read.
     if (stalls.gc.log !== null) expect(stalls.gc.log).toMatch(/gc\.log$/);
     expect(stalls.gc.count).toBeGreaterThanOrEqual(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CostRun, variantRatios } from '../../src/cost.ts';
 import { histogram, histogramDelta, histogramQuantile, sampleSum } from '../../src/metrics-scrape.ts';
-import { pausesIn } from '../../src/stalls.ts';
+import { eventLoopDelayIn, pausesIn } from '../../src/stalls.ts';
 import { percentile, summarize } from '../../src/stats.ts';
 
 describe('percentiles', () => {
@@ -119,5 +119,19 @@ describe('variants against the first', () => {
 
   it('when the runs have no variants, then there is nothing to compare', () => {
     expect(variantRatios([aCostRun('mix', 10, 5, 20)])).toEqual([]);
+  });
+});
+
+describe('event-loop delay', () => {
+  it('when prom-client reports the 10 ms sampling interval and more, then only what exceeds the interval counts as delay', () => {
+    const busy = eventLoopDelayIn('nodejs_eventloop_lag_p99_seconds 0.0125\nnodejs_eventloop_lag_max_seconds 0.25\n');
+    expect(busy.p99Ms).toBeCloseTo(2.5);
+    expect(busy.maxMs).toBeCloseTo(240);
+    // An idle process's timer can fire a hair early: no negative delay.
+    expect(eventLoopDelayIn('nodejs_eventloop_lag_p99_seconds 0.00998\nnodejs_eventloop_lag_max_seconds 0.0101\n').p99Ms).toBe(0);
+  });
+
+  it('when a process exposes no event-loop figures, then they read NaN, not 0', () => {
+    expect(eventLoopDelayIn('process_cpu_seconds_total 3\n').p99Ms).toBeNaN();
   });
 });
