@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 TOOLCHAIN := source scripts/toolchain.sh
+# The local stack's connection variables, from the script that knows its folder and ports (CHIRP_STACK_DIR, CHIRP_*_PORT).
+STACK_ENV := eval "$$(scripts/stack.sh env)"
 
 PHONY_BENCH := bench bench-streaming bench-user-followers bench-tweet bench-timeline bench-gateway-revocation
 # deploy-tools: the checkers test/deploy runs (scripts/deploy-tools.sh); only the commands that run those tests install them.
@@ -24,29 +26,29 @@ test: setup deploy-tools trace-backend fuzz-tools
 ## make redrive: move dead-lettered messages back to their queues on the local stack, once their cause is fixed
 ## (QUEUES="chirp-timeline chirp-user" limits it; DRY_RUN=1 only counts); one JSON line per queue. See k8s/README.md for AWS
 redrive:
-	@$(TOOLCHAIN) && source "$${CHIRP_STACK_DIR:-.stack}/env" && node scripts/redrive.ts $(if $(DRY_RUN),--dry-run) $(foreach q,$(QUEUES),--queue $(q))
+	@$(TOOLCHAIN) && $(STACK_ENV) && node scripts/redrive.ts $(if $(DRY_RUN),--dry-run) $(foreach q,$(QUEUES),--queue $(q))
 
 ## make bench: the social-network benchmark through the gateway (seeds socfb-Reed98, mixed run, step run, baseline; ~12 min);
 ## report in bench/results/<date>-reed98/. PROFILE=1 records CPU profiles of the services; BENCH_FLAGS passes more (see bench/src/main.ts)
 bench: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
+	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && $(STACK_ENV) && node bench/src/main.ts $(if $(PROFILE),--profile) $(BENCH_FLAGS)
 
 ## make bench-streaming: 10,000 Server-Sent Event streams on one gateway process while the mix runs at 20 req/s; prints the
 ## gateway's memory per stream and delivery lag p50/p99, medians of 3 runs (~10 min). STREAMING_FLAGS passes more (bench/src/streaming.ts)
 bench-streaming: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && ulimit -n "$$(ulimit -Hn)" && node bench/src/streaming.ts $(STREAMING_FLAGS)
+	@$(TOOLCHAIN) && scripts/stack.sh up >/dev/null && $(STACK_ENV) && ulimit -n "$$(ulimit -Hn)" && node bench/src/streaming.ts $(STREAMING_FLAGS)
 
 ## make bench-user-followers: followers page 1 vs page 500 of a 1,000,000-follower account (seeds once, ~40 s)
 bench-user-followers: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up postgres >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && node services/user/bench/followers-page.ts
+	@$(TOOLCHAIN) && scripts/stack.sh up postgres >/dev/null && $(STACK_ENV) && node services/user/bench/followers-page.ts
 
 ## make bench-tweet: batch get of 20 tweets cold vs cached, and tweet creation rate with the outbox (~1 min)
 bench-tweet: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up postgres redis >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && node services/tweet/bench/tweets.ts
+	@$(TOOLCHAIN) && scripts/stack.sh up postgres redis >/dev/null && $(STACK_ENV) && node services/tweet/bench/tweets.ts
 
 ## make bench-timeline: one tweet to 10,000 and 100,000 followers, sustained fan-out, home reads warm and cold (~1 min)
 bench-timeline: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && node services/timeline/bench/fanout.ts
+	@$(TOOLCHAIN) && scripts/stack.sh up cassandra redis sqs >/dev/null && $(STACK_ENV) && node services/timeline/bench/fanout.ts
 
 ## make chaos: fault injection on a private stack and platform (ports 26300 and up, never the shared servers): 50 users
 ## post 20/s for 160 s with idempotency keys and retries while each component is killed -9 in turn and restarted (11 faults);
@@ -56,7 +58,7 @@ chaos: setup
 
 ## make bench-gateway-revocation: what the revoked-session check adds to a request's token verification (~10 s)
 bench-gateway-revocation: setup
-	@$(TOOLCHAIN) && scripts/stack.sh up redis >/dev/null && source "$${CHIRP_STACK_DIR:-.stack}/env" && node services/gateway/bench/revocation-check.ts
+	@$(TOOLCHAIN) && scripts/stack.sh up redis >/dev/null && $(STACK_ENV) && node services/gateway/bench/revocation-check.ts
 
 ## make validate-deploy: render the k8s/ overlays and check them (schemas, policy), docker-compose.yml and the Dockerfile; no cluster or Docker needed
 validate-deploy: setup deploy-tools

@@ -18,7 +18,7 @@ export function installSecurityHeaders(app: FastifyInstance, options: HelmetOpti
 }
 
 /** The headers helmet sets for these options, by lower-case name. */
-export function securityHeaders(options: HelmetOptions): Record<string, string> {
+function securityHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]) {
