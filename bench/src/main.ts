@@ -19,6 +19,8 @@
 //   --variant NAME:KEY=VALUE;KEY=VALUE   (repeatable) compare settings in the cost table: every
 //                          service restarted with each variant's environment in turn, per repeat
 //                          (each repeat starting with the next variant, so order effects fall on all)
+//                          A variant's CASSANDRA_TIMER_SLACK_NS sets the stack's running Cassandra's
+//                          timer slack for its runs (bench/src/timer-slack.ts; root or CAP_SYS_NICE)
 //   --seed-concurrency N   calls in flight while seeding (default 16)
 //   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)

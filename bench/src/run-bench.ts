@@ -18,6 +18,7 @@ import { type SeedRates, seedGraph, waitForFanoutToSettle, warmCaches } from './
 import { OPERATIONS, socialWorkload } from './social-workload.ts';
 import { type EventLoopDelay, type GcPauses, gcLogOf, gcPauses, watchEventLoops } from './stalls.ts';
 import { median } from './stats.ts';
+import { CASSANDRA_TIMER_SLACK_KEY, setTimerSlack, timerSlackOf } from './timer-slack.ts';
 import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
 
 export interface BenchOptions {
@@ -153,6 +154,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const eventLoops = watchEventLoops(nodeProcesses(platform));
     const cassandraPid = [...stackServers()].find(([, role]) => role === 'cassandra')?.[0];
     const gcLog = cassandraPid === undefined ? null : gcLogOf(cassandraPid);
+    // A variant may set the running Cassandra's timer slack (a stack setting, not the services'):
+    // the variants that do not name it run with the slack Cassandra started with.
+    const startedSlack = cassandraPid === undefined ? undefined : timerSlackOf(cassandraPid);
+    const applyCassandraTimerSlack = (variant: { name: string; env: Record<string, string> }) => {
+      if (cassandraPid === undefined || startedSlack === undefined) return;
+      const named = variant.env[CASSANDRA_TIMER_SLACK_KEY];
+      const slack = named === undefined ? startedSlack : Number(named);
+      setTimerSlack(cassandraPid, slack);
+      log(`  variant ${variant.name}: Cassandra's timer slack ${slack} ns`);
+    };
     log(`seeding ${options.graph.name}: ${options.graph.users} users, ${followCount(options.graph)} follows, ${options.postsPerUser} posts each`);
     const seeded = await seedGraph(client, options.graph, {
       postsPerUser: options.postsPerUser,
@@ -206,6 +217,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             await service.stop();
             await service.start({ env: variant.env });
           }
+          applyCassandraTimerSlack(variant);
         }
         for (const { name, next } of costWorkloads) {
           const label = variant ? `${variant.name} · ${name}` : name;
@@ -215,6 +227,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
       }
     }
+
+    // The step and mixed runs, and the stack after the bench, have the slack Cassandra started with.
+    if (variants.length > 0) applyCassandraTimerSlack({ name: 'none (after the cost table)', env: {} });
 
     let chirp: StepRun = { steps: [], highestRateUnderGoal: null, stoppedBecause: 'not run (--cost-only)' };
     let mixed: BenchReport['mixed'];

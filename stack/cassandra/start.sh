@@ -17,6 +17,15 @@
 #   CASSANDRA_START_TIMEOUT  seconds to wait for CQL (default 180)
 #   CASSANDRA_JAVA           java binary (default: java on PATH; must be 11 or 17)
 #   CASSANDRA_MAVEN_REPO     maven local repo (default: ~/.m2/repository)
+#   CASSANDRA_TIMER_SLACK_NS the JVM's timer slack (default 1000000, 1 ms; empty = the kernel's 50 µs).
+#                            Cassandra's request stages share a pool whose idle workers spin
+#                            before they sleep, parking 10 µs to 1 ms at a time for ~10 ms after
+#                            each task; with a request every few ms they never stop, and on a
+#                            small shared box those wake-ups were most of Cassandra's CPU. With
+#                            1 ms of slack a park may end up to 1 ms late, so the same spin takes
+#                            a few wake-ups: Cassandra's CPU per fanned-out tweet at 10/s halved
+#                            (services/timeline/bench/cassandra-timer-slack.ts, docs/performance.md).
+#                            A node with cores of its own (EKS) keeps the kernel default.
 set -euo pipefail
 
 usage() {
@@ -34,6 +43,8 @@ storage_port=${CASSANDRA_STORAGE_PORT:-17000}
 jmx_port=${CASSANDRA_JMX_PORT-17199}
 start_timeout=${CASSANDRA_START_TIMEOUT:-180}
 java_bin=${CASSANDRA_JAVA:-java}
+timer_slack_ns=${CASSANDRA_TIMER_SLACK_NS-1000000}
+[[ -z $timer_slack_ns || $timer_slack_ns =~ ^[1-9][0-9]*$ ]] || { echo "CASSANDRA_TIMER_SLACK_NS must be a positive number of nanoseconds or empty, got '$timer_slack_ns'" >&2; exit 2; }
 
 home=$root/cassandra
 lib=$home/lib
@@ -188,8 +199,10 @@ else
   if [[ $EUID -eq 0 ]] && command -v setpriv >/dev/null; then
     launcher+=(setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock)
   fi
-  # shellcheck disable=SC2016 # $$ and $1 expand in the inner bash
-  "${launcher[@]}" bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" \
+  # The timer slack is set by the inner bash on itself before it execs java, so every thread the JVM
+  # makes inherits it (CASSANDRA_TIMER_SLACK_NS above); the ready line below says what it got.
+  # shellcheck disable=SC2016 # $$, $1 and $2 expand in the inner bash
+  "${launcher[@]}" bash -c 'echo $$ >"$1"; [[ -z $2 ]] || echo "$2" >/proc/self/timerslack_ns || echo "could not set the timer slack to $2 ns; Cassandra keeps the kernel default" >&2; shift 2; exec "$@"' _ "$pidfile" "$timer_slack_ns" \
     "$java_bin" "${CASSANDRA_JVM_FLAGS[@]}" -cp "$lib/*" org.apache.cassandra.service.CassandraDaemon \
     >"$stdout_log" 2>&1 </dev/null 9>&- &
 
@@ -221,5 +234,5 @@ until cql_ready "$native_port"; do
 done
 
 elapsed_ms=$(($(now_ms) - t0))
-printf 'cassandra %s ready on 127.0.0.1:%s (pid %s) in %d.%01ds\n' \
-  "$version" "$native_port" "$pid" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100))
+printf 'cassandra %s ready on 127.0.0.1:%s (pid %s, timer slack %s ns) in %d.%01ds\n' \
+  "$version" "$native_port" "$pid" "$(cat "/proc/$pid/timerslack_ns" 2>/dev/null || echo '?')" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100))
