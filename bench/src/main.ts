@@ -24,9 +24,10 @@
 //   --seed-concurrency N   calls in flight while seeding (default 16)
 //   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)
-//   --out DIR              where the report goes (default bench/results/<date>-<graph>)
+//   --out DIR              where the report goes (default bench/results/<date>-<graph>, or -2, -3… when that
+//                          folder exists: a second run on a day does not overwrite the first's report)
 //   --render FILE          write summary.md and the plot again from a report.json, and nothing else
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -136,8 +137,16 @@ function parseVariant(text: string): { name: string; env: Record<string, string>
   return { name: text.slice(0, colon), env };
 }
 const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
-const out = values.out ?? join(repo, 'bench', 'results', values.smoke ? 'tmp' : '', `${new Date().toISOString().slice(0, 10)}-${slug}`);
+const dated = `${new Date().toISOString().slice(0, 10)}-${slug}`;
+// A smoke run's report is scratch (bench/results/tmp) and is overwritten.
+const out = values.out ?? (values.smoke ? join(repo, 'bench', 'results', 'tmp', dated) : freshFolder(join(repo, 'bench', 'results', dated)));
 const report = await runBench({ ...options, profileDir: values.profile ? join(out, 'profiles') : undefined });
 const files = writeReport(out, report, thisMachine());
 for (const goal of checkGoals(report)) process.stdout.write(`${goal.met ? 'met   ' : 'MISSED'} ${goal.goal}: ${goal.measured}\n`);
 process.stdout.write(`report: ${relative(process.cwd(), files.markdown)} (also ${relative(process.cwd(), files.json)}, ${relative(process.cwd(), files.svg)})\n`);
+
+/** `base`, or the first of base-2, base-3… that does not exist yet. */
+function freshFolder(base: string): string {
+  if (!existsSync(base)) return base;
+  for (let n = 2; ; n += 1) if (!existsSync(`${base}-${n}`)) return `${base}-${n}`;
+}
