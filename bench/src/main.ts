@@ -20,14 +20,14 @@
 //                          service restarted with each variant's environment in turn, per repeat
 //                          (each repeat starting with the next variant, so order effects fall on all)
 //                          A variant's CASSANDRA_TIMER_SLACK_NS sets the stack's running Cassandra's
-//                          timer slack for its runs (bench/src/timer-slack.ts; root or CAP_SYS_NICE)
+//                          timer slack for its runs (bench/src/timer-slack.ts; needs CAP_SYS_NICE)
 //   --seed-concurrency N   calls in flight while seeding (default 16)
 //   --follow-order shuffled|file   seed follows in a random order (default) or the edge list's, sorted by one end
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>, or -2, -3… when that
 //                          folder exists: a second run on a day does not overwrite the first's report)
 //   --render FILE          write summary.md and the plot again from a report.json, and nothing else
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ import { full, SMOKE, smokeGraph } from './presets.ts';
 import { checkGoals, type Machine, thisMachine, writeReport } from './report.ts';
 import { type BenchOptions, type BenchReport, runBench } from './run-bench.ts';
 import { OPERATIONS } from './social-workload.ts';
+import { CASSANDRA_TIMER_SLACK_KEY } from './timer-slack.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -134,6 +135,8 @@ function parseVariant(text: string): { name: string; env: Record<string, string>
     if (equals <= 0) throw new Error(`--variant ${text}: "${pair}" is not KEY=VALUE`);
     env[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
+  const slack = env[CASSANDRA_TIMER_SLACK_KEY];
+  if (slack !== undefined && !/^[1-9][0-9]*$/.test(slack)) throw new Error(`--variant ${text}: ${CASSANDRA_TIMER_SLACK_KEY} must be a positive number of nanoseconds, got "${slack}"`);
   return { name: text.slice(0, colon), env };
 }
 const slug = values.smoke ? 'smoke' : values.graph === 'reed98' ? 'reed98' : `generated-${values.users}`;
@@ -145,8 +148,16 @@ const files = writeReport(out, report, thisMachine());
 for (const goal of checkGoals(report)) process.stdout.write(`${goal.met ? 'met   ' : 'MISSED'} ${goal.goal}: ${goal.measured}\n`);
 process.stdout.write(`report: ${relative(process.cwd(), files.markdown)} (also ${relative(process.cwd(), files.json)}, ${relative(process.cwd(), files.svg)})\n`);
 
-/** `base`, or the first of base-2, base-3… that does not exist yet. */
+/** `base`, or the first of base-2, base-3… that does not exist yet, made now so a run started alongside takes the next. */
 function freshFolder(base: string): string {
-  if (!existsSync(base)) return base;
-  for (let n = 2; ; n += 1) if (!existsSync(`${base}-${n}`)) return `${base}-${n}`;
+  mkdirSync(dirname(base), { recursive: true });
+  for (let n = 1; ; n += 1) {
+    const folder = n === 1 ? base : `${base}-${n}`;
+    try {
+      mkdirSync(folder);
+      return folder;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }

@@ -174,7 +174,7 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
   lines.push('');
   lines.push(`Machine: ${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; everything (Postgres, Redis, Cassandra, the SNS/SQS emulator, the services and the load generator) on it.`);
   lines.push(
-    `Topology: ${report.settings.splitTimeline ? 'as deployed on Kubernetes, the timeline as two processes (TIMELINE_ROLE api and consumer)' : 'the timeline as one process (TIMELINE_ROLE=all, as make dev runs it)'}; services at LOG_LEVEL=${report.settings.logLevel}.`,
+    `Topology: ${report.settings.splitTimeline ? 'as deployed on Kubernetes, the timeline as two processes (TIMELINE_ROLE api and consumer)' : 'the timeline as one process (TIMELINE_ROLE=all, as make dev runs it)'}; services at LOG_LEVEL=${report.settings.logLevel}; Cassandra's timer slack ${report.cassandraTimerSlackNs === undefined ? 'not known' : `${report.cassandraTimerSlackNs / 1000} µs`} (stack/cassandra/start.sh).`,
   );
   lines.push(
     `Graph: ${report.graph.name}, ${report.graph.users} users, ${report.graph.follows} follows, ${report.graph.postsSeeded} posts seeded through the public API in ${report.graph.seedSeconds.toFixed(0)} s (follows ${report.graph.rates.followsPerSecond.toFixed(0)}/s, posts ${report.graph.rates.postsPerSecond.toFixed(0)}/s; ${report.graph.rates.retries} calls retried after a 502/503/504).`,

@@ -18,7 +18,7 @@ import { type SeedRates, seedGraph, waitForFanoutToSettle, warmCaches } from './
 import { OPERATIONS, socialWorkload } from './social-workload.ts';
 import { type EventLoopDelay, type GcPauses, gcLogOf, gcPauses, watchEventLoops } from './stalls.ts';
 import { median } from './stats.ts';
-import { CASSANDRA_TIMER_SLACK_KEY, setTimerSlack, timerSlackOf } from './timer-slack.ts';
+import { cassandraSlackForVariants, mayChangeTimerSlack, timerSlackOf } from './timer-slack.ts';
 import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
 
 export interface BenchOptions {
@@ -86,6 +86,8 @@ export interface BenchReport {
     fanout: { client: FanoutLag; server: { chunksObserved: number; p50Ms: number | null; p99Ms: number | null } };
   };
   steps: { chirp: StepRun; hello: StepRun; proxy: StepRun };
+  /** The stack's Cassandra's timer slack when the bench began (absent: no Cassandra found, or no CAP_SYS_NICE to read it). */
+  cassandraTimerSlackNs?: number;
   cost: {
     rate: number;
     rows: CostRow[];
@@ -143,8 +145,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await jaeger?.stop();
   };
   // Interrupted (Ctrl-C, kill), the services it started go with it rather than live on as orphans.
+  /** Puts back the stack's Cassandra's timer slack if a variant changed it (set once the variants are known). */
+  let restoreCassandraSlack = () => {};
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the platform`);
+    restoreCassandraSlack();
     void stopPlatform().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
@@ -154,16 +159,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const eventLoops = watchEventLoops(nodeProcesses(platform));
     const cassandraPid = [...stackServers()].find(([, role]) => role === 'cassandra')?.[0];
     const gcLog = cassandraPid === undefined ? null : gcLogOf(cassandraPid);
-    // A variant may set the running Cassandra's timer slack (a stack setting, not the services'):
-    // the variants that do not name it run with the slack Cassandra started with.
-    const startedSlack = cassandraPid === undefined ? undefined : timerSlackOf(cassandraPid);
-    const applyCassandraTimerSlack = (variant: { name: string; env: Record<string, string> }) => {
-      if (cassandraPid === undefined || startedSlack === undefined) return;
-      const named = variant.env[CASSANDRA_TIMER_SLACK_KEY];
-      const slack = named === undefined ? startedSlack : Number(named);
-      setTimerSlack(cassandraPid, slack);
-      log(`  variant ${variant.name}: Cassandra's timer slack ${slack} ns`);
-    };
+    // What the report says of Cassandra's timer slack (stack/cassandra/start.sh sets it), when this process may read it.
+    const cassandraTimerSlackNs = cassandraPid !== undefined && mayChangeTimerSlack() ? timerSlackOf(cassandraPid) : undefined;
     log(`seeding ${options.graph.name}: ${options.graph.users} users, ${followCount(options.graph)} follows, ${options.postsPerUser} posts each`);
     const seeded = await seedGraph(client, options.graph, {
       postsPerUser: options.postsPerUser,
@@ -206,6 +203,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ].filter(({ name }) => options.costWorkloads === undefined || options.costWorkloads.includes(name));
     const costRuns: CostRun[] = [];
     const variants = [...(options.variants ?? []), ...(jaeger ? tracingVariants(jaeger.otlpEndpoint) : [])];
+    // A variant may set the running Cassandra's timer slack (a stack setting, not the services').
+    const cassandraSlack = cassandraSlackForVariants(cassandraPid, variants);
+    restoreCassandraSlack = () => cassandraSlack.restore();
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
       // Each repeat starts with the next variant: a drift within a repeat (the first run after the
       // seed, caches, data growing) falls on every variant in turn rather than always on the last.
@@ -217,7 +217,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             await service.stop();
             await service.start({ env: variant.env });
           }
-          applyCassandraTimerSlack(variant);
+          const slack = cassandraSlack.apply(variant);
+          if (slack !== undefined) log(`  variant ${variant.name}: Cassandra's timer slack ${slack} ns`);
         }
         for (const { name, next } of costWorkloads) {
           const label = variant ? `${variant.name} · ${name}` : name;
@@ -229,7 +230,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 
     // The step and mixed runs, and the stack after the bench, have the slack Cassandra started with.
-    if (variants.length > 0) applyCassandraTimerSlack({ name: 'none (after the cost table)', env: {} });
+    cassandraSlack.restore();
 
     let chirp: StepRun = { steps: [], highestRateUnderGoal: null, stoppedBecause: 'not run (--cost-only)' };
     let mixed: BenchReport['mixed'];
@@ -267,11 +268,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       settings: { ...settings, profiled: profileDir !== undefined },
       mixed,
       steps: { chirp, hello, proxy },
+      ...(cassandraTimerSlackNs === undefined ? {} : { cassandraTimerSlackNs }),
       cost: { rate: options.costRate, rows: costRows(costRuns), runs: costRuns, idleCores: idle, proxyHopMs },
       profiles,
     };
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    restoreCassandraSlack();
     await stopPlatform();
   }
 }

@@ -10,6 +10,7 @@
 #   logs/system.log  Cassandra's log
 #   stdout.log       JVM stdout/stderr (WARN+ log lines, JVM errors)
 #   cassandra.pid
+#   timerslack_ns    the JVM's timer slack as it started (CASSANDRA_TIMER_SLACK_NS)
 #
 # Environment overrides:
 #   CASSANDRA_STORAGE_PORT   inter-node port (default 17000)
@@ -17,15 +18,17 @@
 #   CASSANDRA_START_TIMEOUT  seconds to wait for CQL (default 180)
 #   CASSANDRA_JAVA           java binary (default: java on PATH; must be 11 or 17)
 #   CASSANDRA_MAVEN_REPO     maven local repo (default: ~/.m2/repository)
-#   CASSANDRA_TIMER_SLACK_NS the JVM's timer slack (default 1000000, 1 ms; empty = the kernel's 50 µs).
+#   CASSANDRA_TIMER_SLACK_NS the JVM's timer slack, applied when Cassandra starts (a running one
+#                            keeps its own; stop it first). Default 1000000 (1 ms); empty: the
+#                            caller's, normally the kernel's 50 µs.
 #                            Cassandra's request stages share a pool whose idle workers spin
 #                            before they sleep, parking 10 µs to 1 ms at a time for ~10 ms after
 #                            each task; with a request every few ms they never stop, and on a
 #                            small shared box those wake-ups were most of Cassandra's CPU. With
 #                            1 ms of slack a park may end up to 1 ms late, so the same spin takes
-#                            a few wake-ups: Cassandra's CPU per fanned-out tweet at 10/s halved
-#                            (services/timeline/bench/cassandra-timer-slack.ts, docs/performance.md).
-#                            A node with cores of its own (EKS) keeps the kernel default.
+#                            a few wake-ups: Cassandra's CPU per fanned-out tweet at 10/s fell by
+#                            a third to a half (services/timeline/bench/cassandra-timer-slack.ts,
+#                            docs/performance.md). Set it empty where Cassandra has cores to itself.
 set -euo pipefail
 
 usage() {
@@ -52,6 +55,7 @@ conf=$home/conf
 storage=$home/storage
 logs=$home/logs
 pidfile=$home/cassandra.pid
+slack_file=$home/timerslack_ns
 stdout_log=$home/stdout.log
 system_log=$logs/system.log
 
@@ -200,9 +204,11 @@ else
     launcher+=(setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock)
   fi
   # The timer slack is set by the inner bash on itself before it execs java, so every thread the JVM
-  # makes inherits it (CASSANDRA_TIMER_SLACK_NS above); the ready line below says what it got.
-  # shellcheck disable=SC2016 # $$, $1 and $2 expand in the inner bash
-  "${launcher[@]}" bash -c 'echo $$ >"$1"; [[ -z $2 ]] || echo "$2" >/proc/self/timerslack_ns || echo "could not set the timer slack to $2 ns; Cassandra keeps the kernel default" >&2; shift 2; exec "$@"' _ "$pidfile" "$timer_slack_ns" \
+  # makes inherits it (CASSANDRA_TIMER_SLACK_NS above). It notes what it got in $slack_file for the
+  # ready line below: reading another process's slack would take CAP_SYS_NICE.
+  rm -f "$slack_file"
+  # shellcheck disable=SC2016 # $$, $1, $2 and $3 expand in the inner bash
+  "${launcher[@]}" bash -c 'echo $$ >"$1"; [[ -z $2 ]] || echo "$2" >/proc/self/timerslack_ns || echo "could not set the timer slack to $2 ns; Cassandra keeps the inherited one" >&2; cat /proc/self/timerslack_ns >"$3"; shift 3; exec "$@"' _ "$pidfile" "$timer_slack_ns" "$slack_file" \
     "$java_bin" "${CASSANDRA_JVM_FLAGS[@]}" -cp "$lib/*" org.apache.cassandra.service.CassandraDaemon \
     >"$stdout_log" 2>&1 </dev/null 9>&- &
 
@@ -235,4 +241,4 @@ done
 
 elapsed_ms=$(($(now_ms) - t0))
 printf 'cassandra %s ready on 127.0.0.1:%s (pid %s, timer slack %s ns) in %d.%01ds\n' \
-  "$version" "$native_port" "$pid" "$(cat "/proc/$pid/timerslack_ns" 2>/dev/null || echo '?')" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100))
+  "$version" "$native_port" "$pid" "$(cat "$slack_file" 2>/dev/null || echo '?')" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100))
