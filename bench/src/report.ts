@@ -1,5 +1,6 @@
 // The benchmark's report: JSON with every figure, a Markdown summary with the goals and what
 // limits each missed one, and the latency-versus-rate plot.
+import { EVENT_LOOP_SAMPLING_MS } from '@chirp/common/http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { CpuUse } from './cpu-usage.ts';
 import type { LoadResult } from './open-loop.ts';
 import { latencyVersusRateSvg } from './plot.ts';
 import type { BenchReport } from './run-bench.ts';
-import { type EventLoopDelay, type GcPauses, SAMPLING_INTERVAL_MS } from './stalls.ts';
+import type { EventLoopDelay, GcPauses } from './stalls.ts';
 import type { StepRun } from './step-run.ts';
 
 export interface Machine {
@@ -203,7 +204,7 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
   if (stalls.length > 0) {
     lines.push('## Stalls: event-loop delay and GC pauses');
     lines.push('');
-    lines.push(`Each Node process's event-loop delay over the run (perf_hooks.monitorEventLoopDelay through prom-client, read at /metrics before and after; shown beyond the ${SAMPLING_INTERVAL_MS} ms sampling interval the histogram includes, so an idle process reads 0), and the stop-the-world pauses in Cassandra's GC log in the same time.`);
+    lines.push(`Each Node process's event-loop delay over the run (perf_hooks.monitorEventLoopDelay through prom-client, read at /metrics before and after; shown beyond the ${EVENT_LOOP_SAMPLING_MS} ms sampling interval the histogram includes, so an idle process reads 0), and the stop-the-world pauses in Cassandra's GC log in the same time.`);
     lines.push('');
     lines.push(...stalls);
     lines.push('');

@@ -1,5 +1,6 @@
 // What stalls a request besides work: each Node process's event-loop delay, and Cassandra's
 // garbage-collection pauses, over a measured run.
+import { EVENT_LOOP_SAMPLING_MS } from '@chirp/common/http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { scrape } from './metrics-scrape.ts';
@@ -16,12 +17,11 @@ export interface EventLoopDelay {
 const P99 = 'nodejs_eventloop_lag_p99_seconds';
 const MAX = 'nodejs_eventloop_lag_max_seconds';
 /**
- * What the histogram records is the time between two ticks of a timer that repeats every
- * prom-client's `eventLoopMonitoringPrecision` (10 ms, which the services keep), not the delay
- * beyond it: an idle process reads ~10.1 ms. The delay is what exceeds the interval.
+ * What the histogram records is the time between two ticks of the services' event-loop monitor
+ * (`EVENT_LOOP_SAMPLING_MS`, set where they start), not the delay beyond it: an idle process
+ * reads ~10.1 ms. The delay is what exceeds the interval.
  */
-export const SAMPLING_INTERVAL_MS = 10;
-const beyondInterval = (seconds: number): number => Math.max(0, 1000 * seconds - SAMPLING_INTERVAL_MS);
+const beyondInterval = (seconds: number): number => Math.max(0, 1000 * seconds - EVENT_LOOP_SAMPLING_MS);
 
 export interface EventLoopWatch {
   /** Starts a window on every process (scrapes, which resets their histograms). */

@@ -41,19 +41,14 @@ export function cassandraSlackForVariants(
 ): { apply(variant: { env: Record<string, string> }): number | undefined; restore(): void } {
   if (pid === undefined || !variants.some((variant) => CASSANDRA_TIMER_SLACK_KEY in variant.env)) return { apply: () => undefined, restore: () => undefined };
   const started = timerSlackOf(pid);
-  let changed = false;
   return {
     apply(variant) {
       const named = variant.env[CASSANDRA_TIMER_SLACK_KEY];
       const slack = named === undefined ? started : Number(named);
       setTimerSlack(pid, slack);
-      changed = slack !== started;
       return slack;
     },
-    restore() {
-      if (changed) setTimerSlack(pid, started);
-      changed = false;
-    },
+    restore: () => setTimerSlack(pid, started),
   };
 }
 

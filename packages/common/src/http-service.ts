@@ -8,6 +8,13 @@ import { isValidId } from '@chirp/kernel/ids';
 import type { DestinationStream } from 'pino';
 import { loggerOptions, redactedUrl, REQUEST_ID_HEADER, requestIdFrom, stdoutLog } from './logging.ts';
 
+/**
+ * How often prom-client's event-loop monitor samples (its default, stated here because readers
+ * depend on it): `nodejs_eventloop_lag_*` record the time between two samples, so an idle process
+ * reads this much and only what exceeds it is delay (the benchmark's stalls, docs/observability.md).
+ */
+export const EVENT_LOOP_SAMPLING_MS = 10;
+
 /** A named check of one dependency; it throws (or rejects) when the dependency cannot serve. */
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -84,7 +91,7 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
 
   const registry = options.metrics ?? new Registry();
   app.decorate('metrics', registry);
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLING_MS });
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests served, by route template, method and status code',
