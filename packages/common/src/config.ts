@@ -110,6 +110,15 @@ export const IdIssuerConfig = {
   WORKER_ID: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WORKER_ID })),
 };
 
+/**
+ * SQS_RECEIVE_GATHER_MS: after a receive that brought fewer messages than asked for, the
+ * consumer waits this many ms before the next (0: at once), so that events arriving one by one
+ * come several per receive and delete (sqs-consumer.ts, `receiveGatherMs`). Events arriving
+ * meanwhile are handled up to this much later, so each service sets its default by how late its
+ * events may be handled: `MessagingConfig` has 0, for the timeline's fan-out.
+ */
+export const receiveGatherSetting = (defaultMs: number) => Type.Integer({ minimum: 0, maximum: 5000, default: defaultMs });
+
 /** A service that publishes events (through its outbox) and consumes its own SQS queue. */
 export const MessagingConfig = {
   AWS_REGION: Type.String({ default: 'us-east-1' }),
@@ -120,4 +129,5 @@ export const MessagingConfig = {
   EVENTS_DLQ_URL: UrlString(),
   /** Handled messages are deleted in batches gathered over this many ms (0: one DeleteMessage per message). */
   SQS_DELETE_BATCH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
+  SQS_RECEIVE_GATHER_MS: receiveGatherSetting(0),
 };

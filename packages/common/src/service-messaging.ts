@@ -14,7 +14,7 @@ import { createOutboxRelay } from './outbox.ts';
 export interface ServiceMessagingOptions {
   pool: Pool;
   /** The `MessagingConfig` fragment of `@chirp/common/config`. */
-  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string; SQS_DELETE_BATCH_MS?: number };
+  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string; SQS_DELETE_BATCH_MS?: number; SQS_RECEIVE_GATHER_MS?: number };
   /** The topic the service's outbox rows name, and the ARN the relay publishes them to. */
   publishes: { topic: string; topicArn: string };
   /** What the service does with its queue's events; `name` labels it in shutdown logs. */
@@ -50,6 +50,7 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
     handlers: options.consumes.handlers,
     log: options.log,
     deleteBatchWindowMs: options.config.SQS_DELETE_BATCH_MS,
+    receiveGatherMs: options.config.SQS_RECEIVE_GATHER_MS,
     onProcessed: consumerMetrics.onProcessed,
   });
   await relay.start();

@@ -67,6 +67,7 @@ const consumer = createSqsConsumer({
   log,
   concurrency: config.CONSUMER_CONCURRENCY,
   deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
+  receiveGatherMs: config.SQS_RECEIVE_GATHER_MS,
   onProcessed: queueMetrics.onProcessed,
 });
 consumer.start();

@@ -91,6 +91,7 @@ const consumer = queueMetrics
       log,
       concurrency: config.CONSUMER_CONCURRENCY,
       deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
+      receiveGatherMs: config.SQS_RECEIVE_GATHER_MS,
       onProcessed: (outcome, event, startedAt) => {
         metrics.onProcessed(outcome, event);
         queueMetrics.onProcessed(outcome, event, startedAt);

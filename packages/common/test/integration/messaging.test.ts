@@ -56,6 +56,12 @@ function startConsumer(
   return consumer;
 }
 
+/** The test's SQS client, noting the name of every command sent through it in `calls`. */
+function countingCalls(calls: string[]): SQSClient {
+  const real = topology.clients.sqs;
+  return { send: (command: { constructor: { name: string } }, options?: unknown) => (calls.push(command.constructor.name), real.send(command as never, options as never)) } as unknown as SQSClient;
+}
+
 async function receiveFromDlq(): Promise<Array<{ body: string; reason: string | undefined }>> {
   const result = await topology.clients.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: dlqUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 2, MessageAttributeNames: ['All'] }),
@@ -89,8 +95,7 @@ describe('SNS to SQS', () => {
     const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
     const events = Array.from({ length: 20 }, (_, i) => createEvent(NoteWritten, { noteId: String(i), text: `note ${i}` }));
     const calls: string[] = [];
-    const real = topology.clients.sqs;
-    const counting = { send: (command: { constructor: { name: string } }, options?: unknown) => (calls.push(command.constructor.name), real.send(command as never, options as never)) } as unknown as SQSClient;
+    const counting = countingCalls(calls);
     const seen: string[] = [];
     startConsumer(async (event) => {
       seen.push(event.id);
@@ -104,6 +109,42 @@ describe('SNS to SQS', () => {
     const batches = calls.filter((name) => name === 'DeleteMessageBatchCommand').length;
     expect(batches).toBeGreaterThan(0);
     expect(batches).toBeLessThan(20);
+    await consumer!.stop();
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when messages trickle in and receives gather, then several come per receive and each is handled once', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const events = Array.from({ length: 12 }, (_, i) => createEvent(NoteWritten, { noteId: String(i), text: `note ${i}` }));
+    const calls: string[] = [];
+    const counting = countingCalls(calls);
+    const seen: string[] = [];
+    startConsumer(async (event) => {
+      seen.push(event.id);
+    }, { sqs: counting, concurrency: 10, receiveGatherMs: 400 });
+    // One message every 50 ms: without the gather, long polling answers each on its own.
+    for (const event of events) {
+      await publisher.publish([event]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await eventually(() => seen.length >= 12);
+    expect(calls.filter((name) => name === 'ReceiveMessageCommand').length).toBeLessThan(8);
+    // Past the 3 s claim: a message received twice would be handled twice by now.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+    await consumer!.stop();
+    expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when stop comes while receives gather, then it cuts the wait short instead of waiting it out', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const seen: string[] = [];
+    // A gather longer than this test's timeout: if stop waited it out, the test would time out.
+    startConsumer(async (event) => {
+      seen.push(event.id);
+    }, { receiveGatherMs: 600_000 });
+    await publisher.publish([createEvent(NoteWritten, { noteId: 'one', text: 'one' })]);
+    await eventually(() => seen.length >= 1);
     await consumer!.stop();
     expect(await queueDepth(queueUrl())).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, UrlString } from '@chirp/common/config';
+import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, receiveGatherSetting, UrlString } from '@chirp/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const NotificationConfigSchema = Type.Object({
@@ -6,6 +6,11 @@ export const NotificationConfigSchema = Type.Object({
   ...PostgresConfig,
   ...IdIssuerConfig,
   ...MessagingConfig,
+  /**
+   * Events trickling in are received a quarter second's worth at a time: a notification is listed
+   * within 2 s of the act and streamed within 1 s (the API's rules), and this takes 250 ms of that.
+   */
+  SQS_RECEIVE_GATHER_MS: receiveGatherSetting(250),
   /** The Redis the gateway replicas listen on for stream events (pub/sub). */
   REDIS_URL: UrlString(),
   /** Prefix of the stream channels; the gateway must use the same. */

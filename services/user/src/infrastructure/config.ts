@@ -1,4 +1,4 @@
-import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, UrlString } from '@chirp/common/config';
+import { HttpServerConfig, IdIssuerConfig, loadConfig, MessagingConfig, PostgresConfig, receiveGatherSetting, UrlString } from '@chirp/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const UserConfigSchema = Type.Object({
@@ -6,6 +6,8 @@ export const UserConfigSchema = Type.Object({
   ...PostgresConfig,
   ...IdIssuerConfig,
   ...MessagingConfig,
+  /** Tweet counts may lag a second: tweet events trickling in are received and deleted a second's worth at a time. */
+  SQS_RECEIVE_GATHER_MS: receiveGatherSetting(1000),
   /** A folder of `<kid>.pem` RSA private keys (a mounted Secret); every key's public half is in the JWKS. */
   JWT_KEYS_DIR: Type.String({ minLength: 1 }),
   /** The key that signs new tokens; rotate by adding a key, publishing it, then switching this. */
