@@ -219,6 +219,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           }
           const slack = cassandraSlack.apply(variant);
           if (slack !== undefined) log(`  variant ${variant.name}: Cassandra's timer slack ${slack} ns`);
+          // The restarted processes' own caches (the gateway's handle directory) and JITs are cold:
+          // warmed as after seeding, so a variant's runs measure the steady state too.
+          await warmCaches(client, seeded.tokens, options.seedConcurrency, true);
         }
         for (const { name, next } of costWorkloads) {
           const label = variant ? `${variant.name} · ${name}` : name;
