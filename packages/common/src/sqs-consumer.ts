@@ -61,7 +61,8 @@ export interface SqsConsumerOptions {
    * wake-ups around them); waiting lets the messages of the next moments come in one receive
    * and go in one delete. It delays messages that arrive during the wait by up to this much, so
    * it suits consumers whose events may be handled a moment late (counts, notifications), not
-   * the fan-out. A full receive (a backlog) and an empty one (the long poll timed out) never wait.
+   * the fan-out. A full receive, one bringing a message older than the gather (a backlog, which
+   * real SQS may hand out in parts) and an empty one (the long poll timed out) never wait.
    */
   receiveGatherMs?: number;
   /** How long stop waits for running handlers before handing their messages back (default 5 s). */
@@ -130,15 +131,35 @@ function createBatchedDelete(sqs: SQSClient, queueUrl: string, windowMs: number)
     });
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (or has). Its abort listener goes with the
+ * timer: the consumer sleeps after most receives at a trickle, on one signal for its whole life.
+ */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, ms));
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
+    if (signal?.aborted) {
       resolve();
-    }, { once: true });
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
   });
+
+/**
+ * Whether to wait before the next receive: the receive brought some messages but fewer than asked
+ * for (nothing more was there), and none of them had waited in the queue longer than the gather
+ * itself. Real SQS may answer a long poll with part of a backlog; a message that old says the
+ * consumer is behind, and waiting would only slow it further.
+ */
+function shouldGather(messages: readonly Message[], asked: number, gatherMs: number, receivedAt: number): boolean {
+  if (messages.length === 0 || messages.length >= asked) return false;
+  return messages.every((message) => receivedAt - Number(message.Attributes?.SentTimestamp ?? receivedAt) <= gatherMs);
+}
 
 /**
  * Long-polls one queue and hands each message to its handler. A message is deleted only after
@@ -365,8 +386,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): SqsConsumer {
           });
         active.add(message);
       }
-      // Stop cuts the wait short.
-      if (gatherMs > 0 && running && messages.length > 0 && messages.length < asked) await sleep(gatherMs, stopping.signal);
+      if (gatherMs > 0 && running && shouldGather(messages, asked, gatherMs, receivedAt)) await sleep(gatherMs, stopping.signal); // stop cuts it short
     }
   };
   return {

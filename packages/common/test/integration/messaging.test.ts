@@ -1,11 +1,12 @@
 import { eventually } from '@chirp/testing/eventually';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { getEventListeners } from 'node:events';
 import { Type } from '@sinclair/typebox';
 import { type PrivateServer, startPrivateRedis } from '@chirp/testing/private-servers';
 import { createTestTopology, type TestTopology } from '@chirp/testing/stack';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEvent, defineEvent, type EventEnvelope, EventHandlerRegistry } from '@chirp/kernel/events';
 import { createSnsEventPublisher } from '../../src/events.ts';
 import { createSqsConsumer, type SqsConsumer, type SqsConsumerOptions } from '../../src/sqs-consumer.ts';
@@ -147,6 +148,51 @@ describe('SNS to SQS', () => {
     await eventually(() => seen.length >= 1);
     await consumer!.stop();
     expect(await queueDepth(queueUrl())).toBe(0);
+  });
+
+  it('when a receive brings fewer messages than asked but one older than the gather, then the consumer is behind and receives again at once', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    const seen: string[] = [];
+    const gatherMs = 3000;
+    // In the queue longer than the gather before the consumer starts: its receive is behind.
+    await publisher.publish([createEvent(NoteWritten, { noteId: 'old', text: 'old' })]);
+    await new Promise((resolve) => setTimeout(resolve, gatherMs + 300));
+    startConsumer(async (event) => {
+      seen.push(event.payload.text);
+    }, { receiveGatherMs: gatherMs });
+    await eventually(() => seen.includes('old'));
+    const sentAt = Date.now();
+    await publisher.publish([createEvent(NoteWritten, { noteId: 'next', text: 'next' })]);
+    await eventually(() => seen.includes('next'), 'the next message handled', 6000);
+    // Had the consumer waited out the gather after the old message, this one would come ~3 s later.
+    expect(Date.now() - sentAt).toBeLessThan(gatherMs / 2);
+  });
+
+  it('when receives gather many times over, then each wait leaves no abort listener behind on the consumer\'s stop signal', async () => {
+    const publisher = createSnsEventPublisher({ sns: topology.clients.sns, topicArn: topology.topicArns.notes! });
+    // Every AbortSignal an 'abort' listener is added to while the consumer runs (its stop signal among them).
+    const signals = new Set<AbortSignal>();
+    const add = EventTarget.prototype.addEventListener;
+    const spy = vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (this: EventTarget, type, listener, options) {
+      if (this instanceof AbortSignal && type === 'abort') signals.add(this);
+      add.call(this, type, listener, options);
+    });
+    try {
+      const seen: string[] = [];
+      startConsumer(async (event) => {
+        seen.push(event.id);
+      }, { receiveGatherMs: 100 });
+      // One at a time, each after the last was handled: every receive brings one and then gathers.
+      for (let i = 0; i < 20; i += 1) {
+        await publisher.publish([createEvent(NoteWritten, { noteId: String(i), text: `note ${i}` })]);
+        await eventually(() => seen.length > i);
+      }
+      const most = Math.max(...[...signals].map((signal) => getEventListeners(signal, 'abort').length));
+      // The long poll in flight and a gather's wait hold one each; twenty finished waits must not.
+      expect(most).toBeLessThanOrEqual(3);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('when SQS refuses one entry of a delete batch, then that message is not counted as handled and is handled again; the rest are gone', async () => {
