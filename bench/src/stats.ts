@@ -31,4 +31,4 @@ export function summarize(samples: readonly number[]): LatencySummary {
   };
 }
 
-export const median = (values: readonly number[]): number => percentile(Float64Array.from(values).sort(), 0.5);
+export { median } from '@chirp/testing/cpu-counters';

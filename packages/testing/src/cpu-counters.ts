@@ -18,7 +18,17 @@ export const ownCpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-export const median = (list: readonly number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+/**
+ * The median: the middle value, or the mean of the two middle ones for an even count (NaN for
+ * none). The one median of the benchmarks, `make bench` included: taking one of the two middle
+ * values of four repeats would lean the figure towards one variant.
+ */
+export const median = (list: readonly number[]): number => {
+  if (list.length === 0) return Number.NaN;
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 /** The pid of the Redis server behind `redis` (INFO's process_id); it must run on this machine for processCpuMs. */
 export async function redisServerPid(redis: Redis): Promise<number> {
