@@ -26,7 +26,7 @@
 //   --seed N               the seed for graph, posts and workload (default 1)
 //   --out DIR              where the report goes (default bench/results/<date>-<graph>, or -2, -3… when that
 //                          folder exists: a second run on a day does not overwrite the first's report)
-//   --render FILE          write summary.md and the plot again from a report.json, and nothing else
+//   --render FILE          write summary.md, the plot and the cost rows again from a report.json's runs, and nothing else
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,8 @@ const { values } = parseArgs({
 });
 
 if (values.render) {
-  // Writes summary.md and the plot again from a report.json (after a change to how they are drawn).
+  // Writes summary.md, the plot and report.json again from a report.json (after a change to how they
+  // are drawn or worked out). The proxy hop's runs are not kept, so its figure stays as measured.
   const { machine, goals: _goals, ...report } = JSON.parse(readFileSync(values.render, 'utf8')) as BenchReport & { machine: Machine; goals: unknown };
   // The rows are medians of the stored runs, worked out again: a report renders with today's statistics.
   writeReport(dirname(values.render), { ...report, cost: { ...report.cost, rows: costRows(report.cost.runs) } }, machine);
@@ -126,6 +127,9 @@ if (!values.smoke) options.seedConcurrency = number('seed-concurrency');
 if (values['follow-order'] !== 'shuffled' && values['follow-order'] !== 'file') throw new Error(`--follow-order must be shuffled or file, got ${values['follow-order']}`);
 options.followOrder = values['follow-order'];
 if (values.variant) options.variants = values.variant.map(parseVariant);
+// Variants restart the services without --cpu-prof, and one profile per service is summarised:
+// the report would name the first configuration's profile as the run's.
+if (values.profile && (values.variant || values.tracing)) throw new Error('--profile profiles one configuration of the services; run it without --variant and --tracing');
 
 /** `name:KEY=VALUE;KEY=VALUE` (`name:` alone: the services as they are). */
 function parseVariant(text: string): { name: string; env: Record<string, string> } {

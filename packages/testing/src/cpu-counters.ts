@@ -19,13 +19,14 @@ export const ownCpuMs = (): number => {
 };
 
 /**
- * The median: the middle value, or the mean of the two middle ones for an even count (NaN for
- * none). The one median of the benchmarks, `make bench` included: taking one of the two middle
- * values of four repeats would lean the figure towards one variant.
+ * The median: the middle value, or the mean of the two middle ones for an even count. NaNs (a
+ * run that measured nothing, such as the p99 of a run whose every request failed) are left out;
+ * NaN when nothing is left. The one median of the benchmarks, `make bench` included: taking one
+ * of the two middle values of four repeats would lean the figure towards one variant.
  */
 export const median = (list: readonly number[]): number => {
-  if (list.length === 0) return Number.NaN;
-  const sorted = [...list].sort((a, b) => a - b);
+  const sorted = list.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };

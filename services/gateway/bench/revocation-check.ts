@@ -5,6 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createAccessTokenVerifier } from '@chirp/common/auth';
 import { createRedisRevocationPublisher, watchRevokedSessions } from '@chirp/common/session-revocations';
+import { median } from '@chirp/testing/cpu-counters';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 
@@ -39,7 +40,6 @@ for (let round = 0; round < ROUNDS; round += 1) {
   without.push(await nanosecondsPerCall(verifier()));
   withCheck.push(await nanosecondsPerCall(verifier((sessionId) => revoked.has(sessionId))));
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const uncached = process.hrtime.bigint();
 for (let i = 0; i < 200; i += 1) await verifier()(token);
 const uncachedNs = Number(process.hrtime.bigint() - uncached) / 200;

@@ -15,4 +15,9 @@ describe('median', () => {
     expect(median([3])).toBe(3);
     expect(median([])).toBeNaN();
   });
+
+  it('when some values are NaN (runs that measured nothing), then they are left out; only NaNs give NaN', () => {
+    expect(median([Number.NaN, 9, 1, 5])).toBe(5);
+    expect(median([Number.NaN, Number.NaN])).toBeNaN();
+  });
 });
