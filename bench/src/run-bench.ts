@@ -17,6 +17,7 @@ import type { LoadResult } from './open-loop.ts';
 import { type SeedRates, seedGraph, waitForFanoutToSettle, warmCaches } from './seed.ts';
 import { OPERATIONS, socialWorkload } from './social-workload.ts';
 import { type EventLoopDelay, type GcPauses, gcLogOf, gcPauses, watchEventLoops } from './stalls.ts';
+import { roundOrder } from '@chirp/testing/cpu-counters';
 import { median } from './stats.ts';
 import { cassandraSlackForVariants, mayChangeTimerSlack, timerSlackOf } from './timer-slack.ts';
 import { measureStep, type Step, type StepRun, stepRun, type StepRunOptions } from './step-run.ts';
@@ -209,7 +210,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (let repeat = 0; repeat < options.costRepeats; repeat++) {
       // Each repeat starts with the next variant: a drift within a repeat (the first run after the
       // seed, caches, data growing) falls on every variant in turn rather than always on the last.
-      const order = variants.length > 0 ? [...variants.slice(repeat % variants.length), ...variants.slice(0, repeat % variants.length)] : [undefined];
+      const order = variants.length > 0 ? roundOrder(variants, repeat) : [undefined];
       for (const variant of order) {
         if (variant) {
           log(`  variant ${variant.name}: restarting the services with ${JSON.stringify(variant.env)}`);

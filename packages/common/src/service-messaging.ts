@@ -8,7 +8,7 @@ import { type EventHandlerRegistry } from '@chirp/kernel/events';
 import { createSnsEventPublisher } from './events.ts';
 import { createConsumerMetrics, registerOutboxMetrics } from './messaging-metrics.ts';
 import type { ShutdownResource } from './http-service.ts';
-import { createSqsConsumer } from './sqs-consumer.ts';
+import { createSqsConsumer, queueSettingsOf } from './sqs-consumer.ts';
 import { createOutboxRelay } from './outbox.ts';
 
 export interface ServiceMessagingOptions {
@@ -45,12 +45,9 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
   });
   const consumer = createSqsConsumer({
     sqs,
-    queueUrl: options.config.EVENTS_QUEUE_URL,
-    deadLetterQueueUrl: options.config.EVENTS_DLQ_URL,
+    ...queueSettingsOf(options.config),
     handlers: options.consumes.handlers,
     log: options.log,
-    deleteBatchWindowMs: options.config.SQS_DELETE_BATCH_MS,
-    receiveGatherMs: options.config.SQS_RECEIVE_GATHER_MS,
     onProcessed: consumerMetrics.onProcessed,
   });
   await relay.start();

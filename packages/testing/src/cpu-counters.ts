@@ -31,6 +31,15 @@ export const median = (list: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/**
+ * The settings of one round of an interleaved comparison: round k starts with the k-th (wrapping),
+ * so a drift within a round (warming caches, data growing) falls on each setting in turn.
+ */
+export const roundOrder = <T>(settings: readonly T[], round: number): T[] => {
+  const first = settings.length === 0 ? 0 : round % settings.length;
+  return [...settings.slice(first), ...settings.slice(0, first)];
+};
+
 /** The pid of the Redis server behind `redis` (INFO's process_id); it must run on this machine for processCpuMs. */
 export async function redisServerPid(redis: Redis): Promise<number> {
   const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);

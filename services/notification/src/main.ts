@@ -2,7 +2,7 @@
 import { systemClock } from '@chirp/kernel/clock';
 import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { createPostgresPool, postgresDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
-import { createSqsConsumer } from '@chirp/common/sqs-consumer';
+import { createSqsConsumer, queueSettingsOf } from '@chirp/common/sqs-consumer';
 import { repeatEvery } from '@chirp/common/periodic-task';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createIdGenerator } from '@chirp/kernel/ids';
@@ -61,13 +61,10 @@ const { sqs } = createAwsMessagingClients({ region: config.AWS_REGION, endpoint:
 const queueMetrics = createConsumerMetrics(registry, { sqs, queueUrl: config.EVENTS_QUEUE_URL, deadLetterQueueUrl: config.EVENTS_DLQ_URL, log });
 const consumer = createSqsConsumer({
   sqs,
-  queueUrl: config.EVENTS_QUEUE_URL,
-  deadLetterQueueUrl: config.EVENTS_DLQ_URL,
+  ...queueSettingsOf(config),
   handlers: notificationEventHandlers(useCases),
   log,
   concurrency: config.CONSUMER_CONCURRENCY,
-  deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
-  receiveGatherMs: config.SQS_RECEIVE_GATHER_MS,
   onProcessed: queueMetrics.onProcessed,
 });
 consumer.start();

@@ -58,4 +58,4 @@ export function benchTimelineService(stores: Awaited<ReturnType<typeof openBench
   });
 }
 
-export { median, ownCpuMs, processCpuMs } from '@chirp/testing/cpu-counters';
+export { median, ownCpuMs, processCpuMs, roundOrder } from '@chirp/testing/cpu-counters';

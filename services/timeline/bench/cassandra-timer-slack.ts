@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createIdGenerator } from '@chirp/kernel/ids';
 import { summarize } from '../../../bench/src/stats.ts';
 import { setTimerSlack, timerSlackOf } from '../../../bench/src/timer-slack.ts';
-import { benchTimelineService, median, openBenchStores, ownCpuMs, processCpuMs } from './bench-support.ts';
+import { benchTimelineService, median, openBenchStores, ownCpuMs, processCpuMs, roundOrder } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ const results = new Map(slacks.map((ns) => [ns, { cassandra: [] as number[], tim
 try {
   for (let round = 0; round < rounds; round += 1) {
     // Each round starts with the next setting, so a drift within a round falls on each in turn.
-    for (const ns of [...slacks.slice(round % slacks.length), ...slacks.slice(0, round % slacks.length)]) {
+    for (const ns of roundOrder(slacks, round)) {
       setTimerSlack(cassandraPid, ns);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const count = rate * seconds;

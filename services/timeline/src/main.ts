@@ -4,7 +4,7 @@ import { createAwsMessagingClients } from '@chirp/common/aws-clients';
 import { cassandraDependency, readinessOf, redisDependency, redisRetryStrategy } from '@chirp/common/dependencies';
 import { createDownstreamMetrics } from '@chirp/common/downstream-metrics';
 import { createConsumerMetrics } from '@chirp/common/messaging-metrics';
-import { createSqsConsumer } from '@chirp/common/sqs-consumer';
+import { createSqsConsumer, queueSettingsOf } from '@chirp/common/sqs-consumer';
 import { runHttpService, runOptionsOf } from '@chirp/common/http';
 import { createLogger } from '@chirp/common/logging';
 import { createServiceClient } from '@chirp/common/service-client';
@@ -85,13 +85,10 @@ const queueMetrics = consume
 const consumer = queueMetrics
   ? createSqsConsumer({
       sqs,
-      queueUrl: config.EVENTS_QUEUE_URL,
-      deadLetterQueueUrl: config.EVENTS_DLQ_URL,
+      ...queueSettingsOf(config),
       handlers: timelineEventHandlers(useCases),
       log,
       concurrency: config.CONSUMER_CONCURRENCY,
-      deleteBatchWindowMs: config.SQS_DELETE_BATCH_MS,
-      receiveGatherMs: config.SQS_RECEIVE_GATHER_MS,
       onProcessed: (outcome, event, startedAt) => {
         metrics.onProcessed(outcome, event);
         queueMetrics.onProcessed(outcome, event, startedAt);

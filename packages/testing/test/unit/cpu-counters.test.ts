@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median } from '../../src/cpu-counters.ts';
+import { median, roundOrder } from '../../src/cpu-counters.ts';
 
 describe('median', () => {
   it('when the count is odd, then it is the middle value, whatever the order', () => {
@@ -19,5 +19,14 @@ describe('median', () => {
   it('when some values are NaN (runs that measured nothing), then they are left out; only NaNs give NaN', () => {
     expect(median([Number.NaN, 9, 1, 5])).toBe(5);
     expect(median([Number.NaN, Number.NaN])).toBeNaN();
+  });
+});
+
+describe('roundOrder', () => {
+  it('when rounds go by, then each starts with the next setting, wrapping, and every round holds all of them', () => {
+    expect(roundOrder(['a', 'b', 'c'], 0)).toEqual(['a', 'b', 'c']);
+    expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
+    expect(roundOrder(['a', 'b', 'c'], 5)).toEqual(['c', 'a', 'b']);
+    expect(roundOrder([], 3)).toEqual([]);
   });
 });
