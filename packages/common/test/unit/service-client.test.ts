@@ -69,7 +69,9 @@ describe('service client', () => {
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const before = timers();
     await Promise.all(Array.from({ length: 20 }, (_, i) => c.request({ method: 'GET', path: `/x${i}` })));
-    expect(timers()).toBe(before);
+    // At most as many as before: a timer counted before (a keep-alive, a breaker's bucket) may end meanwhile,
+    // which is not the fault; a deadline left running per call would leave twenty more.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('when the downstream hangs, then the call times out as unavailable instead of hanging', async () => {
