@@ -61,7 +61,12 @@ export async function leaseWorkerId(pool: Pool, options: LeaseOptions): Promise<
   }
   if (workerId === undefined) throw new Error(`no free worker id in 0..${MAX_WORKER_ID} after 10 tries; check worker_id_leases for stale holders`);
   const id = workerId;
+  /** Set once the lease is lost or released: a renewal still in flight then reports nothing. */
+  let ended = false;
+  let renewing = false;
   const lose = (reason: string) => {
+    if (ended) return;
+    ended = true;
     // Only renewals call this, so the timer exists by then.
     clearInterval(timer);
     onLost(reason);
@@ -70,6 +75,9 @@ export async function leaseWorkerId(pool: Pool, options: LeaseOptions): Promise<
   log.info({ workerId: id, holder, ttlSeconds }, 'leased a worker id');
 
   const renew = async () => {
+    // One renewal at a time: a slow one must not overlap the next, and the two both report a loss.
+    if (renewing || ended) return;
+    renewing = true;
     try {
       const { rows } = await pool.query<{ expires_at: Date }>(
         `UPDATE worker_id_leases SET expires_at = now() + make_interval(secs => $3)
@@ -82,6 +90,8 @@ export async function leaseWorkerId(pool: Pool, options: LeaseOptions): Promise<
       // Stop before the lease could lapse, leaving a third of the TTL for clock differences.
       if (Date.now() > confirmedUntil - (ttlSeconds * 1000) / 3) return lose(`could not renew worker id ${id} before it lapses: ${(error as Error).message}`);
       log.warn({ err: error, workerId: id }, 'renewing the worker id lease failed; retrying');
+    } finally {
+      renewing = false;
     }
   };
   const timer = setInterval(() => void renew(), (ttlSeconds * 1000) / 3);
@@ -90,6 +100,8 @@ export async function leaseWorkerId(pool: Pool, options: LeaseOptions): Promise<
   return {
     workerId: id,
     async release() {
+      // A renewal in flight would find the row gone and report the lease lost, on a clean stop.
+      ended = true;
       clearInterval(timer);
       await pool.query('DELETE FROM worker_id_leases WHERE worker_id = $1 AND holder = $2', [id, holder]);
     },

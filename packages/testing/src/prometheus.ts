@@ -50,10 +50,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const dir = mkdtempSync(join(tmpdir(), 'chirp-prometheus-'));
   writeFileSync(join(dir, 'rules.yaml'), options.rules ?? 'groups: []\n');
   const scrapeConfigs = Object.entries(options.jobs).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets }] }));
-  // JSON is YAML: the config needs no YAML writer.
+  // JSON is YAML: the config needs no YAML writer. A scrape runs a Postgres count and SQS calls in
+  // the service; 1.9 s lets it finish on a loaded machine, where a timeout would read as `up` 0.
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' }, rule_files: ['rules.yaml'], scrape_configs: scrapeConfigs }),
+    JSON.stringify({ global: { scrape_interval: '2s', scrape_timeout: '1900ms', evaluation_interval: '1s' }, rule_files: ['rules.yaml'], scrape_configs: scrapeConfigs }),
   );
   const url = `http://127.0.0.1:${port}`;
   const { stop } = await startServerProcess({

@@ -79,8 +79,8 @@ beforeAll(async () => {
   await eventually(async () => {
     const result = await prometheus.query('count(count_over_time(up[30s]) >= 5)');
     return Number(result.data?.result[0]?.value?.[1] ?? 0) === 6;
-  }, 'six targets scraped at least five times each');
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  }, 'six targets scraped at least five times each', 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 4500)); // two scrapes (2 s apart) after the load
   names = await prometheus.metricNames();
 }, 240_000);
 

@@ -35,16 +35,18 @@ afterEach(async () => {
 });
 
 const inAMinute = () => Date.now() + 60_000;
+/** For waits on Redis connecting and subscribing, which a loaded machine may take more than vi.waitFor's default second for. */
+const SLOW = { timeout: 10_000, interval: 20 };
 
 describe('session revocations through Redis', () => {
-  it('when a session is revoked, then two gateway replicas refuse it within a second, and only it', async () => {
+  it('when a session is revoked, then two gateway replicas refuse it at once (pushed, not loaded later), and only it', async () => {
     const { publisher, replica } = setUp();
     const [a, b] = [replica(), replica()];
-    await vi.waitFor(() => expect([a.inSync, b.inSync]).toEqual([true, true]));
-    const started = Date.now();
+    await vi.waitFor(() => expect([a.inSync, b.inSync]).toEqual([true, true]), SLOW);
     await publisher.publish([{ sessionId: 's-1', untilMs: inAMinute() }]);
-    await vi.waitFor(() => expect([a.has('s-1'), b.has('s-1')]).toEqual([true, true]), { timeout: 1000, interval: 20 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Nothing reloads a replica in sync: unless the message reached both, this never holds. A
+    // second is plenty on a quiet machine; 3 s leaves a loaded one room.
+    await vi.waitFor(() => expect([a.has('s-1'), b.has('s-1')]).toEqual([true, true]), { timeout: 3000, interval: 20 });
     expect([a.has('s-2'), b.has('s-2')]).toEqual([false, false]);
   });
 
@@ -56,17 +58,17 @@ describe('session revocations through Redis', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 400));
     const late = replica();
-    expect(await late.whenInSync(2000)).toBe(true);
+    expect(await late.whenInSync(10_000)).toBe(true);
     expect([late.has('recent'), late.has('old')]).toEqual([true, false]);
   });
 
   it('when a revocation runs out, then the session is no longer refused and the set forgets it', async () => {
     const { prefix, publisher, replica } = setUp();
     const gateway = replica();
-    await vi.waitFor(() => expect(gateway.inSync).toBe(true));
+    await vi.waitFor(() => expect(gateway.inSync).toBe(true), SLOW);
     await publisher.publish([{ sessionId: 'brief', untilMs: Date.now() + 300 }]);
-    await vi.waitFor(() => expect(gateway.has('brief')).toBe(true));
-    await vi.waitFor(() => expect(gateway.has('brief')).toBe(false));
+    await vi.waitFor(() => expect(gateway.has('brief')).toBe(true), SLOW);
+    await vi.waitFor(() => expect(gateway.has('brief')).toBe(false), SLOW);
     await publisher.publish([{ sessionId: 'later', untilMs: inAMinute() }]);
     expect(await connect().zrange(`${prefix}revoked`, 0, -1)).toEqual(['later']);
   });
@@ -84,7 +86,7 @@ describe('session revocations through Redis', () => {
     const name = uniqueName('revsub');
     const changes: boolean[] = [];
     const gateway = replica({ name, onSyncChange: (inSync) => changes.push(inSync) });
-    await vi.waitFor(() => expect(gateway.inSync).toBe(true));
+    await vi.waitFor(() => expect(gateway.inSync).toBe(true), SLOW);
     const admin = connect();
     // Only this test's own subscriber connection, found by its name.
     const line = String(await admin.client('LIST')).split('\n').find((entry) => entry.includes(`name=${name} `));
@@ -92,7 +94,7 @@ describe('session revocations through Redis', () => {
     expect(id).toBeDefined();
     await admin.client('KILL', 'ID', id!);
     await publisher.publish([{ sessionId: 'while-away', untilMs: inAMinute() }]);
-    await vi.waitFor(() => expect(gateway.has('while-away')).toBe(true), { timeout: 3000, interval: 20 });
+    await vi.waitFor(() => expect(gateway.has('while-away')).toBe(true), SLOW);
     expect(changes).toEqual([true, false, true]);
   });
 
@@ -100,9 +102,9 @@ describe('session revocations through Redis', () => {
     const { prefix, replica } = setUp();
     const problems: string[] = [];
     const gateway = replica({ onProblem: (problem) => problems.push(problem) });
-    await vi.waitFor(() => expect(gateway.inSync).toBe(true));
+    await vi.waitFor(() => expect(gateway.inSync).toBe(true), SLOW);
     await connect().publish(`${prefix}revoked`, 'not a revocation');
-    await vi.waitFor(() => expect(problems).toEqual([expect.stringContaining('malformed revocation message')]));
+    await vi.waitFor(() => expect(problems).toEqual([expect.stringContaining('malformed revocation message')]), SLOW);
     expect(gateway.size).toBe(0);
   });
 });

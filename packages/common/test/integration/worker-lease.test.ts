@@ -1,6 +1,6 @@
 import { createLogger } from '@chirp/common/logging';
 import { createTestDatabase, type TestDatabase } from '@chirp/testing/stack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { leaseWorkerId, WORKER_LEASE_MIGRATIONS, workerIdFor } from '../../src/worker-lease.ts';
 
 let db: TestDatabase;
@@ -37,7 +37,9 @@ describe('worker id leases in Postgres', () => {
     );
     const second = await leaseWorkerId(db.pool, { log, onLost: (reason) => lost.push(reason) });
     expect(second.workerId).toBe(first.workerId);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // The next renewal (every 100 ms) notices; waited for, as a loaded machine may be late.
+    await vi.waitFor(() => expect(lost.length).toBeGreaterThan(0), { timeout: 5000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // later renewals report nothing more
     expect(lost).toEqual([expect.stringContaining(`worker id ${first.workerId} is no longer held`)]);
     await first.release();
     await second.release();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RoundRobin, startRoundRobin } from '../../src/round-robin.ts';
 
 /** A replica stand-in: answers its name, and /readyz as `readiness` says; `broken` resets every request. */
@@ -40,7 +40,6 @@ const nameVia = async (balancer: RoundRobin) => {
   const response = await fetch(`${balancer.url}/anything`);
   return { status: response.status, body: (await response.json()) as { name?: string; code?: string } };
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the round-robin balancer of the test platform', () => {
   it('when both replicas are ready, then requests alternate between them', async () => {
@@ -56,7 +55,8 @@ describe('the round-robin balancer of the test platform', () => {
     const { balancer, a, b } = await aBalancer();
 
     a.state.readiness = 503;
-    await sleep(200);
+    // Three check rounds of two fetches each: waited for, not slept on (a loaded machine is slower).
+    await vi.waitFor(() => expect(balancer.ready()).toEqual([b.url]), { timeout: 5000, interval: 20 });
     const servedBefore = a.state.served;
     for (let i = 0; i < 4; i++) expect((await nameVia(balancer)).body.name).toBe('b');
 
@@ -80,7 +80,7 @@ describe('the round-robin balancer of the test platform', () => {
 
     a.state.readiness = 503;
     b.state.readiness = 503;
-    await sleep(200);
+    await vi.waitFor(() => expect(balancer.ready()).toEqual([]), { timeout: 5000, interval: 20 });
 
     expect(await nameVia(balancer)).toMatchObject({ status: 503, body: { code: 'NO_READY_REPLICA' } });
   });

@@ -74,6 +74,14 @@ async function openStream(baseUrl: string, session: Session, lastEventId?: strin
   };
 }
 type Stream = Awaited<ReturnType<typeof openStream>>;
+/**
+ * How late a live event may arrive here. The API's "within a second" is a figure for a benchmark
+ * (make bench-streaming: p99 about 0.25 s over 2,000 streams), not for a timed test on a loaded CI
+ * machine; this bound only tells an event pushed live from one that was not (a consumer waiting out
+ * its 20 s long poll, a message found by a later read, or none: arrival's 10 s deadline).
+ */
+const LIVE_MS = 3000;
+
 /** Waits for an event, and says how long after `since` it arrived. */
 async function arrival(stream: Stream, since: number, match: (e: Stream['events'][number]) => boolean, what: string): Promise<number> {
   await eventually(() => stream.events.some(match), what, 10_000);
@@ -175,7 +183,7 @@ describe('notifications through the gateway', () => {
 });
 
 describe('the live stream', () => {
-  it('when connected, then a notification, an update for a followee\'s tweet, one from an author merged on read, and a delete each arrive within a second', async () => {
+  it('when connected, then a notification, an update for a followee\'s tweet, one from an author merged on read, and a delete each arrive live', async () => {
     const reader = await signUp('rdr');
     const author = await signUp('aut');
     const famous = await signUp('fam');
@@ -202,11 +210,11 @@ describe('the live stream', () => {
     const notification = stream.events.find((e) => e.event === 'notification')!;
     expect(notification.id).toBe(notification.data.id);
     const lags = { updateLag, mergedLag, deleteLag, notificationLag };
-    expect(Object.entries(lags).filter(([, ms]) => ms >= 1000), JSON.stringify(lags)).toEqual([]);
+    expect(Object.entries(lags).filter(([, ms]) => ms >= LIVE_MS), JSON.stringify(lags)).toEqual([]);
     stream.close();
   });
 
-  it('when the reader unfollows while connected, then each of that author\'s tweets leaving the home timeline arrives as a delete within a second; following again brings each back as an update, oldest first', async () => {
+  it('when the reader unfollows while connected, then each of that author\'s tweets leaving the home timeline arrives live as a delete; following again brings each back as an update, oldest first', async () => {
     const reader = await signUp('rdr');
     const author = await signUp('aut');
     const other = await signUp('oth');
@@ -219,7 +227,7 @@ describe('the live stream', () => {
     const since = Date.now();
     expect((await unfollow(reader, author)).status).toBe(204);
     const lags = await Promise.all(tweets.map((id) => arrival(stream, since, (e) => e.event === 'delete' && e.data.id === id, `the delete of ${id}`)));
-    expect(lags.filter((ms) => ms >= 1000), JSON.stringify(lags)).toEqual([]);
+    expect(lags.filter((ms) => ms >= LIVE_MS), JSON.stringify(lags)).toEqual([]);
     await settle();
     expect(stream.events.filter((e) => e.event === 'delete').map((e) => e.data.id).sort()).toEqual([...tweets].sort());
     expect(stream.events.some((e) => e.data.id === kept)).toBe(false);
@@ -230,7 +238,7 @@ describe('the live stream', () => {
     stream.close();
   });
 
-  it('when the reader follows an author merged on read while connected, then that author\'s new tweets arrive as updates within a second', async () => {
+  it('when the reader follows an author merged on read while connected, then that author\'s new tweets arrive live as updates', async () => {
     const reader = await signUp('rdr');
     const famous = await signUp('fam');
     for (let i = 0; i < THRESHOLD; i += 1) await follow(await signUp('fan'), famous);
@@ -245,7 +253,7 @@ describe('the live stream', () => {
     const since = Date.now();
     const merged = await post(famous, 'merged on read, to a follower who just arrived');
     const lag = await arrival(stream, since, (e) => e.event === 'update' && e.data.id === merged, "the merged author's update");
-    expect(lag).toBeLessThan(1000);
+    expect(lag).toBeLessThan(LIVE_MS);
     stream.close();
   });
 

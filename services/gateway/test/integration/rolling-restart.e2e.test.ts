@@ -11,6 +11,10 @@ let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform({
     replicas: 2,
+    // A drain longer than the balancer takes to drop a replica (three failed checks 200 ms apart,
+    // each waiting up to 1 s for the other replica's readiness on a loaded machine), as a
+    // Kubernetes drain outlasts failureThreshold × (period + timeout); the default 2 s may not.
+    drainSeconds: 4,
     logLevel: 'warn',
     serviceEnv: {
       gateway: {

@@ -60,9 +60,14 @@ it('when the schema is applied again, then nothing fails and the tables and rows
 it('when two rebuilds of one reader race, then one builds and the other is told to read Cassandra', async () => {
   const cache = createRedisTimelineCache(freshRedis().redis, { ttlSeconds: 60, log });
   let release!: () => void;
+  let loading!: () => void;
+  const loaderCalled = new Promise<void>((resolve) => (loading = resolve));
   const slow = new Promise<string[]>((resolve) => (release = () => resolve(['5', '4'])));
-  const first = cache.rebuild('9', () => slow);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const first = cache.rebuild('9', () => {
+    loading(); // the first holds the rebuild by now
+    return slow;
+  });
+  await loaderCalled;
   expect(await cache.rebuild('9', async () => ['1'])).toBe(false);
   // A tweet fanned out while the first build loads lands in the entry it is building.
   await cache.add(['9'], '6');
