@@ -10,13 +10,18 @@ const LISTEN_RETRY_MS = 1000;
 /**
  * Writes events into the outbox with the caller's client, inside the caller's
  * transaction, so they exist exactly when the change they describe commits.
- * The NOTIFY is delivered at commit and wakes the relay without polling.
+ * The NOTIFY is delivered at commit and wakes the relay without polling. Rows and
+ * NOTIFY are one statement, one round trip (a data-modifying WITH runs to completion
+ * whether or not the outer SELECT reads it).
  */
 export async function appendToOutbox(client: PoolClient, topic: string, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
   await client.query(
-    `INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
-     SELECT rows.*, $7::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::jsonb[]) AS rows`,
+    `WITH appended AS (
+       INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
+       SELECT rows.*, $7::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::jsonb[]) AS rows
+       RETURNING 1)
+     SELECT pg_notify('${NOTIFY_CHANNEL}', '')`,
     [
       events.map((e) => e.id),
       events.map(() => topic),
@@ -28,7 +33,6 @@ export async function appendToOutbox(client: PoolClient, topic: string, events: 
       JSON.stringify(captureTraceContext() ?? null),
     ],
   );
-  await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
 }
 
 export interface OutboxRelayOptions {
@@ -96,15 +100,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
+      // Claimed and marked sent in one statement; the mark commits only after every event is
+      // published (a failure rolls it back, and the rows stay pending). RETURNING keeps no order.
       const { rows } = await client.query<OutboxRow>(
-        `SELECT position, event_id, topic, type, version, occurred_at, payload, trace_context FROM outbox
-         WHERE sent_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `UPDATE outbox SET sent_at = now() WHERE position IN (
+           SELECT position FROM outbox WHERE sent_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING position, event_id, topic, type, version, occurred_at, payload, trace_context`,
         [batchSize],
       );
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
       }
+      rows.sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
       const byTopic = new Map<string, EventEnvelope[]>();
       for (const row of rows) {
         const envelope: Traced<EventEnvelope> = {
@@ -124,7 +132,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         if (!publisher) throw new Error(`outbox has events for topic '${topic}' but the relay has no publisher for it`);
         await publisher.publish(events);
       }
-      await client.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [rows.map((r) => r.position)]);
       await client.query('COMMIT');
       options.onPublished?.(rows.length, rows[0]?.occurred_at ?? new Date());
       return rows.length;

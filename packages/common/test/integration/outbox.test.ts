@@ -81,6 +81,35 @@ describe('transactional outbox', () => {
     });
   });
 
+  it('when 60 events are pending, then batches of 25 publish them oldest first and mark sent only what was published', async () => {
+    // Appended in three transactions, so positions interleave nothing and the order is the append order.
+    const events = [...(await writeNotes(['o-1', 'o-2'])), ...(await writeNotes(Array.from({ length: 50 }, (_, i) => `o-${i + 3}`))), ...(await writeNotes(['o-53', 'o-54', 'o-55', 'o-56', 'o-57', 'o-58', 'o-59', 'o-60']))];
+    const batches: string[][] = [];
+    const relay = createOutboxRelay({ pool: db.pool, publishers: { notes: { publish: async (batch) => void batches.push(batch.map((e) => e.id)) } }, log, batchSize: 25 });
+    expect([await relay.relayOnce(), await relay.pending()]).toEqual([25, 35]);
+    expect(await relay.relayOnce()).toBe(25);
+    expect(await relay.relayOnce()).toBe(10);
+    expect(await relay.relayOnce()).toBe(0);
+    expect(batches.map((b) => b.length)).toEqual([25, 25, 10]);
+    expect(batches.flat()).toEqual(events.map((e) => e.id));
+  });
+
+  it('when publishing fails, then the batch stays pending and the next try publishes it', async () => {
+    const events = await writeNotes(['f-1', 'f-2']);
+    let fail = true;
+    const published: string[] = [];
+    const publish = async (batch: readonly EventEnvelope[]) => {
+      if (fail) throw new Error('SNS unavailable');
+      published.push(...batch.map((e) => e.id));
+    };
+    const relay = createOutboxRelay({ pool: db.pool, publishers: { notes: { publish } }, log });
+    await expect(relay.relayOnce()).rejects.toThrow('SNS unavailable');
+    expect(await relay.pending()).toBe(2);
+    fail = false;
+    expect(await relay.relayOnce()).toBe(2);
+    expect([published, await relay.pending()]).toEqual([events.map((e) => e.id), 0]);
+  });
+
   it('when two relays share 200 pending events, then each event is published exactly once', async () => {
     const events = await writeNotes(Array.from({ length: 200 }, (_, i) => `bulk-${i}`));
     await withRelays(2, { idleIntervalMs: 100 }, async (relays) => {

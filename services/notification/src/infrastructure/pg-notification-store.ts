@@ -1,6 +1,7 @@
 import { withTransaction } from '@chirp/common/pg-transaction';
 import type { Pool, PoolClient } from 'pg';
-import { handleKey, type NotificationType, type StoredNotification } from '../domain/notification.ts';
+import { handleKey, type NotificationCandidate, type NotificationType, type StoredNotification } from '../domain/notification.ts';
+import type { IdSource } from '@chirp/kernel/ids';
 import type { KnownUser, NotificationStore, UserDirectory } from '../use-cases/ports.ts';
 
 interface NotificationRow {
@@ -28,35 +29,39 @@ const toNotification = (row: NotificationRow): StoredNotification => ({
  */
 const lockTweet = (client: PoolClient, tweetId: string) => client.query("SELECT pg_advisory_xact_lock(hashtextextended('notification-tweet:' || $1, 0))", [tweetId]);
 
+/** Inserts the notifications not already there (one per act); resolves to those inserted, oldest first. */
+async function insertNotifications(db: Pool | PoolClient, candidates: readonly NotificationCandidate[], ids: IdSource): Promise<StoredNotification[]> {
+  const { rows } = await db.query<NotificationRow>(
+    `INSERT INTO notifications (${COLUMNS})
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+     ON CONFLICT ON CONSTRAINT notifications_one_per_act DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      candidates.map(() => ids.next()),
+      candidates.map((c) => c.recipientId),
+      candidates.map((c) => c.type),
+      candidates.map((c) => c.actorId),
+      candidates.map((c) => c.tweetId),
+      candidates.map((c) => c.at),
+    ],
+  );
+  return rows.map(toNotification).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
 /** Notifications and read marks in Postgres: every read is a range of (recipient, id), so no query scans a user's history. */
 export function createPgNotificationStore(pool: Pool): NotificationStore {
   return {
     async add(candidates, ids) {
       if (candidates.length === 0) return [];
+      const tweetIds = [...new Set(candidates.flatMap((c) => (c.tweetId === null ? [] : [c.tweetId])))].sort();
+      // Nothing about a tweet (a follow): no delete to order against, so one statement, no transaction.
+      if (tweetIds.length === 0) return insertNotifications(pool, candidates, ids);
       return withTransaction(pool, async (client) => {
-        const tweetIds = [...new Set(candidates.flatMap((c) => (c.tweetId === null ? [] : [c.tweetId])))].sort();
         for (const tweetId of tweetIds) await lockTweet(client, tweetId);
-        const { rows: deleted } = tweetIds.length > 0
-          ? await client.query<{ tweet_id: string }>('SELECT tweet_id FROM deleted_tweets WHERE tweet_id = ANY($1::bigint[])', [tweetIds])
-          : { rows: [] };
+        const { rows: deleted } = await client.query<{ tweet_id: string }>('SELECT tweet_id FROM deleted_tweets WHERE tweet_id = ANY($1::bigint[])', [tweetIds]);
         const gone = new Set(deleted.map((row) => row.tweet_id));
         const live = candidates.filter((c) => c.tweetId === null || !gone.has(c.tweetId));
-        if (live.length === 0) return [];
-        const { rows } = await client.query<NotificationRow>(
-          `INSERT INTO notifications (${COLUMNS})
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
-           ON CONFLICT ON CONSTRAINT notifications_one_per_act DO NOTHING
-           RETURNING ${COLUMNS}`,
-          [
-            live.map(() => ids.next()),
-            live.map((c) => c.recipientId),
-            live.map((c) => c.type),
-            live.map((c) => c.actorId),
-            live.map((c) => c.tweetId),
-            live.map((c) => c.at),
-          ],
-        );
-        return rows.map(toNotification).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        return live.length === 0 ? [] : insertNotifications(client, live, ids);
       });
     },
 
