@@ -130,4 +130,10 @@ export const MessagingConfig = {
   /** Handled messages are deleted in batches gathered over this many ms (0: one DeleteMessage per message). */
   SQS_DELETE_BATCH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
   SQS_RECEIVE_GATHER_MS: receiveGatherSetting(0),
+  /**
+   * After publishing fewer events than a full batch, the outbox relay waits this many ms before
+   * the next (0: at once), so events committed in quick succession share an SNS PublishBatch
+   * call (outbox.ts, `gatherMs`); a lone event is published at once.
+   */
+  OUTBOX_GATHER_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
 };

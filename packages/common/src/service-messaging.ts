@@ -14,7 +14,7 @@ import { createOutboxRelay } from './outbox.ts';
 export interface ServiceMessagingOptions {
   pool: Pool;
   /** The `MessagingConfig` fragment of `@chirp/common/config`. */
-  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string; SQS_DELETE_BATCH_MS?: number; SQS_RECEIVE_GATHER_MS?: number };
+  config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined; EVENTS_QUEUE_URL: string; EVENTS_DLQ_URL: string; SQS_DELETE_BATCH_MS?: number; SQS_RECEIVE_GATHER_MS?: number; OUTBOX_GATHER_MS?: number };
   /** The topic the service's outbox rows name, and the ARN the relay publishes them to. */
   publishes: { topic: string; topicArn: string };
   /** What the service does with its queue's events; `name` labels it in shutdown logs. */
@@ -35,6 +35,7 @@ export async function startServiceMessaging(options: ServiceMessagingOptions): P
     pool: options.pool,
     publishers: { [options.publishes.topic]: createSnsEventPublisher({ sns, topicArn: options.publishes.topicArn }) },
     log: options.log,
+    gatherMs: options.config.OUTBOX_GATHER_MS,
   });
   registerOutboxMetrics(options.metrics, options.pool, options.log);
   const consumerMetrics = createConsumerMetrics(options.metrics, {

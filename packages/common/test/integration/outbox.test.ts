@@ -54,6 +54,18 @@ async function writeNotes(ids: string[], options: { fail?: boolean } = {}): Prom
 const drainQueue = async (): Promise<string[]> => (await drainEvents(topology.clients.sqs, topology.queueUrls.readers!)).map((e) => e.id);
 const until = (condition: () => Promise<boolean>, timeoutMs?: number) => eventually(condition, 'outbox drained', timeoutMs);
 
+/** A publisher that records each batch's event ids; `first` resolves when the first batch is published. */
+function recordingPublisher() {
+  const batches: string[][] = [];
+  let firstPublished!: () => void;
+  const first = new Promise<void>((resolve) => (firstPublished = resolve));
+  const publish = async (batch: readonly EventEnvelope[]) => {
+    batches.push(batch.map((e) => e.id));
+    firstPublished();
+  };
+  return { batches, first, publish };
+}
+
 async function withRelays<T>(count: number, options: { idleIntervalMs: number }, body: (relays: OutboxRelay[]) => Promise<T>): Promise<T> {
   const relays = Array.from({ length: count }, () => createOutboxRelay({ pool: db.pool, publishers: publishers(), log, batchSize: 25, ...options }));
   await Promise.all(relays.map((relay) => relay.start()));
@@ -108,6 +120,39 @@ describe('transactional outbox', () => {
     fail = false;
     expect(await relay.relayOnce()).toBe(2);
     expect([published, await relay.pending()]).toEqual([events.map((e) => e.id), 0]);
+  });
+
+  it('when events follow one another within the gather window, then they share a batch, and a lone event is not held', async () => {
+    const GATHER_MS = 3000;
+    const { batches, first, publish } = recordingPublisher();
+    const relay = createOutboxRelay({ pool: db.pool, publishers: { notes: { publish } }, log, idleIntervalMs: 120_000, gatherMs: GATHER_MS });
+    await relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = performance.now();
+      const [lone] = await writeNotes(['g-1']);
+      await first;
+      // Published at once, not after the window (what tells the two apart is GATHER_MS).
+      expect(performance.now() - started).toBeLessThan(GATHER_MS - 500);
+      // Three commits while the relay waits out its window: one batch after it.
+      const following = [...(await writeNotes(['g-2'])), ...(await writeNotes(['g-3'])), ...(await writeNotes(['g-4']))];
+      await until(async () => (await relay.pending()) === 0, 10_000);
+      expect(batches).toEqual([[lone!.id], following.map((e) => e.id)]);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('when the relay is stopped during its gather window, then what was committed in it is published before stop resolves', async () => {
+    const { batches, first, publish } = recordingPublisher();
+    const relay = createOutboxRelay({ pool: db.pool, publishers: { notes: { publish } }, log, idleIntervalMs: 120_000, gatherMs: 60_000 });
+    await relay.start();
+    const [lone] = await writeNotes(['s-1']);
+    await first;
+    const [last] = await writeNotes(['s-2']);
+    await relay.stop();
+    expect(batches).toEqual([[lone!.id], [last!.id]]);
+    expect(await relay.pending()).toBe(0);
   });
 
   it('when two relays share 200 pending events, then each event is published exactly once', async () => {
