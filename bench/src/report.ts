@@ -131,13 +131,18 @@ export function stallLines(report: BenchReport): string[] {
 }
 
 /** What limited a run, from its own figures: the generator, errors, or the CPU and who used it. */
-export function limitsOf(result: LoadResult, cpu: CpuUse, cores: number): string {
+/** How busy the machine was and who used it, the six largest users first. */
+export function busyOf(cpu: CpuUse, cores: number): string {
   const used = cpu.reduce((sum, use) => sum + use.cores, 0);
   const top = cpu
     .slice(0, 6)
     .map((use) => `${use.role} ${use.cores.toFixed(2)}`)
     .join(', ');
-  const parts = [`the ${cores} cores were ${Math.round((100 * used) / cores)}% busy (cores used: ${top})`];
+  return `the ${cores} cores were ${Math.round((100 * used) / cores)}% busy (cores used: ${top})`;
+}
+
+export function limitsOf(result: LoadResult, cpu: CpuUse, cores: number): string {
+  const parts = [busyOf(cpu, cores)];
   if (result.sendLagMs.p99 > 5) parts.push(`the load generator itself ran late (send lag p99 ${ms(result.sendLagMs.p99)} ms), so it shares the blame`);
   if (result.total.errors > 0) parts.push(`errors: ${Object.entries(result.total.errorsBy).map(([why, n]) => `${n}× ${why}`).join(', ')}`);
   return parts.join('; ');
@@ -189,11 +194,17 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
   for (const goal of goals) lines.push(`| ${goal.goal} | ${goal.measured} | ${goal.met ? 'yes' : '**no**'} |`);
   lines.push('');
   const missed = goals.filter((goal) => !goal.met);
-  if (missed.length > 0 && (report.mixed || chirp.steps.length > 0)) {
+  const { rates } = report.graph;
+  const seeding = [
+    ...(rates.followCpu ? [`- seeding follows at ${rates.followsPerSecond.toFixed(0)}/s: ${busyOf(rates.followCpu, machine.cores)}.`] : []),
+    ...(rates.postCpu ? [`- seeding posts at ${rates.postsPerSecond.toFixed(0)}/s: ${busyOf(rates.postCpu, machine.cores)}.`] : []),
+  ];
+  if (missed.length > 0 && (report.mixed || chirp.steps.length > 0 || seeding.length > 0)) {
     lines.push('What limits it:');
     if (report.mixed) lines.push(`- mixed run at ${report.settings.rate} requests/s: ${limitsOf(report.mixed.result, report.mixed.cpu, machine.cores)}.`);
     const failing = chirp.steps.at(-1);
     if (failing && chirp.highestRateUnderGoal !== failing.rate) lines.push(`- step run, stopped (${chirp.stoppedBecause}): ${limitsOf(failing.result, failing.cpu, machine.cores)}.`);
+    lines.push(...seeding);
     lines.push('');
   }
   lines.push('## Cost table');

@@ -7,7 +7,7 @@ import { type RunningJaeger, startJaeger } from '@chirp/testing/jaeger';
 import { stackEnv } from '@chirp/testing/stack';
 import { startBaseline } from './baseline.ts';
 import { type CostRow, type CostRun, costRows, costRun, idleCores } from './cost.ts';
-import { type CpuUse, stackServers } from './cpu-usage.ts';
+import { type CpuUse, cpuSnapshot, cpuUse, stackServers } from './cpu-usage.ts';
 import { type ProfileSummary, summarizeProfile } from './cpu-profile.ts';
 import { createFanoutProbe, type FanoutLag, type FanoutProbe } from './fanout-probe.ts';
 import { type FollowGraph, followCount, followersByUser, seededRandom } from './graph.ts';
@@ -170,6 +170,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       timelineUrl,
       quiet: options.quiet,
       followOrder: options.followOrder,
+      measurePhase: () => {
+        const before = cpuSnapshot();
+        return () => cpuUse(before, cpuSnapshot());
+      },
     });
     if (options.profileDir) await restartProfiled(platform, options.profileDir);
     await warmCaches(client, seeded.tokens, options.seedConcurrency, options.quiet);

@@ -1,5 +1,6 @@
 // Seeds a graph through the public API, as clients would: register, sign in, follow, post.
 // Then waits until fan-out has written every post into its followers' timelines.
+import type { CpuUse } from './cpu-usage.ts';
 import { type FollowGraph, followCount, handleOf, seededRandom, shuffledIds } from './graph.ts';
 import { type BenchClient, callRetrying, expectStatus } from './http-client.ts';
 import { scrape, sampleSum } from './metrics-scrape.ts';
@@ -23,6 +24,8 @@ export interface SeedOptions {
    */
   followOrder?: 'shuffled' | 'file';
   quiet?: boolean;
+  /** Called as the follow and post phases start; what it returns is called as each ends (make bench counts each role's CPU). */
+  measurePhase?: () => () => CpuUse;
 }
 
 /** Seeding's two heavy phases through the public API, per second (acknowledged, not fanned out). */
@@ -31,6 +34,9 @@ export interface SeedRates {
   postsPerSecond: number;
   /** Calls retried after a 502/503/504 or a network error (a busy machine). */
   retries: number;
+  /** The cores each role used while following and while posting, when `measurePhase` was given. */
+  followCpu?: CpuUse;
+  postCpu?: CpuUse;
 }
 
 /** Attempts per seeding call. */
@@ -75,6 +81,7 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
 
   const follows = options.followOrder === 'file' ? Array.from({ length: followCount(graph) }, (_, i) => i) : [...shuffledIds(followCount(graph), seededRandom(options.seed + 2))];
   const followsFrom = performance.now();
+  const followsEnd = options.measurePhase?.();
   await inBatches('follow', follows, concurrency, quiet, async (k) => {
     const follower = graph.follows[2 * k]!;
     const followee = graph.follows[2 * k + 1]!;
@@ -83,11 +90,13 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   });
 
   const followSeconds = (performance.now() - followsFrom) / 1000;
+  const followCpu = followsEnd?.();
 
   const random = seededRandom(options.seed);
   await signIn();
   const posts = Array.from({ length: graph.users * options.postsPerUser }, (_, i) => i);
   const postsFrom = performance.now();
+  const postsEnd = options.measurePhase?.();
   await inBatches('post', posts, concurrency, quiet, async (k) => {
     const author = k % graph.users;
     const text = postText(random, handleOf(Math.floor(random() * graph.users)), k);
@@ -97,10 +106,13 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   });
 
   const postSeconds = (performance.now() - postsFrom) / 1000;
+  const postCpu = postsEnd?.();
 
   await waitForFanoutToSettle(options.timelineUrl, quiet);
   await signIn();
-  const rates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
+  const rates: SeedRates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
+  if (followCpu) rates.followCpu = followCpu;
+  if (postCpu) rates.postCpu = postCpu;
   return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000, rates };
 }
 

@@ -21,6 +21,9 @@ describe('make bench, smoke variant', () => {
     expect(report.graph).toMatchObject({ users: 30, follows: followCount(graph), postsSeeded: 60 });
     expect(report.graph.rates.followsPerSecond).toBeGreaterThan(0);
     expect(report.graph.rates.postsPerSecond).toBeGreaterThan(0);
+    // Each seeding phase is charged by process, so a missed seeding goal names who used the cores.
+    expect(report.graph.rates.followCpu?.map((use) => use.role)).toEqual(expect.arrayContaining(['gateway', 'user']));
+    expect(report.graph.rates.postCpu?.map((use) => use.role)).toEqual(expect.arrayContaining(['gateway', 'tweet']));
     expect(report.mixed).toBeDefined();
     const { result, fanout, cpu } = report.mixed!;
     expect(Object.keys(result.ops).sort()).toEqual(['home-timeline', 'post', 'user-timeline']);
@@ -71,6 +74,7 @@ describe('make bench, smoke variant', () => {
     const summary = readFileSync(files.markdown, 'utf8');
     for (const goal of checkGoals(report)) expect(summary).toContain(goal.goal);
     for (const heading of ['## Goals', '## Cost table', '## Stalls', '## Mixed run', '## Step run', '## Where the time went']) expect(summary).toContain(heading);
+    expect(summary).toMatch(/- seeding follows at \d+\/s: the \d+ cores were \d+% busy \(cores used: /);
     expect(summary).toMatch(/\| home-timeline \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0 \|/);
     expect(readFileSync(files.svg, 'utf8')).toContain('<svg');
     expect(JSON.parse(readFileSync(files.json, 'utf8')).mixed.result.ops.post.latencyMs.count).toBe(result.ops.post!.latencyMs.count);
