@@ -198,7 +198,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           if (running) await sleep(gatherMs, false);
           // Stopped during the wait: what the last requests wrote still goes out now (shutdown publishes it last).
           if (!running) await relayOnce();
-          continue;
+          // Otherwise on to the wait below, which ends at once if a NOTIFY came meanwhile: no empty pass after a lone event.
         }
       } catch (error) {
         failures += 1;

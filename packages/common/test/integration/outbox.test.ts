@@ -143,6 +143,25 @@ describe('transactional outbox', () => {
     }
   });
 
+  it('when a lone event has been published and the gather window passes with nothing new, then the relay claims nothing more until a NOTIFY', async () => {
+    const { first, publish } = recordingPublisher();
+    let claims = 0;
+    // Each pass takes a pooled connection for its claim; counting them counts the passes.
+    const pool = { connect: () => ((claims += 1), db.pool.connect()), query: db.pool.query.bind(db.pool) } as unknown as typeof db.pool;
+    const relay = createOutboxRelay({ pool, publishers: { notes: { publish } }, log, idleIntervalMs: 120_000, gatherMs: 100 });
+    await relay.start();
+    try {
+      await writeNotes(['q-1']);
+      await first;
+      const afterPublish = claims;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(claims).toBe(afterPublish);
+      expect(await relay.pending()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('when the relay is stopped during its gather window, then what was committed in it is published before stop resolves', async () => {
     const { batches, first, publish } = recordingPublisher();
     const relay = createOutboxRelay({ pool: db.pool, publishers: { notes: { publish } }, log, idleIntervalMs: 120_000, gatherMs: 60_000 });
