@@ -130,7 +130,6 @@ export function stallLines(report: BenchReport): string[] {
   return lines.length > 2 ? lines : [];
 }
 
-/** What limited a run, from its own figures: the generator, errors, or the CPU and who used it. */
 /** How busy the machine was and who used it, the six largest users first. */
 export function busyOf(cpu: CpuUse, cores: number): string {
   const used = cpu.reduce((sum, use) => sum + use.cores, 0);
@@ -141,6 +140,7 @@ export function busyOf(cpu: CpuUse, cores: number): string {
   return `the ${cores} cores were ${Math.round((100 * used) / cores)}% busy (cores used: ${top})`;
 }
 
+/** What limited a run, from its own figures: the generator, errors, or the CPU and who used it. */
 export function limitsOf(result: LoadResult, cpu: CpuUse, cores: number): string {
   const parts = [busyOf(cpu, cores)];
   if (result.sendLagMs.p99 > 5) parts.push(`the load generator itself ran late (send lag p99 ${ms(result.sendLagMs.p99)} ms), so it shares the blame`);

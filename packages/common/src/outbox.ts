@@ -192,7 +192,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         notified = false;
         const published = await relayOnce();
         failures = 0;
-        if (published === batchSize) continue;
+        // A full batch (or more, should the planner rescan the claim) means more may be waiting.
+        if (published >= batchSize) continue;
         await prune();
         if (published > 0 && gatherMs > 0) {
           if (running) await sleep(gatherMs, false);
@@ -206,7 +207,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const backoff = Math.min(maxBackoffMs, 250 * 2 ** (failures - 1));
         log.error({ err: error, retryInMs: backoff, failures }, 'outbox relay could not publish; events stay pending and will be retried (check SNS and Postgres)');
         notified = false;
-        await sleep(backoff, false);
+        // Stopping: no backoff (the final pass after a gather may have been the one that failed).
+        if (running) await sleep(backoff, false);
         continue;
       }
       if (running) await sleep(idleIntervalMs, true);
