@@ -1,8 +1,9 @@
+import { createLruMap } from '@chirp/common/lru-map';
 import { appendToOutbox } from '@chirp/common/outbox';
 import { sqlStateOf, withTransaction } from '@chirp/common/pg-transaction';
 import { USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import type { Pool, PoolClient } from 'pg';
-import type { User } from '../domain/user.ts';
+import { handleKey, type User } from '../domain/user.ts';
 import { userNotFound } from '@chirp/kernel/errors';
 import { handleTaken } from '../domain/user-errors.ts';
 import type { FollowListEntry, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
@@ -52,7 +53,14 @@ async function userById(db: Pool | PoolClient, id: string): Promise<User | undef
   return rows[0] && toUser(rows[0]);
 }
 
-export function createPgUserStore(pool: Pool): UserStore {
+/**
+ * How many handle → id pairs each process remembers (a few MB): a follow or unfollow names its
+ * followee by handle, and a handle, once taken, names the same account for good.
+ */
+const HANDLE_IDS_REMEMBERED = 100_000;
+
+export function createPgUserStore(pool: Pool, options: { handleIdsRemembered?: number } = {}): UserStore {
+  const handleIds = createLruMap<string, string>(options.handleIdsRemembered ?? HANDLE_IDS_REMEMBERED);
   const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') => {
     const sql = followListSql(column, other);
     return async (userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]> => {
@@ -67,6 +75,15 @@ export function createPgUserStore(pool: Pool): UserStore {
     async findByHandle(handle) {
       const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.handle) = lower($1)`, [handle]);
       return rows[0] && toUser(rows[0]);
+    },
+    async idOfHandle(handle) {
+      const key = handleKey(handle);
+      const known = handleIds.get(key);
+      if (known !== undefined) return known;
+      // Only a found id is remembered: a handle free now may be taken by the next sign-up.
+      const { rows } = await pool.query<{ id: string }>('SELECT id FROM users WHERE lower(handle) = lower($1)', [handle]);
+      if (rows[0]) handleIds.set(key, rows[0].id);
+      return rows[0]?.id;
     },
     async findManyByIds(ids) {
       const { rows } = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[])`, [ids]);
@@ -136,6 +153,44 @@ const RECORD_TWEET_DELETED = `
     RETURNING created)
   UPDATE users SET tweet_count = GREATEST(tweet_count - 1, 0) WHERE id = $2 AND EXISTS (SELECT 1 FROM heard WHERE heard.created)`;
 
+/** The pair's lock ($1 the follower, $2 the followee), as a select-list item. */
+const PAIR_LOCK = `pg_advisory_xact_lock(hashtextextended('follows:' || $1::bigint || ':' || $2::bigint, 0))`;
+
+/**
+ * Both users' counts, moved by `delta` when the CTE `changed` returned a row: the rows locked in
+ * id order, so two transactions touching the same two users cannot deadlock.
+ */
+const countsMoved = (delta: '+ 1' | '- 1') => `
+  counted AS (
+    UPDATE users SET
+      following_count = following_count ${delta} * (id = $1)::int,
+      followers_count = followers_count ${delta} * (id = $2)::int
+    WHERE id IN (SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE)
+      AND EXISTS (SELECT 1 FROM changed))`;
+
+/*
+ * A follow in one statement ($1 the follower, $2 the followee, $3 when): the pair's lock, the
+ * row, and both counts. The sequence is drawn after the lock is held (nextval runs for the row
+ * the lock's CTE yields). Unlike a DELETE, ON CONFLICT needs no snapshot taken after the wait:
+ * it checks the index for rows committed meanwhile, and the counts' UPDATE re-reads the rows it
+ * locks, so a racing follow or unfollow that committed while this one waited is seen.
+ */
+const INSERT_FOLLOW = `
+  WITH pair AS (SELECT ${PAIR_LOCK}),
+  changed AS (
+    INSERT INTO follows (follower_id, followee_id, sequence, created_at)
+    SELECT $1, $2, nextval('follow_changes'), $3 FROM pair
+    ON CONFLICT DO NOTHING RETURNING sequence),
+  ${countsMoved('+ 1')}
+  SELECT sequence FROM changed`;
+
+/** An unfollow and both counts in one statement ($1 the follower, $2 the followee), the pair's lock held before it. */
+const DELETE_FOLLOW = `
+  WITH changed AS (
+    DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING nextval('follow_changes')::text AS sequence),
+  ${countsMoved('- 1')}
+  SELECT sequence FROM changed`;
+
 function transactionOn(client: PoolClient): UserTransaction {
   /**
    * Follows and unfollows of one pair take turns on a transaction-scoped advisory lock, so
@@ -144,7 +199,7 @@ function transactionOn(client: PoolClient): UserTransaction {
    * draws its number, then waits on a racing DELETE that draws a later one.)
    */
   const lockPair = async (followerId: string, followeeId: string) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('follows:' || $1 || ':' || $2, 0))`, [followerId, followeeId]);
+    await client.query(`SELECT ${PAIR_LOCK}`, [followerId, followeeId]);
   };
   return {
     readUser: (id) => userById(client, id),
@@ -181,13 +236,8 @@ function transactionOn(client: PoolClient): UserTransaction {
       await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
     },
     async insertFollow(followerId, followeeId, at) {
-      await lockPair(followerId, followeeId);
       try {
-        const { rows } = await client.query<{ sequence: string }>(
-          `INSERT INTO follows (follower_id, followee_id, sequence, created_at) VALUES ($1, $2, nextval('follow_changes'), $3)
-           ON CONFLICT DO NOTHING RETURNING sequence`,
-          [followerId, followeeId, at],
-        );
+        const { rows } = await client.query<{ sequence: string }>(INSERT_FOLLOW, [followerId, followeeId, at]);
         return rows[0]?.sequence;
       } catch (error) {
         // The followee was found before the transaction, so a missing row is the follower.
@@ -196,22 +246,11 @@ function transactionOn(client: PoolClient): UserTransaction {
       }
     },
     async deleteFollow(followerId, followeeId) {
+      // The lock goes first, alone: a DELETE's snapshot is taken when its statement starts, so
+      // one that waited on the lock inside its own statement would miss a follow committed meanwhile.
       await lockPair(followerId, followeeId);
-      const { rows } = await client.query<{ sequence: string }>(
-        `DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING nextval('follow_changes')::text AS sequence`,
-        [followerId, followeeId],
-      );
+      const { rows } = await client.query<{ sequence: string }>(DELETE_FOLLOW, [followerId, followeeId]);
       return rows[0]?.sequence;
-    },
-    async adjustFollowCounts(followerId, followeeId, delta) {
-      // Both rows in id order, so two transactions touching the same two users cannot deadlock.
-      await client.query(
-        `UPDATE users SET
-           following_count = following_count + CASE WHEN id = $1 THEN $3::bigint ELSE 0 END,
-           followers_count = followers_count + CASE WHEN id = $2 THEN $3::bigint ELSE 0 END
-         WHERE id IN (SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE)`,
-        [followerId, followeeId, delta],
-      );
     },
     async createSession(session) {
       await client.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [

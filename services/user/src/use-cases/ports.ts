@@ -58,6 +58,11 @@ export interface StoredRefreshToken extends RefreshTokenState {
 export interface UserReader {
   findById(id: string): Promise<User | undefined>;
   findByHandle(handle: string): Promise<User | undefined>;
+  /**
+   * The id of the account with this handle (any case), or undefined. Handles never change and
+   * accounts are never deleted, so an adapter may remember an id once found, for good.
+   */
+  idOfHandle(handle: string): Promise<string | undefined>;
   /** The users that exist among `ids`, in no particular order. */
   findManyByIds(ids: readonly string[]): Promise<User[]>;
   findCredentials(handle: string): Promise<{ user: User; passwordHash: string } | undefined>;
@@ -83,11 +88,16 @@ export interface UserTransaction {
   lockUser(id: string): Promise<(User & { profileVersion: number }) | undefined>;
   saveProfile(id: string, profile: { displayName: string; bio: string; avatarUrl: string | null; profileVersion: number; updatedAt: Date }): Promise<void>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
-  /** The follow's sequence when it is new; undefined when it already existed. */
+  /**
+   * The follow's sequence when it is new, the follower's following count and the followee's
+   * followers count up by one with it; undefined (and no count moved) when it already existed.
+   */
   insertFollow(followerId: string, followeeId: string, at: Date): Promise<string | undefined>;
-  /** A new sequence for the unfollow when the follow existed; undefined when it did not. */
+  /**
+   * A new sequence for the unfollow when the follow existed, both counts down by one with it;
+   * undefined (and no count moved) when it did not.
+   */
   deleteFollow(followerId: string, followeeId: string): Promise<string | undefined>;
-  adjustFollowCounts(followerId: string, followeeId: string, delta: 1 | -1): Promise<void>;
   createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   addRefreshToken(token: { hash: string; sessionId: string; issuedAt: Date; expiresAt: Date }): Promise<void>;
   /** The token and its session, locked until the transaction ends. */

@@ -102,13 +102,37 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect((await store.searchByPrefix('ΑΣΠ', undefined, 50)).map((u) => u.id)).toContain(user!.id);
     });
 
-    it('when counts are adjusted, then follower and followee counts move by the delta', async () => {
+    it('when follows and unfollows are made and repeated, then both counts move with each real change only', async () => {
       const [a, b] = await insert(aUser(), aUser());
-      await store.transaction((tx) => tx.adjustFollowCounts(a!.id, b!.id, 1));
-      await store.transaction((tx) => tx.adjustFollowCounts(b!.id, a!.id, 1));
-      await store.transaction((tx) => tx.adjustFollowCounts(a!.id, b!.id, -1));
+      const at = new Date();
+      await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
+      await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
+      await store.transaction((tx) => tx.insertFollow(b!.id, a!.id, at));
+      expect(await store.findById(a!.id)).toMatchObject({ followingCount: 1, followersCount: 1 });
+      await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
+      await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
       expect(await store.findById(a!.id)).toMatchObject({ followingCount: 0, followersCount: 1 });
       expect(await store.findById(b!.id)).toMatchObject({ followingCount: 1, followersCount: 0 });
+    });
+
+    it('when a follow fails, then its transaction moves no count', async () => {
+      const [a, b] = await insert(aUser(), aUser());
+      const failed = await store
+        .transaction(async (tx) => {
+          await tx.insertFollow(a!.id, b!.id, new Date());
+          throw new Error('the outbox write failed');
+        })
+        .catch((e: unknown) => e);
+      expect(failed).toMatchObject({ message: 'the outbox write failed' });
+      expect(await store.findById(b!.id)).toMatchObject({ followersCount: 0 });
+      expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
+    });
+
+    it('when a handle is looked up for its id, then any case finds it, found again after, and an unknown one is undefined', async () => {
+      const [user] = await insert(aUser({ handle: `Id_Of_${serial}` }));
+      expect(await store.idOfHandle(user!.handle.toLowerCase())).toBe(user!.id);
+      expect(await store.idOfHandle(user!.handle.toUpperCase())).toBe(user!.id);
+      expect(await store.idOfHandle(`nobody_${serial}`)).toBeUndefined();
     });
 
     it('when listing followers and following, then newest follow first, after the cursor, up to the limit', async () => {
@@ -118,7 +142,7 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(first.map((e) => e.user.id)).toEqual([z!.id, y!.id]);
       const rest = await store.listFollowers(star!.id, first[1]!.sequence, 2);
       expect(rest.map((e) => e.user.id)).toEqual([x!.id]);
-      expect((await store.listFollowing(y!.id, undefined, 5)).map((e) => e.user)).toEqual([star]);
+      expect((await store.listFollowing(y!.id, undefined, 5)).map((e) => e.user)).toEqual([{ ...star, followersCount: 3 }]);
     });
 
     it('when searching by prefix, then handle or display name starts with it in any case, _ is literal, ordered by handle', async () => {

@@ -40,6 +40,10 @@ export function createInMemoryUserStore(): InMemoryUserStore {
   let queue: Promise<unknown> = Promise.resolve();
 
   const findByHandle = (handle: string) => [...state.users.values()].find((entry) => handleKey(entry.user.handle) === handleKey(handle));
+  const moveCounts = (followerId: string, followeeId: string, delta: 1 | -1) => {
+    state.users.get(followerId)!.user.followingCount += delta;
+    state.users.get(followeeId)!.user.followersCount += delta;
+  };
   const listFollows = (side: 'followerId' | 'followeeId', other: 'followerId' | 'followeeId') =>
     async (userId: string, after: string | undefined, limit: number) =>
       [...state.follows.values()]
@@ -85,16 +89,14 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       if (state.follows.has(pairKey(followerId, followeeId))) return undefined;
       state.sequence += 1n;
       state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
+      moveCounts(followerId, followeeId, 1);
       return String(state.sequence);
     },
     async deleteFollow(followerId, followeeId) {
       if (!state.follows.delete(pairKey(followerId, followeeId))) return undefined;
       state.sequence += 1n;
+      moveCounts(followerId, followeeId, -1);
       return String(state.sequence);
-    },
-    async adjustFollowCounts(followerId, followeeId, delta) {
-      state.users.get(followerId)!.user.followingCount += delta;
-      state.users.get(followeeId)!.user.followersCount += delta;
     },
     async createSession(session) {
       state.sessions.set(session.id, { userId: session.userId, expiresAt: session.expiresAt, revokedAt: null, revokedReason: null });
@@ -152,6 +154,7 @@ export function createInMemoryUserStore(): InMemoryUserStore {
       const entry = findByHandle(handle);
       return entry && copyUser(entry.user);
     },
+    idOfHandle: async (handle) => findByHandle(handle)?.user.id,
     async findManyByIds(ids) {
       return [...new Set(ids)].flatMap((id) => {
         const entry = state.users.get(id);

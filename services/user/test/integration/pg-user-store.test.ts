@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@chirp/testing/stack';
 import { eventually } from '@chirp/testing/eventually';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
 import { aUser, userStoreContract } from '../contract/user-store.contract.ts';
@@ -53,4 +53,53 @@ it('when a deletion waits on the creation it undoes, then it counts from the com
   expect((await store.findById(author.id))?.tweetCount).toBe(0);
   const { rows } = await db.pool.query('SELECT created, deleted FROM tweet_tallies WHERE tweet_id = 5000001');
   expect(rows).toEqual([{ created: true, deleted: true }]);
+});
+
+it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once', async () => {
+  const store = createPgUserStore(db.pool);
+  const [fan, star] = [aUser(), aUser()];
+  await store.transaction(async (tx) => {
+    await tx.insertUser(fan, 'hash');
+    await tx.insertUser(star, 'hash');
+  });
+  let commit!: () => void;
+  const held = new Promise<void>((resolve) => (commit = resolve));
+  const first = store.transaction(async (tx) => {
+    const sequence = await tx.insertFollow(fan.id, star.id, new Date());
+    await held;
+    return sequence;
+  });
+  // pg_locks is the whole server's: only this test's database counts.
+  const pairLocks = async (granted: boolean) =>
+    (
+      await db.pool.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [granted],
+      )
+    ).rowCount;
+  await eventually(async () => (await pairLocks(true)) === 1, 'the first follow holding the pair lock');
+  const second = store.transaction((tx) => tx.insertFollow(fan.id, star.id, new Date()));
+  await eventually(async () => (await pairLocks(false)) === 1, 'the second follow waiting on it');
+  commit();
+  expect(await first).toMatch(/^\d+$/);
+  expect(await second).toBeUndefined();
+  expect(await store.findById(star.id)).toMatchObject({ followersCount: 1 });
+  expect(await store.findById(fan.id)).toMatchObject({ followingCount: 1 });
+});
+
+it('when a handle is looked up for its id, then a found id is remembered and an unknown handle is asked again', async () => {
+  const store = createPgUserStore(db.pool);
+  const user = aUser();
+  await store.transaction((tx) => tx.insertUser(user, 'hash'));
+  const asked = vi.spyOn(db.pool, 'query');
+  try {
+    expect(await store.idOfHandle(user.handle)).toBe(user.id);
+    expect(await store.idOfHandle(user.handle.toUpperCase())).toBe(user.id);
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(await store.idOfHandle('nobody_yet')).toBeUndefined();
+    expect(await store.idOfHandle('nobody_yet')).toBeUndefined();
+    expect(asked).toHaveBeenCalledTimes(3);
+  } finally {
+    asked.mockRestore();
+  }
 });
