@@ -26,14 +26,27 @@ const toNotification = (row: NotificationRow): StoredNotification => ({
  * Adds and deletes of one tweet's notifications take the same transaction-scoped lock, so a
  * create racing a delete is ordered: the delete removes what the create committed, or the
  * create sees the delete's marker. (A hash of the id: two tweets sharing a lock only wait.)
+ * Several tweets' locks are taken in one statement, in id order (volatile calls in the select
+ * list run after the ORDER BY), so two adds of overlapping tweets cannot deadlock.
  */
-const lockTweet = (client: PoolClient, tweetId: string) => client.query("SELECT pg_advisory_xact_lock(hashtextextended('notification-tweet:' || $1, 0))", [tweetId]);
+const lockTweets = (client: PoolClient, sortedTweetIds: readonly string[]) =>
+  client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('notification-tweet:' || t.id, 0))
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n`,
+    [sortedTweetIds],
+  );
 
-/** Inserts the notifications not already there (one per act); resolves to those inserted, oldest first. */
+/**
+ * Inserts the notifications not already there (one per act) and not about a deleted tweet;
+ * resolves to those inserted, oldest first. The deletion markers are read by this statement's
+ * snapshot, so a caller that must see a delete committed a moment ago runs it after taking the
+ * tweet's lock, as a statement of its own.
+ */
 async function insertNotifications(db: Pool | PoolClient, candidates: readonly NotificationCandidate[], ids: IdSource): Promise<StoredNotification[]> {
   const { rows } = await db.query<NotificationRow>(
     `INSERT INTO notifications (${COLUMNS})
-     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+     SELECT c.* FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[]) AS c(${COLUMNS})
+     WHERE c.tweet_id IS NULL OR NOT EXISTS (SELECT 1 FROM deleted_tweets d WHERE d.tweet_id = c.tweet_id)
      ON CONFLICT ON CONSTRAINT notifications_one_per_act DO NOTHING
      RETURNING ${COLUMNS}`,
     [
@@ -57,17 +70,14 @@ export function createPgNotificationStore(pool: Pool): NotificationStore {
       // Nothing about a tweet (a follow): no delete to order against, so one statement, no transaction.
       if (tweetIds.length === 0) return insertNotifications(pool, candidates, ids);
       return withTransaction(pool, async (client) => {
-        for (const tweetId of tweetIds) await lockTweet(client, tweetId);
-        const { rows: deleted } = await client.query<{ tweet_id: string }>('SELECT tweet_id FROM deleted_tweets WHERE tweet_id = ANY($1::bigint[])', [tweetIds]);
-        const gone = new Set(deleted.map((row) => row.tweet_id));
-        const live = candidates.filter((c) => c.tweetId === null || !gone.has(c.tweetId));
-        return live.length === 0 ? [] : insertNotifications(client, live, ids);
+        await lockTweets(client, tweetIds);
+        return insertNotifications(client, candidates, ids);
       });
     },
 
     async forgetTweet(tweetId, at) {
       return withTransaction(pool, async (client) => {
-        await lockTweet(client, tweetId);
+        await lockTweets(client, [tweetId]);
         await client.query('INSERT INTO deleted_tweets (tweet_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tweetId, at]);
         await client.query('DELETE FROM held_mentions WHERE tweet_id = $1', [tweetId]);
         const { rowCount } = await client.query('DELETE FROM notifications WHERE tweet_id = $1', [tweetId]);

@@ -164,18 +164,27 @@ function transactionOn(client: PoolClient): TweetTransaction {
       ]);
       return existing.rows[0]?.tweet_id;
     },
-    async ensureAuthor(author) {
-      await client.query('INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($1, $2, $3, 0) ON CONFLICT (id) DO NOTHING', [
-        author.id,
-        author.handle,
-        author.displayName,
-      ]);
-    },
-    async insertTweet(tweet) {
+    async insertTweet(tweet, standIn) {
+      // The stand-in's INSERT runs though nothing reads it: a data-modifying WITH always runs to completion.
       await client.query(
-        `INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
+        `WITH stand_in AS (
+           INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($10, $11, $12, 0) ON CONFLICT (id) DO NOTHING)
+         INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
          VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]), $9::jsonb)`,
-        [tweet.id, tweet.authorId, tweet.text, tweet.createdAt, tweet.replyToId, tweet.hashtags, tweet.mentions, searchTermsOf(tweet.text), JSON.stringify(tweet.media)],
+        [
+          tweet.id,
+          tweet.authorId,
+          tweet.text,
+          tweet.createdAt,
+          tweet.replyToId,
+          tweet.hashtags,
+          tweet.mentions,
+          searchTermsOf(tweet.text),
+          JSON.stringify(tweet.media),
+          standIn.id,
+          standIn.handle,
+          standIn.displayName,
+        ],
       );
     },
     lockTweet: (id) => returningTweet(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = $1 FOR NO KEY UPDATE`, [id]),

@@ -59,7 +59,6 @@ export function makeCreateTweet(deps: {
       const parent = replyToId === null ? undefined : await tx.adjustCount(replyToId, 'replyCount', 1);
       if (replyToId !== null && !parent) throw replyTargetNotFound();
       const media = mediaIds.length === 0 ? [] : checkAttachable(mediaIds, await tx.lockMedia(mediaIds), command.authorId);
-      await tx.ensureAuthor({ id: command.authorId, handle: command.authorHandle, displayName: command.authorHandle });
       const tweet: Tweet = {
         id,
         authorId: command.authorId,
@@ -72,7 +71,7 @@ export function makeCreateTweet(deps: {
         replyCount: 0,
         media: media.map(attachedView),
       };
-      await tx.insertTweet(tweet);
+      await tx.insertTweet(tweet, { id: command.authorId, handle: command.authorHandle, displayName: command.authorHandle });
       if (media.length > 0) await tx.attachMedia(mediaIds, id);
       await tx.emit([
         createEvent(

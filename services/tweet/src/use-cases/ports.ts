@@ -39,9 +39,11 @@ export interface TweetTransaction {
    * claim of the same key waits until this transaction ends.
    */
   claimIdempotencyKey(claim: { authorId: string; key: string; tweetId: string; at: Date; notBefore: Date }): Promise<string | undefined>;
-  /** Adds a stand-in for an author no user event has described yet; an existing author is left alone. */
-  ensureAuthor(author: Author): Promise<void>;
-  insertTweet(tweet: Tweet): Promise<void>;
+  /**
+   * The tweet, and `standIn` for its author when no user event has described them yet (an
+   * author already stored is left alone): one write, so a post costs one round trip here.
+   */
+  insertTweet(tweet: Tweet, standIn: Author): Promise<void>;
   /** The tweet, live or deleted, locked until the transaction ends. */
   lockTweet(id: string): Promise<StoredTweet | undefined>;
   /** Soft-deletes a live tweet; the row after the change. */

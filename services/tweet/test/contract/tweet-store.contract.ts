@@ -28,6 +28,9 @@ export function aTweet(overrides: Partial<Tweet> = {}): Tweet {
   };
 }
 
+/** The author stand-in a post brings (the create use case names it by the token's handle). */
+export const standInFor = (tweet: Tweet) => ({ id: tweet.authorId, handle: 'stand_in', displayName: 'stand_in' });
+
 /** A tweet's text and entities as the create use case makes them (NFC, hashtags and mentions extracted). */
 const withEntities = (raw: string): Partial<Tweet> => {
   const text = raw.normalize('NFC');
@@ -45,9 +48,8 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
     const post = async (overrides: Partial<Tweet> = {}) => {
       const tweet = aTweet({ authorId, ...overrides });
       await store.transaction(async (tx) => {
-        await tx.ensureAuthor({ id: tweet.authorId, handle: 'stand_in', displayName: 'stand_in' });
         if (tweet.replyToId) await tx.adjustCount(tweet.replyToId, 'replyCount', 1);
-        await tx.insertTweet(tweet);
+        await tx.insertTweet(tweet, standInFor(tweet));
       });
       return tweet;
     };
@@ -67,15 +69,17 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       expect(await store.saveAuthor(v2)).toEqual(v2);
       expect(await store.saveAuthor({ ...v2, displayName: 'Old', profileVersion: 1 })).toBeUndefined();
       expect(await store.saveAuthor({ ...v2, displayName: 'Same', profileVersion: 2 })).toBeUndefined();
-      await store.transaction((tx) => tx.ensureAuthor({ id: authorId, handle: 'other', displayName: 'other' }));
+      const later = aTweet({ authorId });
+      await store.transaction((tx) => tx.insertTweet(later, { id: authorId, handle: 'other', displayName: 'other' }));
       expect(await store.findAuthors([authorId])).toEqual([v2]);
+      expect((await store.findTweets([later.id])).authors).toEqual([v2]);
     });
 
     it('when a transaction throws, then nothing of it stays', async () => {
       const ghost = aTweet({ authorId });
       await expect(
         store.transaction(async (tx) => {
-          await tx.insertTweet(ghost);
+          await tx.insertTweet(ghost, standInFor(ghost));
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');

@@ -43,12 +43,10 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       state.keys.set(key, { tweetId: claim.tweetId, createdAt: claim.at });
       return undefined;
     },
-    async ensureAuthor(author) {
-      if (!state.authors.has(author.id)) state.authors.set(author.id, { ...author, profileVersion: 0 });
-    },
-    async insertTweet(tweet) {
+    async insertTweet(tweet, standIn) {
       if (state.tweets.has(tweet.id)) throw new Error(`duplicate tweet id ${tweet.id}`);
       if (tweet.replyToId !== null && !state.tweets.has(tweet.replyToId)) throw new Error(`reply target ${tweet.replyToId} does not exist`);
+      if (!state.authors.has(standIn.id)) state.authors.set(standIn.id, { ...standIn, profileVersion: 0 });
       state.tweets.set(tweet.id, { ...copy(tweet), deleted: false, version: 1, deletedAt: null });
     },
     async lockTweet(id) {
