@@ -53,7 +53,7 @@ it('when a tweet is posted through the gateway, then its trace holds every hop f
   const has = {
     gatewayRoute: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'gateway' && tag(s, 'http.route') === '/v1/tweets',
     tweetRoute: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'tweet' && tag(s, 'http.route').endsWith('/tweets'),
-    postgresInsert: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'tweet' && dbSystem(s) === 'postgresql' && /^INSERT INTO tweets/i.test(statement(s)),
+    postgresInsert: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'tweet' && dbSystem(s) === 'postgresql' && /\bINSERT INTO tweets\b/i.test(statement(s)),
     outboxPublish: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'tweet' && s.operationName === 'publish tweet.created',
     timelineHandling: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'timeline' && s.operationName === 'process tweet.created',
     cassandraWrite: (t: JaegerTrace, s: JaegerSpan) => service(t, s) === 'timeline' && dbSystem(s) === 'cassandra' && /^INSERT INTO home_timeline/i.test(statement(s)),

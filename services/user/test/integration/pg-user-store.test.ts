@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
+import type { UserTransaction } from '../../src/use-cases/ports.ts';
 import { aUser, userStoreContract } from '../contract/user-store.contract.ts';
 
 let db: TestDatabase;
@@ -55,17 +56,28 @@ it('when a deletion waits on the creation it undoes, then it counts from the com
   expect(rows).toEqual([{ created: true, deleted: true }]);
 });
 
-it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once', async () => {
-  const store = createPgUserStore(db.pool);
+/** Two users, `fan` following `star` when `following`. */
+async function aPair(store: ReturnType<typeof createPgUserStore>, following: boolean) {
   const [fan, star] = [aUser(), aUser()];
   await store.transaction(async (tx) => {
     await tx.insertUser(fan, 'hash');
     await tx.insertUser(star, 'hash');
+    if (following) await tx.insertFollow(fan.id, star.id, new Date());
   });
+  return { fan, star };
+}
+
+type PairChange = (tx: UserTransaction) => Promise<string | undefined>;
+
+/**
+ * `first` runs and holds its transaction open (with the pair's lock); `second` starts and waits
+ * on that lock; then `first` commits. Resolves to both changes' sequences.
+ */
+async function raceOnPair(store: ReturnType<typeof createPgUserStore>, first: PairChange, second: PairChange) {
   let commit!: () => void;
   const held = new Promise<void>((resolve) => (commit = resolve));
-  const first = store.transaction(async (tx) => {
-    const sequence = await tx.insertFollow(fan.id, star.id, new Date());
+  const holding = store.transaction(async (tx) => {
+    const sequence = await first(tx);
     await held;
     return sequence;
   });
@@ -77,14 +89,54 @@ it('when a follow of a pair waits on the same follow in flight, then once that c
         [granted],
       )
     ).rowCount;
-  await eventually(async () => (await pairLocks(true)) === 1, 'the first follow holding the pair lock');
-  const second = store.transaction((tx) => tx.insertFollow(fan.id, star.id, new Date()));
-  await eventually(async () => (await pairLocks(false)) === 1, 'the second follow waiting on it');
-  commit();
-  expect(await first).toMatch(/^\d+$/);
-  expect(await second).toBeUndefined();
+  let waiting: Promise<string | undefined> | undefined;
+  try {
+    await eventually(async () => (await pairLocks(true)) === 1, 'the first change holding the pair lock');
+    waiting = store.transaction(second);
+    await eventually(async () => (await pairLocks(false)) === 1, 'the second change waiting on it');
+  } finally {
+    // Always let the first commit: a transaction left open would hold its connection past the test.
+    commit();
+  }
+  return { first: await holding, second: await waiting };
+}
+
+it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once', async () => {
+  const store = createPgUserStore(db.pool);
+  const { fan, star } = await aPair(store, false);
+  const follow: PairChange = (tx) => tx.insertFollow(fan.id, star.id, new Date());
+  const { first, second } = await raceOnPair(store, follow, follow);
+  expect(first).toMatch(/^\d+$/);
+  expect(second).toBeUndefined();
   expect(await store.findById(star.id)).toMatchObject({ followersCount: 1 });
   expect(await store.findById(fan.id)).toMatchObject({ followingCount: 1 });
+});
+
+it('when a follow waits on an unfollow of the pair in flight, then it follows again with the later sequence and the counts back at one', async () => {
+  const store = createPgUserStore(db.pool);
+  const { fan, star } = await aPair(store, true);
+  const { first, second } = await raceOnPair(
+    store,
+    (tx) => tx.deleteFollow(fan.id, star.id),
+    (tx) => tx.insertFollow(fan.id, star.id, new Date()),
+  );
+  expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
+  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set([star.id]));
+  expect(await store.findById(star.id)).toMatchObject({ followersCount: 1 });
+});
+
+it('when an unfollow waits on a follow of the pair in flight, then it finds the committed row: the later sequence, counts back at zero', async () => {
+  const store = createPgUserStore(db.pool);
+  const { fan, star } = await aPair(store, false);
+  const { first, second } = await raceOnPair(
+    store,
+    (tx) => tx.insertFollow(fan.id, star.id, new Date()),
+    (tx) => tx.deleteFollow(fan.id, star.id),
+  );
+  expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
+  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set());
+  expect(await store.findById(star.id)).toMatchObject({ followersCount: 0 });
+  expect(await store.findById(fan.id)).toMatchObject({ followingCount: 0 });
 });
 
 it('when a handle is looked up for its id, then a found id is remembered and an unknown handle is asked again', async () => {
