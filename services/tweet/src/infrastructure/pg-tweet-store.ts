@@ -168,7 +168,7 @@ function transactionOn(client: PoolClient): TweetTransaction {
       // The stand-in's INSERT runs though nothing reads it: a data-modifying WITH always runs to completion.
       await client.query(
         `WITH stand_in AS (
-           INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($10, $11, $12, 0) ON CONFLICT (id) DO NOTHING)
+           INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($2, $10, $11, 0) ON CONFLICT (id) DO NOTHING)
          INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
          VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]), $9::jsonb)`,
         [
@@ -181,7 +181,6 @@ function transactionOn(client: PoolClient): TweetTransaction {
           tweet.mentions,
           searchTermsOf(tweet.text),
           JSON.stringify(tweet.media),
-          standIn.id,
           standIn.handle,
           standIn.displayName,
         ],

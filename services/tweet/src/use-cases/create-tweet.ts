@@ -71,7 +71,7 @@ export function makeCreateTweet(deps: {
         replyCount: 0,
         media: media.map(attachedView),
       };
-      await tx.insertTweet(tweet, { id: command.authorId, handle: command.authorHandle, displayName: command.authorHandle });
+      await tx.insertTweet(tweet, { handle: command.authorHandle, displayName: command.authorHandle });
       if (media.length > 0) await tx.attachMedia(mediaIds, id);
       await tx.emit([
         createEvent(

@@ -40,10 +40,10 @@ export interface TweetTransaction {
    */
   claimIdempotencyKey(claim: { authorId: string; key: string; tweetId: string; at: Date; notBefore: Date }): Promise<string | undefined>;
   /**
-   * The tweet, and `standIn` for its author when no user event has described them yet (an
-   * author already stored is left alone): one write, so a post costs one round trip here.
+   * The tweet, and `standIn` as its author (`tweet.authorId`) when no user event has described
+   * them yet (an author already stored is left alone): one write, one round trip.
    */
-  insertTweet(tweet: Tweet, standIn: Author): Promise<void>;
+  insertTweet(tweet: Tweet, standIn: Omit<Author, 'id'>): Promise<void>;
   /** The tweet, live or deleted, locked until the transaction ends. */
   lockTweet(id: string): Promise<StoredTweet | undefined>;
   /** Soft-deletes a live tweet; the row after the change. */

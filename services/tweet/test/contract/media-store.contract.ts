@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Media } from '../../src/domain/media.ts';
 import type { MediaStore, TweetStore } from '../../src/use-cases/ports.ts';
-import { aTweet, standInFor } from './tweet-store.contract.ts';
+import { aTweet, STAND_IN } from './tweet-store.contract.ts';
 
 let serial = 0;
 /** A pending media with a fresh id and key. */
@@ -108,7 +108,7 @@ export function mediaStoreContract(name: string, makeStores: () => Promise<{ med
       const tweet = aTweet();
       await tweets.transaction(async (tx) => {
         expect((await tx.lockMedia([item.id, '1'])).map((locked) => locked.id)).toEqual([item.id]);
-        await tx.insertTweet(tweet, standInFor(tweet));
+        await tx.insertTweet(tweet, STAND_IN);
         await tx.attachMedia([item.id], tweet.id);
       });
       await expect(
@@ -134,8 +134,8 @@ export function mediaStoreContract(name: string, makeStores: () => Promise<{ med
       const deleted = aTweet();
       await tweets.transaction(async (tx) => {
         for (const item of [onLive, onDeleted]) await media.settleMedia(item.id, ready);
-        await tx.insertTweet(live, standInFor(live));
-        await tx.insertTweet(deleted, standInFor(deleted));
+        await tx.insertTweet(live, STAND_IN);
+        await tx.insertTweet(deleted, STAND_IN);
         await tx.attachMedia([onLive.id], live.id);
         await tx.attachMedia([onDeleted.id], deleted.id);
       });

@@ -29,7 +29,7 @@ export function aTweet(overrides: Partial<Tweet> = {}): Tweet {
 }
 
 /** The author stand-in a post brings (the create use case names it by the token's handle). */
-export const standInFor = (tweet: Tweet) => ({ id: tweet.authorId, handle: 'stand_in', displayName: 'stand_in' });
+export const STAND_IN = { handle: 'stand_in', displayName: 'stand_in' };
 
 /** A tweet's text and entities as the create use case makes them (NFC, hashtags and mentions extracted). */
 const withEntities = (raw: string): Partial<Tweet> => {
@@ -49,7 +49,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const tweet = aTweet({ authorId, ...overrides });
       await store.transaction(async (tx) => {
         if (tweet.replyToId) await tx.adjustCount(tweet.replyToId, 'replyCount', 1);
-        await tx.insertTweet(tweet, standInFor(tweet));
+        await tx.insertTweet(tweet, STAND_IN);
       });
       return tweet;
     };
@@ -70,7 +70,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       expect(await store.saveAuthor({ ...v2, displayName: 'Old', profileVersion: 1 })).toBeUndefined();
       expect(await store.saveAuthor({ ...v2, displayName: 'Same', profileVersion: 2 })).toBeUndefined();
       const later = aTweet({ authorId });
-      await store.transaction((tx) => tx.insertTweet(later, { id: authorId, handle: 'other', displayName: 'other' }));
+      await store.transaction((tx) => tx.insertTweet(later, { handle: 'other', displayName: 'other' }));
       expect(await store.findAuthors([authorId])).toEqual([v2]);
       expect((await store.findTweets([later.id])).authors).toEqual([v2]);
     });
@@ -79,7 +79,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const ghost = aTweet({ authorId });
       await expect(
         store.transaction(async (tx) => {
-          await tx.insertTweet(ghost, standInFor(ghost));
+          await tx.insertTweet(ghost, STAND_IN);
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');

@@ -46,7 +46,7 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
     async insertTweet(tweet, standIn) {
       if (state.tweets.has(tweet.id)) throw new Error(`duplicate tweet id ${tweet.id}`);
       if (tweet.replyToId !== null && !state.tweets.has(tweet.replyToId)) throw new Error(`reply target ${tweet.replyToId} does not exist`);
-      if (!state.authors.has(standIn.id)) state.authors.set(standIn.id, { ...standIn, profileVersion: 0 });
+      if (!state.authors.has(tweet.authorId)) state.authors.set(tweet.authorId, { id: tweet.authorId, ...standIn, profileVersion: 0 });
       state.tweets.set(tweet.id, { ...copy(tweet), deleted: false, version: 1, deletedAt: null });
     },
     async lockTweet(id) {

@@ -59,8 +59,8 @@ async function userById(db: Pool | PoolClient, id: string): Promise<User | undef
  */
 const HANDLE_IDS_REMEMBERED = 100_000;
 
-export function createPgUserStore(pool: Pool, options: { handleIdsRemembered?: number } = {}): UserStore {
-  const handleIds = createLruMap<string, string>(options.handleIdsRemembered ?? HANDLE_IDS_REMEMBERED);
+export function createPgUserStore(pool: Pool): UserStore {
+  const handleIds = createLruMap<string, string>(HANDLE_IDS_REMEMBERED);
   const listFollows = (column: 'followee_id' | 'follower_id', other: 'follower_id' | 'followee_id') => {
     const sql = followListSql(column, other);
     return async (userId: string, after: string | undefined, limit: number): Promise<FollowListEntry[]> => {

@@ -112,31 +112,21 @@ it('when a follow of a pair waits on the same follow in flight, then once that c
   expect(await store.findById(fan.id)).toMatchObject({ followingCount: 1 });
 });
 
-it('when a follow waits on an unfollow of the pair in flight, then it follows again with the later sequence and the counts back at one', async () => {
+it.each([
+  // The waiting change undoes the held one, so the pair ends as it started.
+  { waiting: 'a follow', onA: 'an unfollow', following: true },
+  { waiting: 'an unfollow', onA: 'a follow', following: false },
+])('when $waiting waits on $onA of the pair in flight, then it acts on the committed state: the later sequence, the counts to match', async ({ following }) => {
   const store = createPgUserStore(db.pool);
-  const { fan, star } = await aPair(store, true);
-  const { first, second } = await raceOnPair(
-    store,
-    (tx) => tx.deleteFollow(fan.id, star.id),
-    (tx) => tx.insertFollow(fan.id, star.id, new Date()),
-  );
+  const { fan, star } = await aPair(store, following);
+  const follow: PairChange = (tx) => tx.insertFollow(fan.id, star.id, new Date());
+  const unfollow: PairChange = (tx) => tx.deleteFollow(fan.id, star.id);
+  const { first, second } = await raceOnPair(store, following ? unfollow : follow, following ? follow : unfollow);
   expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
-  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set([star.id]));
-  expect(await store.findById(star.id)).toMatchObject({ followersCount: 1 });
-});
-
-it('when an unfollow waits on a follow of the pair in flight, then it finds the committed row: the later sequence, counts back at zero', async () => {
-  const store = createPgUserStore(db.pool);
-  const { fan, star } = await aPair(store, false);
-  const { first, second } = await raceOnPair(
-    store,
-    (tx) => tx.insertFollow(fan.id, star.id, new Date()),
-    (tx) => tx.deleteFollow(fan.id, star.id),
-  );
-  expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
-  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set());
-  expect(await store.findById(star.id)).toMatchObject({ followersCount: 0 });
-  expect(await store.findById(fan.id)).toMatchObject({ followingCount: 0 });
+  const count = following ? 1 : 0;
+  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set(following ? [star.id] : []));
+  expect(await store.findById(star.id)).toMatchObject({ followersCount: count });
+  expect(await store.findById(fan.id)).toMatchObject({ followingCount: count });
 });
 
 it('when a handle is looked up for its id, then a found id is remembered and an unknown handle is asked again', async () => {
