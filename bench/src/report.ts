@@ -173,6 +173,10 @@ function plot(report: BenchReport): string {
 
 const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 
+/** How long the follows' events outlasted their acknowledgements, when seeding waited for them. */
+const drained = (rates: BenchReport['graph']['rates']): string =>
+  rates.followDrainSeconds === undefined ? '' : `, their events consumed ${rates.followDrainSeconds.toFixed(1)} s after the last was acknowledged`;
+
 function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string {
   const { chirp, hello, proxy } = report.steps;
   const lines: string[] = [];
@@ -183,7 +187,7 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
     `Topology: ${report.settings.splitTimeline ? 'as deployed on Kubernetes, the timeline as two processes (TIMELINE_ROLE api and consumer)' : 'the timeline as one process (TIMELINE_ROLE=all, as make dev runs it)'}; services at LOG_LEVEL=${report.settings.logLevel}; Cassandra's timer slack ${report.cassandraTimerSlackNs === undefined ? 'not known' : `${report.cassandraTimerSlackNs / 1000} µs`} (stack/cassandra/start.sh).`,
   );
   lines.push(
-    `Graph: ${report.graph.name}, ${report.graph.users} users, ${report.graph.follows} follows, ${report.graph.postsSeeded} posts seeded through the public API in ${report.graph.seedSeconds.toFixed(0)} s (follows ${report.graph.rates.followsPerSecond.toFixed(0)}/s, posts ${report.graph.rates.postsPerSecond.toFixed(0)}/s; ${report.graph.rates.retries} calls retried after a 502/503/504).`,
+    `Graph: ${report.graph.name}, ${report.graph.users} users, ${report.graph.follows} follows, ${report.graph.postsSeeded} posts seeded through the public API in ${report.graph.seedSeconds.toFixed(0)} s (follows ${report.graph.rates.followsPerSecond.toFixed(0)}/s${drained(report.graph.rates)}, posts ${report.graph.rates.postsPerSecond.toFixed(0)}/s; ${report.graph.rates.retries} calls retried after a 502/503/504).`,
   );
   lines.push(`Workload: open loop through the gateway, 60% home timeline, 30% user timeline, 10% posts, users uniform, reads of 10; latency measured from when each request was due.`);
   lines.push('');

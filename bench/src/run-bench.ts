@@ -168,6 +168,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       concurrency: options.seedConcurrency,
       seed: options.seed,
       timelineUrl,
+      eventSourceUrls: Object.values(nodeProcesses(platform)),
       quiet: options.quiet,
       followOrder: options.followOrder,
       measurePhase: () => {

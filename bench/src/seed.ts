@@ -18,6 +18,12 @@ export interface SeedOptions {
   /** The timeline service's URL, to watch fan-out drain. */
   timelineUrl: string;
   /**
+   * Every process whose /metrics report outbox rows or queue depths: between the phases seeding
+   * waits until the follows' events are all published and consumed, so the posts' rate and CPU
+   * carry no part of the follows' asynchronous work (none when absent or empty).
+   */
+  eventSourceUrls?: readonly string[];
+  /**
    * `shuffled` (default): follows in a seeded random order, as users arrive. `file`: in the
    * edge list's order, which is sorted by one end (Reed98's first 700 follows all involve user
    * 0): every follow in flight then waits for the one before it on that user's counters row.
@@ -34,6 +40,8 @@ export interface SeedRates {
   postsPerSecond: number;
   /** Calls retried after a 502/503/504 or a network error (a busy machine). */
   retries: number;
+  /** From the last follow acknowledged until its events were all consumed, when `eventSourceUrls` were given. */
+  followDrainSeconds?: number;
   /** The cores each role used while following and while posting, when `measurePhase` was given. */
   followCpu?: CpuUse;
   postCpu?: CpuUse;
@@ -89,8 +97,12 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
     expectStatus(await call('PUT', path, { token: tokens[follower] }), 204, `${handleOf(follower)} follows ${handleOf(followee)}`);
   });
 
-  const followSeconds = (performance.now() - followsFrom) / 1000;
+  const followsAcknowledged = performance.now();
+  const followSeconds = (followsAcknowledged - followsFrom) / 1000;
   const followCpu = followsEnd?.();
+  const urls = options.eventSourceUrls ?? [];
+  if (urls.length > 0) await waitForEventsToDrain(urls, quiet);
+  const followDrainSeconds = urls.length > 0 ? (performance.now() - followsAcknowledged) / 1000 : undefined;
 
   const random = seededRandom(options.seed);
   await signIn();
@@ -111,6 +123,7 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   await waitForFanoutToSettle(options.timelineUrl, quiet);
   await signIn();
   const rates: SeedRates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
+  if (followDrainSeconds !== undefined) rates.followDrainSeconds = followDrainSeconds;
   if (followCpu) rates.followCpu = followCpu;
   if (postCpu) rates.postCpu = postCpu;
   return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000, rates };
@@ -148,6 +161,34 @@ export async function waitForFanoutToSettle(timelineUrl: string, quiet = false, 
     previousWritten = written;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/**
+ * The platform's events are drained when no outbox row waits to be published and no queue but a
+ * dead-letter one holds a message (waiting, in flight or delayed), in every process's /metrics,
+ * twice in a row a quarter of a second apart. Gives up (and says so) after `timeoutMs`.
+ */
+export async function waitForEventsToDrain(urls: readonly string[], quiet = false, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (quietChecks < 2) {
+    if (Date.now() > deadline) throw new Error(`events had not drained after ${timeoutMs / 1000} s; check chirp_outbox_pending_events and chirp_sqs_messages on ${urls.join(', ')}`);
+    const pending = (await Promise.all(urls.map(async (url) => pendingEvents(await scrape(url))))).reduce((sum, n) => sum + n, 0);
+    quietChecks = pending === 0 ? quietChecks + 1 : 0;
+    if (!quiet) process.stderr.write(`drain      ${pending} events unpublished or queued\n`);
+    if (quietChecks < 2) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Outbox rows not yet published plus messages on queues other than dead-letter ones, in one /metrics text. */
+export function pendingEvents(metrics: string): number {
+  let pending = sampleSum(metrics, 'chirp_outbox_pending_events');
+  for (const line of metrics.split('\n')) {
+    const match = /^chirp_sqs_messages\{(.*)\} (\S+)$/.exec(line);
+    if (!match || /(?:^|,)queue="[^"]*-dlq"/.test(match[1]!)) continue;
+    pending += Number(match[2]);
+  }
+  return pending;
 }
 
 /** Runs `work` over the items with at most `concurrency` in flight, with a progress bar. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CostRun, variantRatios } from '../../src/cost.ts';
 import { histogram, histogramDelta, histogramQuantile, sampleSum } from '../../src/metrics-scrape.ts';
+import { pendingEvents } from '../../src/seed.ts';
 import { eventLoopDelayIn, pausesIn } from '../../src/stalls.ts';
 import { percentile, summarize } from '../../src/stats.ts';
 
@@ -66,6 +67,25 @@ describe('reading Prometheus figures', () => {
     expect(delta.count).toBe(20);
     expect(histogramQuantile(delta, 0.99)).toBeLessThanOrEqual(0.1);
     expect(histogramQuantile(histogramDelta(before, before), 0.5)).toBeNull();
+  });
+});
+
+describe('events still to be consumed', () => {
+  it('when outbox rows wait or a queue holds messages, then they count, and a dead-letter queue does not', () => {
+    const text = [
+      'chirp_outbox_pending_events 2',
+      'chirp_sqs_messages{queue="chirp-timeline",state="visible"} 3',
+      'chirp_sqs_messages{queue="chirp-timeline",state="in_flight"} 4',
+      'chirp_sqs_messages{queue="chirp-timeline",state="delayed"} 0',
+      'chirp_sqs_messages{queue="chirp-timeline-dlq",state="visible"} 50',
+      'chirp_sqs_messages_other{queue="chirp-timeline",state="visible"} 70',
+    ].join('\n');
+    expect(pendingEvents(text)).toBe(9);
+    expect(pendingEvents('chirp_sqs_messages{queue="chirp-user-dlq",state="visible"} 1\nchirp_outbox_pending_events 0')).toBe(0);
+  });
+
+  it('when SQS did not answer, then the count is not a number, so nothing reads as drained', () => {
+    expect(pendingEvents('chirp_sqs_messages{queue="chirp-user",state="visible"} NaN')).toBeNaN();
   });
 });
 
