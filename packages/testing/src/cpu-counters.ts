@@ -79,3 +79,23 @@ export async function interleavedCosts<Name extends string>(
 
 /** The median of one field of a variant's per-round costs, to one decimal. */
 export const medianCost = (samples: readonly CallCost[], field: keyof CallCost): string => median(samples.map((sample) => sample[field])).toFixed(1);
+
+/**
+ * The focused benchmarks' report: each variant's median costs per call, then the second
+ * variant's median per-round ratio to the first (the old way first, the new one second).
+ */
+export function printBeforeAfter(
+  results: ReadonlyMap<string, CallCost[]>,
+  report: { process: string; server: string; per: string; rounds: number; calls: number; comparison: string },
+): void {
+  const [before, after] = [...results.values()] as [CallCost[], CallCost[]];
+  const ratio = (field: keyof CallCost) => median(after.map((sample, i) => sample[field] / before[i]![field] - 1));
+  const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)} %`;
+  for (const [name, samples] of results) {
+    console.log(
+      `${name}: ${report.process} ${medianCost(samples, 'node')} µs + ${report.server} ${medianCost(samples, 'server')} µs CPU, ${medianCost(samples, 'wall')} µs wall per ${report.per} (median of ${report.rounds} rounds of ${report.calls})`,
+    );
+  }
+  console.log(`${report.comparison}, median of the per-round ratios: ${report.process} ${percent(ratio('node'))}, ${report.server} ${percent(ratio('server'))}, wall ${percent(ratio('wall'))}`);
+  console.log(`(${report.server} CPU comes in 10 ms ticks: ${report.calls} calls per round resolve ${(10_000 / report.calls).toFixed(1)} µs)`);
+}

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@chirp/common/logging';
 import { createIdGenerator } from '@chirp/kernel/ids';
-import { type CallCost, interleavedCosts, median, medianCost, redisServerPid } from '@chirp/testing/cpu-counters';
+import { interleavedCosts, printBeforeAfter, redisServerPid } from '@chirp/testing/cpu-counters';
 import { createTestRedis } from '@chirp/testing/stack';
 import { createRedisTweetCache } from '../src/infrastructure/redis-tweet-cache.ts';
 
@@ -66,12 +66,5 @@ for (const [name, read] of Object.entries(variants)) {
 
 const results = await interleavedCosts(variants, { rounds, calls: reads, warmUp: 200, serverPid: await redisServerPid(redis) });
 
-const [before, after] = [...results.values()] as [CallCost[], CallCost[]];
-const ratio = (field: keyof CallCost) => median(after.map((sample, i) => sample[field] / before[i]![field] - 1));
-const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)} %`;
-for (const [name, samples] of results) {
-  console.log(`${name}: tweet service ${medianCost(samples, 'node')} µs + Redis ${medianCost(samples, 'server')} µs CPU, ${medianCost(samples, 'wall')} µs wall per page (median of ${rounds} rounds of ${reads})`);
-}
-console.log(`one script vs two MGETs, median of the per-round ratios: tweet service ${percent(ratio('node'))}, Redis ${percent(ratio('server'))}, wall ${percent(ratio('wall'))}`);
-console.log(`(Redis CPU comes in 10 ms ticks: ${reads} reads per round resolve ${(10_000 / reads).toFixed(1)} µs)`);
+printBeforeAfter(results, { process: 'tweet service', server: 'Redis', per: 'page', rounds, calls: reads, comparison: 'one script vs two MGETs' });
 await testRedis.cleanup();

@@ -12,7 +12,7 @@ import { PreparingClient } from '@chirp/common/pg-prepared';
 import { withTransaction } from '@chirp/common/pg-transaction';
 import { runMigrations } from '@chirp/common/pg-migrations';
 import { createIdGenerator } from '@chirp/kernel/ids';
-import { type CallCost, interleavedCosts, median, medianCost } from '@chirp/testing/cpu-counters';
+import { interleavedCosts, printBeforeAfter } from '@chirp/testing/cpu-counters';
 import { createTestDatabase } from '@chirp/testing/stack';
 import pg from 'pg';
 import type { Tweet } from '../src/domain/tweet.ts';
@@ -82,13 +82,6 @@ const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM
 const expected = 2 * rounds * (posts + 200);
 if (rows[0]!.n !== expected) throw new Error(`${rows[0]!.n} tweets stored, expected ${expected}: a variant did not write its posts`);
 
-const [before, after] = [...results.values()] as [CallCost[], CallCost[]];
-const ratio = (field: keyof CallCost) => median(after.map((sample, i) => sample[field] / before[i]![field] - 1));
-const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)} %`;
-for (const [name, samples] of results) {
-  console.log(`${name}: this process ${medianCost(samples, 'node')} µs + Postgres ${medianCost(samples, 'server')} µs CPU, ${medianCost(samples, 'wall')} µs wall per post (median of ${rounds} rounds of ${posts})`);
-}
-console.log(`one INSERT vs two, median of the per-round ratios: this process ${percent(ratio('node'))}, Postgres ${percent(ratio('server'))}, wall ${percent(ratio('wall'))}`);
-console.log(`(Postgres CPU comes in 10 ms ticks: ${posts} posts per round resolve ${(10_000 / posts).toFixed(1)} µs)`);
+printBeforeAfter(results, { process: 'this process', server: 'Postgres', per: 'post', rounds, calls: posts, comparison: 'one INSERT vs two' });
 await pool.end();
 await db.drop();

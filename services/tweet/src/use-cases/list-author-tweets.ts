@@ -5,6 +5,6 @@ import { type Hydrate, hydratedPage, type ListQuery, type TweetView } from './tw
 /** An author's tweets, replies included, newest first (the user timeline). */
 export function makeListAuthorTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) {
   return async function listAuthorTweets(query: ListQuery & { authorId: string }): Promise<Page<TweetView>> {
-    return hydratedPage(await deps.tweets.listByAuthor(query.authorId, decodeIdCursor(query.cursor), query.limit + 1), query, deps.hydrate);
+    return hydratedPage(await deps.tweets.listByAuthor(query.authorId, decodeIdCursor(query.cursor), query.limit + 1, query.viewerId), query, deps.hydrate);
   };
 }

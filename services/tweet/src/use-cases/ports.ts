@@ -24,11 +24,20 @@ export interface TweetReader {
   /** The ids among `tweetIds` that `userId` likes. */
   likedAmong(userId: string, tweetIds: readonly string[]): Promise<Set<string>>;
   /** Ids of `authorId`'s live tweets, newest first, below the id `before`; an index range scan. */
-  listByAuthor(authorId: string, before: string | undefined, limit: number): Promise<string[]>;
+  listByAuthor(authorId: string, before: string | undefined, limit: number, viewerId?: string): Promise<IdPage>;
   /** Ids of the live replies to `tweetId`, oldest first, above the id `after`. */
-  listReplies(tweetId: string, after: string | undefined, limit: number): Promise<string[]>;
+  listReplies(tweetId: string, after: string | undefined, limit: number, viewerId?: string): Promise<IdPage>;
   /** Ids of live tweets with every word and every hashtag, newest first, below the id `before`. */
-  search(query: { words: readonly string[]; hashtags: readonly string[] }, before: string | undefined, limit: number): Promise<string[]>;
+  search(query: { words: readonly string[]; hashtags: readonly string[] }, before: string | undefined, limit: number, viewerId?: string): Promise<IdPage>;
+}
+
+/**
+ * The ids a list found and, when it was given a viewer, those of them the viewer likes, read
+ * with the ids (one round trip where likedAmong after the list would be a second).
+ */
+export interface IdPage {
+  ids: string[];
+  likedByViewer?: Set<string>;
 }
 
 /** Writes inside one transaction: all of them, and the events they emit, commit together or not at all. */

@@ -7,6 +7,6 @@ import { type Hydrate, hydratedPage, type ListQuery, type TweetView } from './tw
 export function makeSearchTweets(deps: { tweets: TweetReader; hydrate: Hydrate }) {
   return async function searchTweets(query: ListQuery & { q: string }): Promise<Page<TweetView>> {
     const parsed = parseSearchQuery(query.q);
-    return hydratedPage(await deps.tweets.search(parsed, decodeIdCursor(query.cursor), query.limit + 1), query, deps.hydrate);
+    return hydratedPage(await deps.tweets.search(parsed, decodeIdCursor(query.cursor), query.limit + 1, query.viewerId), query, deps.hydrate);
   };
 }

@@ -2,7 +2,7 @@
 // Every read goes through `hydrate`, so the cache rules live in one place.
 import { type Page, toPage } from '@chirp/kernel/pagination';
 import type { Author, Tweet } from '../domain/tweet.ts';
-import type { StoredAuthor, StoredTweet, TweetCache, TweetReader } from './ports.ts';
+import type { IdPage, StoredAuthor, StoredTweet, TweetCache, TweetReader } from './ports.ts';
 
 export interface TweetView extends Tweet {
   author: Author;
@@ -17,14 +17,18 @@ const viewOf = (tweet: StoredTweet, author: StoredAuthor, likedByMe: boolean | u
   return view;
 };
 
-export type Hydrate = (ids: readonly string[], viewerId?: string) => Promise<TweetView[]>;
+/**
+ * `likedByViewer`: the viewer's likes among `ids` when the caller read them already (a list's
+ * statement does); otherwise they are asked of the store.
+ */
+export type Hydrate = (ids: readonly string[], viewerId?: string, likedByViewer?: ReadonlySet<string>) => Promise<TweetView[]>;
 /** Views of tweets already in hand (live ones), with their authors and, for a viewer, likedByMe. */
 export type Present = (tweets: readonly StoredTweet[], viewerId?: string) => Promise<TweetView[]>;
 
 type Deps = { tweets: TweetReader; cache: TweetCache };
 
 /** Views of live tweets, given their authors (some may still be missing) and the viewer's likes among them. */
-async function viewsOf(deps: Deps, live: readonly StoredTweet[], authors: Map<string, StoredAuthor>, liked: Set<string> | undefined): Promise<TweetView[]> {
+async function viewsOf(deps: Deps, live: readonly StoredTweet[], authors: Map<string, StoredAuthor>, liked: ReadonlySet<string> | undefined): Promise<TweetView[]> {
   await loadAuthors(deps, authors, [...new Set(live.map((tweet) => tweet.authorId))]);
   return live.map((tweet) => {
     const author = authors.get(tweet.authorId);
@@ -34,8 +38,11 @@ async function viewsOf(deps: Deps, live: readonly StoredTweet[], authors: Map<st
   });
 }
 
-const likedAmong = (deps: Deps, viewerId: string | undefined, ids: readonly string[]): Promise<Set<string> | undefined> =>
-  viewerId === undefined || ids.length === 0 ? Promise.resolve(undefined) : deps.tweets.likedAmong(viewerId, ids);
+const likedAmong = (deps: Deps, viewerId: string | undefined, ids: readonly string[], known?: ReadonlySet<string>): Promise<ReadonlySet<string> | undefined> => {
+  if (viewerId === undefined) return Promise.resolve(undefined);
+  if (known !== undefined) return Promise.resolve(known);
+  return ids.length === 0 ? Promise.resolve(undefined) : deps.tweets.likedAmong(viewerId, ids);
+};
 
 /**
  * `hydrate`: the live tweets among `ids`, in the order asked, each once. Cached tweets and their
@@ -65,10 +72,10 @@ export function tweetViews(deps: Deps): { hydrate: Hydrate; present: Present } {
 
   return {
     present: async (tweets, viewerId) => viewsOf(deps, tweets, new Map(), await likedAmong(deps, viewerId, tweets.map((tweet) => tweet.id))),
-    async hydrate(ids, viewerId) {
+    async hydrate(ids, viewerId, likedByViewer) {
       const wanted = [...new Set(ids)];
       if (wanted.length === 0) return [];
-      const [{ live, authors }, liked] = await Promise.all([liveTweets(wanted), likedAmong(deps, viewerId, wanted)]);
+      const [{ live, authors }, liked] = await Promise.all([liveTweets(wanted), likedAmong(deps, viewerId, wanted, likedByViewer)]);
       return viewsOf(deps, live, authors, liked);
     },
   };
@@ -93,11 +100,11 @@ export interface ListQuery {
 }
 
 /**
- * A page from a keyset query of ids (fetched with one extra to know whether more follow),
- * hydrated. The cursor is the last id the query gave, so a tweet deleted between the two
- * steps shortens this page but never shifts the next one.
+ * A page from a keyset query of ids (fetched with one extra to know whether more follow, and
+ * the viewer's likes among them when it named one), hydrated. The cursor is the last id the
+ * query gave, so a tweet deleted between the two steps shortens this page but never shifts the next one.
  */
-export async function hydratedPage(ids: string[], query: ListQuery, hydrate: Hydrate): Promise<Page<TweetView>> {
-  const page = toPage(ids, query.limit, (id) => [id], (id) => id);
-  return { data: await hydrate(page.data, query.viewerId), nextCursor: page.nextCursor };
+export async function hydratedPage(found: IdPage, query: ListQuery, hydrate: Hydrate): Promise<Page<TweetView>> {
+  const page = toPage(found.ids, query.limit, (id) => [id], (id) => id);
+  return { data: await hydrate(page.data, query.viewerId, found.likedByViewer), nextCursor: page.nextCursor };
 }

@@ -132,17 +132,38 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const tweets = [await post(), await post(), await post(), await post()];
       await remove(tweets[2]!.id);
       const first = await store.listByAuthor(authorId, undefined, 2);
-      expect(first).toEqual([tweets[3]!.id, tweets[1]!.id]);
-      expect(await store.listByAuthor(authorId, first[1], 2)).toEqual([tweets[0]!.id]);
-      expect(await store.listByAuthor(nextId(), undefined, 2)).toEqual([]);
+      expect(first).toEqual({ ids: [tweets[3]!.id, tweets[1]!.id] });
+      expect(await store.listByAuthor(authorId, first.ids[1], 2)).toEqual({ ids: [tweets[0]!.id] });
+      expect(await store.listByAuthor(nextId(), undefined, 2)).toEqual({ ids: [] });
+    });
+
+    it("when a list names a viewer, then the viewer's likes among its page come with it, and without a viewer none", async () => {
+      const tag = `t${nextId()}`;
+      const parent = await post();
+      const [older, newer] = [await post({ ...withEntities(`#${tag}`), replyToId: parent.id }), await post({ ...withEntities(`#${tag}`), replyToId: parent.id })];
+      const [viewer, other] = [nextId(), nextId()];
+      const at = new Date();
+      await store.transaction(async (tx) => {
+        await tx.insertLike(older.id, viewer, at);
+        await tx.insertLike(newer.id, other, at);
+        await tx.insertLike(parent.id, viewer, at);
+      });
+      const search = parseSearchQuery(`#${tag}`);
+      expect(await store.listByAuthor(authorId, newer.id, 2, viewer)).toEqual({ ids: [older.id, parent.id], likedByViewer: new Set([older.id, parent.id]) });
+      expect(await store.listByAuthor(authorId, undefined, 1, other)).toEqual({ ids: [newer.id], likedByViewer: new Set([newer.id]) });
+      expect(await store.listReplies(parent.id, undefined, 5, viewer)).toEqual({ ids: [older.id, newer.id], likedByViewer: new Set([older.id]) });
+      expect(await store.search(search, undefined, 5, other)).toEqual({ ids: [newer.id, older.id], likedByViewer: new Set([newer.id]) });
+      // A like outside the page is not named: the page is the limit's, not the viewer's likes.
+      expect(await store.search(search, undefined, 1, viewer)).toEqual({ ids: [newer.id], likedByViewer: new Set() });
+      expect(await store.listReplies(parent.id, undefined, 5)).toEqual({ ids: [older.id, newer.id] });
     });
 
     it('when listing replies, then oldest first in keyset pages, deleted replies left out', async () => {
       const parent = await post();
       const replies = [await post({ replyToId: parent.id }), await post({ replyToId: parent.id }), await post({ replyToId: parent.id })];
       await remove(replies[1]!.id);
-      expect(await store.listReplies(parent.id, undefined, 1)).toEqual([replies[0]!.id]);
-      expect(await store.listReplies(parent.id, replies[0]!.id, 5)).toEqual([replies[2]!.id]);
+      expect((await store.listReplies(parent.id, undefined, 1)).ids).toEqual([replies[0]!.id]);
+      expect((await store.listReplies(parent.id, replies[0]!.id, 5)).ids).toEqual([replies[2]!.id]);
     });
 
     it('when searching, then whole words in any case and every hashtag, newest first, deleted tweets never', async () => {
@@ -153,7 +174,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const c = await post(withEntities(`deleted ${word} #${tag}`));
       const d = await post(withEntities(`snake ${word}_case here #${tag} #other`));
       await remove(c.id);
-      const search = (q: string, before?: string, limit = 10) => store.search(parseSearchQuery(q), before, limit);
+      const search = async (q: string, before?: string, limit = 10) => (await store.search(parseSearchQuery(q), before, limit)).ids;
       expect(await search(word)).toEqual([b.id, a.id]);
       expect(await search(`#${tag}`)).toEqual([d.id, a.id]);
       expect(await search(`${word} running #${tag.toUpperCase()}`)).toEqual([a.id]);
@@ -167,7 +188,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const hindi = await post(withEntities(`${marker} नमस्ते दुनिया #नमस्ते`));
       const nfd = await post(withEntities(`${marker} cafe\u0301 au lait`));
       const dotted = await post(withEntities(`${marker} learning node.js and covid-19 facts`));
-      const search = (q: string) => store.search(parseSearchQuery(`${marker} ${q}`), undefined, 10);
+      const search = async (q: string) => (await store.search(parseSearchQuery(`${marker} ${q}`), undefined, 10)).ids;
       expect(await search('नमस्ते')).toEqual([hindi.id]);
       expect(await search('#नमस्ते')).toEqual([hindi.id]);
       expect(await search('café')).toEqual([nfd.id]);
@@ -181,7 +202,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
     it('when a word is longer than any query could be, then it is not indexed, and the tweet is still stored and found by its other words', async () => {
       const marker = `m${nextId()}`;
       const tweet = await post(withEntities(`${marker} ${'x'.repeat(3000)} 🇺🇳`));
-      expect(await store.search(parseSearchQuery(marker), undefined, 10)).toEqual([tweet.id]);
+      expect((await store.search(parseSearchQuery(marker), undefined, 10)).ids).toEqual([tweet.id]);
     });
   });
 }

@@ -2,7 +2,7 @@
 import type { EventEnvelope } from '@chirp/kernel/events';
 import { searchTermsOf } from '../../src/domain/tweet-text.ts';
 import type { Media } from '../../src/domain/media.ts';
-import type { MediaStore, StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
+import type { IdPage, MediaStore, StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../../src/use-cases/ports.ts';
 
 interface State {
   tweets: Map<string, StoredTweet & { deletedAt: Date | null }>;
@@ -34,6 +34,8 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
   let queue: Promise<unknown> = Promise.resolve();
   const live = () => [...state.tweets.values()].filter((tweet) => tweet.deletedAt === null);
   const page = (ids: string[], limit: number) => ids.slice(0, limit);
+  const withLikes = (ids: string[], viewerId: string | undefined): IdPage =>
+    viewerId === undefined ? { ids } : { ids, likedByViewer: new Set(ids.filter((id) => state.likes.has(`${id}:${viewerId}`))) };
 
   const tx: TweetTransaction = {
     async claimIdempotencyKey(claim) {
@@ -119,19 +121,19 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
     async likedAmong(userId, tweetIds) {
       return new Set(tweetIds.filter((id) => state.likes.has(`${id}:${userId}`)));
     },
-    async listByAuthor(authorId, before, limit) {
+    async listByAuthor(authorId, before, limit, viewerId) {
       const ids = live()
         .filter((tweet) => tweet.authorId === authorId && (before === undefined || BigInt(tweet.id) < BigInt(before)))
         .map((tweet) => tweet.id);
-      return page(ids.sort(byIdDesc), limit);
+      return withLikes(page(ids.sort(byIdDesc), limit), viewerId);
     },
-    async listReplies(tweetId, after, limit) {
+    async listReplies(tweetId, after, limit, viewerId) {
       const ids = live()
         .filter((tweet) => tweet.replyToId === tweetId && (after === undefined || BigInt(tweet.id) > BigInt(after)))
         .map((tweet) => tweet.id);
-      return page(ids.sort(byIdDesc).reverse(), limit);
+      return withLikes(page(ids.sort(byIdDesc).reverse(), limit), viewerId);
     },
-    async search(query, before, limit) {
+    async search(query, before, limit, viewerId) {
       const ids = live()
         .filter((tweet) => {
           if (before !== undefined && BigInt(tweet.id) >= BigInt(before)) return false;
@@ -139,7 +141,7 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
           return query.hashtags.every((tag) => tweet.hashtags.includes(tag)) && query.words.every((word) => words.includes(word));
         })
         .map((tweet) => tweet.id);
-      return page(ids.sort(byIdDesc), limit);
+      return withLikes(page(ids.sort(byIdDesc), limit), viewerId);
     },
     async saveAuthor(author) {
       const current = state.authors.get(author.id);

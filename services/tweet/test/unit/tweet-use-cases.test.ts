@@ -218,6 +218,23 @@ describe('reading', () => {
     expect(cacheAnsweredWhenLikesAsked).toBe(false);
   });
 
+  it.each([
+    ['a user timeline', (service: ReturnType<typeof aTweetService>, viewerId: string) => service.listAuthorTweets({ authorId: alice.authorId, limit: 10, viewerId })],
+    ['a search', (service: ReturnType<typeof aTweetService>, viewerId: string) => service.searchTweets({ q: '#steady', limit: 10, viewerId })],
+  ])('when %s names a viewer, then its likes come with the list, and the likes are not asked again', async (_, read) => {
+    const service = aTweetService();
+    const ids: string[] = [];
+    for (const text of ['one #steady', 'two #steady']) ids.push((await service.createTweet({ ...alice, text })).tweet.id);
+    await service.setLike({ tweetId: ids[0]!, userId: bob.authorId, liked: true });
+    const likes = vi.spyOn(service.ports.tweets, 'likedAmong');
+    const page = await read(service, bob.authorId);
+    expect(page.data.map((tweet) => [tweet.id, tweet.likedByMe])).toEqual([
+      [ids[1], false],
+      [ids[0], true],
+    ]);
+    expect(likes).not.toHaveBeenCalled();
+  });
+
   it('when a user timeline is paged, then newest first with no repeats or gaps while new tweets arrive', async () => {
     const service = aTweetService();
     const posted: string[] = [];
