@@ -35,6 +35,15 @@ export interface Goal {
 }
 
 /** The goals of issue #16 for this machine, each as met or missed with what was measured. */
+/**
+ * A seeding rate counts acknowledgements; a phase that leaves more of its work queued
+ * acknowledges faster. Its rate counting the tail too (until its events were consumed) says so.
+ */
+function withTail(calls: number, perSecond: number, tailSeconds: number | undefined): string {
+  if (tailSeconds === undefined || calls === 0) return '';
+  return ` (${(calls / (calls / perSecond + tailSeconds)).toFixed(0)}/s counting the ${tailSeconds.toFixed(1)} s its events took after the last)`;
+}
+
 export function checkGoals(report: BenchReport): Goal[] {
   const goalMs = report.settings.goalP99Ms;
   const sustained = report.steps.chirp.highestRateUnderGoal;
@@ -65,8 +74,17 @@ export function checkGoals(report: BenchReport): Goal[] {
     met: atSustained?.fanout !== undefined && atSustained.fanout.missed === 0 && atSustained.fanout.lagMs.p99 < 1000,
     measured: atSustained?.fanout ? `${ms(atSustained.fanout.lagMs.p99)} ms at ${sustained} requests/s over ${atSustained.fanout.sampled} posts${atSustained.fanout.missed > 0 ? `, ${atSustained.fanout.missed} not seen within 30 s` : ''}` : 'no sustained rate',
   });
-  goals.push({ goal: 'seeding through the public API: ≥ 500 follows/s', met: followsPerSecond >= 500, measured: `${followsPerSecond.toFixed(0)} follows/s` });
-  goals.push({ goal: 'seeding through the public API: ≥ 300 posts/s', met: postsPerSecond >= 300, measured: `${postsPerSecond.toFixed(0)} posts/s` });
+  const { follows, postsSeeded, rates } = report.graph;
+  goals.push({
+    goal: 'seeding through the public API: ≥ 500 follows/s (acknowledged)',
+    met: followsPerSecond >= 500,
+    measured: `${followsPerSecond.toFixed(0)} follows/s${withTail(follows, followsPerSecond, rates.followDrainSeconds)}`,
+  });
+  goals.push({
+    goal: 'seeding through the public API: ≥ 300 posts/s (acknowledged)',
+    met: postsPerSecond >= 300,
+    measured: `${postsPerSecond.toFixed(0)} posts/s${withTail(postsSeeded, postsPerSecond, rates.postDrainSeconds)}`,
+  });
   goals.push(sustainedGoal(1000, 'next goal'));
   if (report.mixed) {
     const { result } = report.mixed;
@@ -173,9 +191,8 @@ function plot(report: BenchReport): string {
 
 const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 
-/** How long the follows' events outlasted their acknowledgements, when seeding waited for them. */
-const drained = (rates: BenchReport['graph']['rates']): string =>
-  rates.followDrainSeconds === undefined ? '' : `, their events consumed ${rates.followDrainSeconds.toFixed(1)} s after the last was acknowledged`;
+/** How long a phase's events outlasted its acknowledgements, when seeding waited for them. */
+const drained = (seconds: number | undefined): string => (seconds === undefined ? '' : `, their events consumed ${seconds.toFixed(1)} s after the last was acknowledged`);
 
 function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string {
   const { chirp, hello, proxy } = report.steps;
@@ -187,7 +204,7 @@ function markdown(report: BenchReport, machine: Machine, goals: Goal[]): string 
     `Topology: ${report.settings.splitTimeline ? 'as deployed on Kubernetes, the timeline as two processes (TIMELINE_ROLE api and consumer)' : 'the timeline as one process (TIMELINE_ROLE=all, as make dev runs it)'}; services at LOG_LEVEL=${report.settings.logLevel}; Cassandra's timer slack ${report.cassandraTimerSlackNs === undefined ? 'not known' : `${report.cassandraTimerSlackNs / 1000} µs`} (stack/cassandra/start.sh).`,
   );
   lines.push(
-    `Graph: ${report.graph.name}, ${report.graph.users} users, ${report.graph.follows} follows, ${report.graph.postsSeeded} posts seeded through the public API in ${report.graph.seedSeconds.toFixed(0)} s (follows ${report.graph.rates.followsPerSecond.toFixed(0)}/s${drained(report.graph.rates)}, posts ${report.graph.rates.postsPerSecond.toFixed(0)}/s; ${report.graph.rates.retries} calls retried after a 502/503/504).`,
+    `Graph: ${report.graph.name}, ${report.graph.users} users, ${report.graph.follows} follows, ${report.graph.postsSeeded} posts seeded through the public API in ${report.graph.seedSeconds.toFixed(0)} s (follows ${report.graph.rates.followsPerSecond.toFixed(0)}/s${drained(report.graph.rates.followDrainSeconds)}; posts ${report.graph.rates.postsPerSecond.toFixed(0)}/s${drained(report.graph.rates.postDrainSeconds)}; ${report.graph.rates.retries} calls retried after a 502/503/504).`,
   );
   lines.push(`Workload: open loop through the gateway, 60% home timeline, 30% user timeline, 10% posts, users uniform, reads of 10; latency measured from when each request was due.`);
   lines.push('');

@@ -18,9 +18,10 @@ export interface SeedOptions {
   /** The timeline service's URL, to watch fan-out drain. */
   timelineUrl: string;
   /**
-   * Every process whose /metrics report outbox rows or queue depths: between the phases seeding
-   * waits until the follows' events are all published and consumed, so the posts' rate and CPU
-   * carry no part of the follows' asynchronous work (none when absent or empty).
+   * Every process whose /metrics report outbox rows or queue depths: after each phase seeding
+   * waits until its events are all published and consumed, so the posts' rate and CPU carry no
+   * part of the follows' asynchronous work, and says how long each phase's tail took (no wait
+   * when absent or empty).
    */
   eventSourceUrls?: readonly string[];
   /**
@@ -42,6 +43,8 @@ export interface SeedRates {
   retries: number;
   /** From the last follow acknowledged until its events were all consumed, when `eventSourceUrls` were given. */
   followDrainSeconds?: number;
+  /** The same for the posts: their fan-out, counts and notifications done. */
+  postDrainSeconds?: number;
   /** The cores each role used while following and while posting, when `measurePhase` was given. */
   followCpu?: CpuUse;
   postCpu?: CpuUse;
@@ -64,6 +67,14 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   const users = Array.from({ length: graph.users }, (_, i) => i);
   let retries = 0;
   const call = (...args: Parameters<BenchClient['call']>) => callRetrying(client, ATTEMPTS, () => retries++, ...args);
+  /** After a phase's last acknowledgement: the seconds until its events were all consumed (undefined without URLs to watch). */
+  const drain = async (): Promise<number | undefined> => {
+    const urls = options.eventSourceUrls ?? [];
+    if (urls.length === 0) return undefined;
+    const from = performance.now();
+    await waitForEventsToDrain(urls, quiet);
+    return (performance.now() - from) / 1000;
+  };
 
   // Registering and signing in hash passwords (argon2 on the user service's four libuv threads):
   // more at once only queue there, past the gateway's downstream timeout on a busy machine.
@@ -97,12 +108,9 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
     expectStatus(await call('PUT', path, { token: tokens[follower] }), 204, `${handleOf(follower)} follows ${handleOf(followee)}`);
   });
 
-  const followsAcknowledged = performance.now();
-  const followSeconds = (followsAcknowledged - followsFrom) / 1000;
+  const followSeconds = (performance.now() - followsFrom) / 1000;
   const followCpu = followsEnd?.();
-  const urls = options.eventSourceUrls ?? [];
-  if (urls.length > 0) await waitForEventsToDrain(urls, quiet);
-  const followDrainSeconds = urls.length > 0 ? (performance.now() - followsAcknowledged) / 1000 : undefined;
+  const followDrainSeconds = await drain();
 
   const random = seededRandom(options.seed);
   await signIn();
@@ -119,11 +127,13 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
 
   const postSeconds = (performance.now() - postsFrom) / 1000;
   const postCpu = postsEnd?.();
+  const postDrainSeconds = await drain();
 
   await waitForFanoutToSettle(options.timelineUrl, quiet);
   await signIn();
   const rates: SeedRates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
   if (followDrainSeconds !== undefined) rates.followDrainSeconds = followDrainSeconds;
+  if (postDrainSeconds !== undefined) rates.postDrainSeconds = postDrainSeconds;
   if (followCpu) rates.followCpu = followCpu;
   if (postCpu) rates.postCpu = postCpu;
   return { tokens, posts: posts.length, seconds: (performance.now() - started) / 1000, rates };
@@ -175,7 +185,7 @@ export async function waitForEventsToDrain(urls: readonly string[], quiet = fals
     if (Date.now() > deadline) throw new Error(`events had not drained after ${timeoutMs / 1000} s; check chirp_outbox_pending_events and chirp_sqs_messages on ${urls.join(', ')}`);
     const pending = (await Promise.all(urls.map(async (url) => pendingEvents(await scrape(url))))).reduce((sum, n) => sum + n, 0);
     quietChecks = pending === 0 ? quietChecks + 1 : 0;
-    if (!quiet) process.stderr.write(`drain      ${pending} events unpublished or queued\n`);
+    if (!quiet) process.stderr.write(`drain      ${pending} outbox rows and queued messages\n`);
     if (quietChecks < 2) await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

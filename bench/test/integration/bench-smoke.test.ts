@@ -23,6 +23,7 @@ describe('make bench, smoke variant', () => {
     expect(report.graph.rates.postsPerSecond).toBeGreaterThan(0);
     // Posting starts once the follows' events are consumed, so its rate carries none of their work.
     expect(report.graph.rates.followDrainSeconds).toBeGreaterThanOrEqual(0);
+    expect(report.graph.rates.postDrainSeconds).toBeGreaterThanOrEqual(0);
     // Each seeding phase is charged by process, so a missed seeding goal names who used the cores.
     expect(report.graph.rates.followCpu?.map((use) => use.role)).toEqual(expect.arrayContaining(['gateway', 'user']));
     expect(report.graph.rates.postCpu?.map((use) => use.role)).toEqual(expect.arrayContaining(['gateway', 'tweet']));
