@@ -34,7 +34,6 @@ export interface Goal {
   measured: string;
 }
 
-/** The goals of issue #16 for this machine, each as met or missed with what was measured. */
 /**
  * A seeding rate counts acknowledgements; a phase that leaves more of its work queued
  * acknowledges faster. Its rate counting the tail too (until its events were consumed) says so.
@@ -44,6 +43,7 @@ function withTail(calls: number, perSecond: number, tailSeconds: number | undefi
   return ` (${(calls / (calls / perSecond + tailSeconds)).toFixed(0)}/s counting the ${tailSeconds.toFixed(1)} s its events took after the last)`;
 }
 
+/** The goals of issue #16 for this machine, each as met or missed with what was measured. */
 export function checkGoals(report: BenchReport): Goal[] {
   const goalMs = report.settings.goalP99Ms;
   const sustained = report.steps.chirp.highestRateUnderGoal;

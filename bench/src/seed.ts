@@ -176,14 +176,16 @@ export async function waitForFanoutToSettle(timelineUrl: string, quiet = false, 
 /**
  * The platform's events are drained when no outbox row waits to be published and no queue but a
  * dead-letter one holds a message (waiting, in flight or delayed), in every process's /metrics,
- * twice in a row a quarter of a second apart. Gives up (and says so) after `timeoutMs`.
+ * twice in a row a quarter of a second apart (so a drain is timed to within about half a
+ * second, over). Gives up (and says so) after `timeoutMs`.
  */
 export async function waitForEventsToDrain(urls: readonly string[], quiet = false, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietChecks = 0;
   while (quietChecks < 2) {
     if (Date.now() > deadline) throw new Error(`events had not drained after ${timeoutMs / 1000} s; check chirp_outbox_pending_events and chirp_sqs_messages on ${urls.join(', ')}`);
-    const pending = (await Promise.all(urls.map(async (url) => pendingEvents(await scrape(url))))).reduce((sum, n) => sum + n, 0);
+    // A scrape that fails reads as not drained: the wait goes on, up to its deadline.
+    const pending = (await Promise.all(urls.map((url) => scrape(url).then(pendingEvents, () => Number.NaN)))).reduce((sum, n) => sum + n, 0);
     quietChecks = pending === 0 ? quietChecks + 1 : 0;
     if (!quiet) process.stderr.write(`drain      ${pending} outbox rows and queued messages\n`);
     if (quietChecks < 2) await new Promise((resolve) => setTimeout(resolve, 250));

@@ -138,9 +138,10 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
     });
 
     it("when a list names a viewer, then the viewer's likes among its page come with it, and without a viewer none", async () => {
-      const tag = `t${nextId()}`;
+      const [tag, word] = [`t${nextId()}`, `w${nextId()}`];
       const parent = await post();
-      const [older, newer] = [await post({ ...withEntities(`#${tag}`), replyToId: parent.id }), await post({ ...withEntities(`#${tag}`), replyToId: parent.id })];
+      const reply = () => post({ ...withEntities(`${word} #${tag}`), replyToId: parent.id });
+      const [older, newer] = [await reply(), await reply()];
       const [viewer, other] = [nextId(), nextId()];
       const at = new Date();
       await store.transaction(async (tx) => {
@@ -155,6 +156,8 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       expect(await store.search(search, undefined, 5, other)).toEqual({ ids: [newer.id, older.id], likedByViewer: new Set([newer.id]) });
       // A like outside the page is not named: the page is the limit's, not the viewer's likes.
       expect(await store.search(search, undefined, 1, viewer)).toEqual({ ids: [newer.id], likedByViewer: new Set() });
+      // With words the viewer is one parameter further on.
+      expect(await store.search(parseSearchQuery(`${word} #${tag}`), undefined, 5, viewer)).toEqual({ ids: [newer.id, older.id], likedByViewer: new Set([older.id]) });
       expect(await store.listReplies(parent.id, undefined, 5)).toEqual({ ids: [older.id, newer.id] });
     });
 

@@ -221,17 +221,16 @@ describe('reading', () => {
   it.each([
     ['a user timeline', (service: ReturnType<typeof aTweetService>, viewerId: string) => service.listAuthorTweets({ authorId: alice.authorId, limit: 10, viewerId })],
     ['a search', (service: ReturnType<typeof aTweetService>, viewerId: string) => service.searchTweets({ q: '#steady', limit: 10, viewerId })],
+    ['a reply list', (service: ReturnType<typeof aTweetService>, viewerId: string, parentId: string) => service.listReplies({ tweetId: parentId, limit: 10, viewerId })],
   ])('when %s names a viewer, then its likes come with the list, and the likes are not asked again', async (_, read) => {
     const service = aTweetService();
+    const { tweet: parent } = await service.createTweet({ ...bob, text: 'parent' });
     const ids: string[] = [];
-    for (const text of ['one #steady', 'two #steady']) ids.push((await service.createTweet({ ...alice, text })).tweet.id);
+    for (const text of ['one #steady', 'two #steady']) ids.push((await service.createTweet({ ...alice, text, replyToId: parent.id })).tweet.id);
     await service.setLike({ tweetId: ids[0]!, userId: bob.authorId, liked: true });
     const likes = vi.spyOn(service.ports.tweets, 'likedAmong');
-    const page = await read(service, bob.authorId);
-    expect(page.data.map((tweet) => [tweet.id, tweet.likedByMe])).toEqual([
-      [ids[1], false],
-      [ids[0], true],
-    ]);
+    const page = await read(service, bob.authorId, parent.id);
+    expect(Object.fromEntries(page.data.map((tweet) => [tweet.id, tweet.likedByMe]))).toEqual({ [ids[0]!]: true, [ids[1]!]: false });
     expect(likes).not.toHaveBeenCalled();
   });
 
