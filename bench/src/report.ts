@@ -50,7 +50,8 @@ export function checkGoals(report: BenchReport): Goal[] {
   const atSustained = report.steps.chirp.steps.find((step) => step.rate === sustained);
   // With --variant, the first variant's mix (the services as deployed) is the one judged.
   const mix = report.cost.rows.find((row) => row.name === 'mix' || row.name.endsWith(' · mix'));
-  const { followsPerSecond, postsPerSecond } = report.graph.rates;
+  const { follows, postsSeeded, rates } = report.graph;
+  const { followsPerSecond, postsPerSecond } = rates;
   const stepRan = report.steps.chirp.steps.length > 0;
   const goals: Goal[] = [];
   const sustainedGoal = (rate: number, what: string) => ({
@@ -74,7 +75,6 @@ export function checkGoals(report: BenchReport): Goal[] {
     met: atSustained?.fanout !== undefined && atSustained.fanout.missed === 0 && atSustained.fanout.lagMs.p99 < 1000,
     measured: atSustained?.fanout ? `${ms(atSustained.fanout.lagMs.p99)} ms at ${sustained} requests/s over ${atSustained.fanout.sampled} posts${atSustained.fanout.missed > 0 ? `, ${atSustained.fanout.missed} not seen within 30 s` : ''}` : 'no sustained rate',
   });
-  const { follows, postsSeeded, rates } = report.graph;
   goals.push({
     goal: 'seeding through the public API: ≥ 500 follows/s (acknowledged)',
     met: followsPerSecond >= 500,

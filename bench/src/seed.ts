@@ -128,8 +128,8 @@ export async function seedGraph(client: BenchClient, graph: FollowGraph, options
   const postSeconds = (performance.now() - postsFrom) / 1000;
   const postCpu = postsEnd?.();
   const postDrainSeconds = await drain();
-
-  await waitForFanoutToSettle(options.timelineUrl, quiet);
+  // A drain leaves no fan-out message waiting or in flight, so only without one is the settle needed.
+  if (postDrainSeconds === undefined) await waitForFanoutToSettle(options.timelineUrl, quiet);
   await signIn();
   const rates: SeedRates = { followsPerSecond: follows.length / followSeconds, postsPerSecond: posts.length / postSeconds, retries };
   if (followDrainSeconds !== undefined) rates.followDrainSeconds = followDrainSeconds;
@@ -154,23 +154,41 @@ export async function warmCaches(client: BenchClient, tokens: readonly string[],
 }
 
 /**
+ * Polls `sample` until it reads quiet twice in a row, `intervalMs` apart, printing each line
+ * unless `quiet`; gives up after `timeoutMs` with `stuck` as the error's message.
+ */
+async function pollUntilQuiet(
+  sample: () => Promise<{ quiet: boolean; line: string }>,
+  options: { intervalMs: number; timeoutMs: number; quiet: boolean; stuck: string },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let quietChecks = 0;
+  while (quietChecks < 2) {
+    if (Date.now() > deadline) throw new Error(options.stuck);
+    const { quiet, line } = await sample();
+    quietChecks = quiet ? quietChecks + 1 : 0;
+    if (!options.quiet) process.stderr.write(`${line}\n`);
+    if (quietChecks < 2) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+}
+
+/**
  * Fan-out is done when the timeline queue is empty and no entries were written for a second,
  * twice in a row. Gives up (and says so) after `timeoutMs`.
  */
 export async function waitForFanoutToSettle(timelineUrl: string, quiet = false, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let previousWritten = -1;
-  let quietChecks = 0;
-  while (quietChecks < 2) {
-    if (Date.now() > deadline) throw new Error(`fan-out had not settled after ${timeoutMs / 1000} s; check the timeline service's chirp_timeline_queue_depth and its log`);
-    const text = await scrape(timelineUrl);
-    const depth = sampleSum(text, 'chirp_timeline_queue_depth');
-    const written = sampleSum(text, 'chirp_timeline_entries_written_total');
-    quietChecks = depth === 0 && written === previousWritten ? quietChecks + 1 : 0;
-    if (!quiet) process.stderr.write(`fan-out    queue depth ${depth}, ${written} timeline entries written\n`);
-    previousWritten = written;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await pollUntilQuiet(
+    async () => {
+      const text = await scrape(timelineUrl);
+      const depth = sampleSum(text, 'chirp_timeline_queue_depth');
+      const written = sampleSum(text, 'chirp_timeline_entries_written_total');
+      const settled = depth === 0 && written === previousWritten;
+      previousWritten = written;
+      return { quiet: settled, line: `fan-out    queue depth ${depth}, ${written} timeline entries written` };
+    },
+    { intervalMs: 1000, timeoutMs, quiet, stuck: `fan-out had not settled after ${timeoutMs / 1000} s; check the timeline service's chirp_timeline_queue_depth and its log` },
+  );
 }
 
 /**
@@ -180,16 +198,14 @@ export async function waitForFanoutToSettle(timelineUrl: string, quiet = false, 
  * second, over). Gives up (and says so) after `timeoutMs`.
  */
 export async function waitForEventsToDrain(urls: readonly string[], quiet = false, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let quietChecks = 0;
-  while (quietChecks < 2) {
-    if (Date.now() > deadline) throw new Error(`events had not drained after ${timeoutMs / 1000} s; check chirp_outbox_pending_events and chirp_sqs_messages on ${urls.join(', ')}`);
-    // A scrape that fails reads as not drained: the wait goes on, up to its deadline.
-    const pending = (await Promise.all(urls.map((url) => scrape(url).then(pendingEvents, () => Number.NaN)))).reduce((sum, n) => sum + n, 0);
-    quietChecks = pending === 0 ? quietChecks + 1 : 0;
-    if (!quiet) process.stderr.write(`drain      ${pending} outbox rows and queued messages\n`);
-    if (quietChecks < 2) await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await pollUntilQuiet(
+    async () => {
+      // A scrape that fails reads as not drained: the wait goes on, up to its deadline.
+      const pending = (await Promise.all(urls.map((url) => scrape(url).then(pendingEvents, () => Number.NaN)))).reduce((sum, n) => sum + n, 0);
+      return { quiet: pending === 0, line: `drain      ${pending} outbox rows and queued messages` };
+    },
+    { intervalMs: 250, timeoutMs, quiet, stuck: `events had not drained after ${timeoutMs / 1000} s; check chirp_outbox_pending_events and chirp_sqs_messages on ${urls.join(', ')}` },
+  );
 }
 
 /** Outbox rows not yet published plus messages on queues other than dead-letter ones, in one /metrics text. */
