@@ -26,19 +26,34 @@ const FIRST_STEP_MARGIN = 8;
 const PAGE_STEP = 64;
 
 /**
- * Adds the score/member pairs ARGV[2..] to an existing entry, then keeps its newest ARGV[1] ids.
- * Returns 0 when there is no ready entry (absent, or being built: writes land in it all the
- * same), 1 when it stayed within the depth, else the oldest member it kept.
+ * Adds the score/member pairs ARGV[2..] to each existing entry of KEYS, then keeps its newest
+ * ARGV[1] ids. One call serves a fan-out chunk (many keys, one pair: one command for the chunk's
+ * readers instead of one each) and a follow's merge (one key, many pairs). Returns, per key, 0
+ * when there is no ready entry (absent, or being built: writes land in it all the same), 1 when
+ * it stayed within the depth, else the oldest member it kept.
  */
 const ADD = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 2, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
-local markers = redis.call('ZCOUNT', KEYS[1], '-inf', -1)
-local dropped = redis.call('ZREMRANGEBYRANK', KEYS[1], markers, -(tonumber(ARGV[1]) + 1))
-if not redis.call('ZSCORE', KEYS[1], '${READY}') then return 0 end
-if dropped == 0 then return 1 end
-return redis.call('ZRANGE', KEYS[1], markers, markers)[1]
+local depth = tonumber(ARGV[1])
+local replies = {}
+for k, key in ipairs(KEYS) do
+  replies[k] = 0
+  if redis.call('EXISTS', key) == 1 then
+    for i = 2, #ARGV, 2 do redis.call('ZADD', key, ARGV[i], ARGV[i + 1]) end
+    local markers = redis.call('ZCOUNT', key, '-inf', -1)
+    local dropped = redis.call('ZREMRANGEBYRANK', key, markers, -(depth + 1))
+    if redis.call('ZSCORE', key, '${READY}') then
+      if dropped == 0 then replies[k] = 1 else replies[k] = redis.call('ZRANGE', key, markers, markers)[1] or 0 end
+    end
+  end
+end
+return replies
 `;
+/**
+ * Keys per ADD call. A call blocks Redis while it runs (a few microseconds a key), so a chunk of
+ * a thousand readers goes as several calls in one pipeline, letting other clients' commands in
+ * between them.
+ */
+const KEYS_PER_ADD = 100;
 /**
  * Ends a rebuild: only if the entry still carries this build's marker (nothing forgot or
  * restarted it meanwhile) are the loaded ids added, the entry marked ready, trimmed and timed.
@@ -60,7 +75,7 @@ if #redis.call('ZRANGEBYSCORE', KEYS[1], -2, -2, 'LIMIT', 0, 1) > 0 then return 
 return redis.call('ZREM', KEYS[1], ARGV[1])
 `;
 const ABSENT: CachedDepth = { state: 'absent' };
-/** ADD's reply: 0 no ready entry, 1 within the depth, else the oldest (padded) id kept; a failed call counts as absent. */
+/** ADD's reply for one key: 0 no ready entry, 1 within the depth, else the oldest (padded) id kept; a failed call counts as absent. */
 const depthOf = (reply: unknown): CachedDepth =>
   reply === 1 ? { state: 'within' } : typeof reply === 'string' ? { state: 'full', oldestKept: unpad(reply) } : ABSENT;
 
@@ -68,7 +83,8 @@ const depthOf = (reply: unknown): CachedDepth =>
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 type Scripted = {
-  timelineAdd(key: string, depth: number, ...scoresAndMembers: (string | number)[]): unknown;
+  /** Variable keys: the number of keys first, then the keys, the depth and score/member pairs. */
+  timelineAdd(numberOfKeys: number, ...keysDepthAndPairs: (string | number)[]): unknown;
   timelineRemove(key: string, member: string): unknown;
   timelineFinish(key: string, ...args: (string | number)[]): Promise<number>;
   timelineUnlock(key: string, token: string): Promise<number>;
@@ -82,6 +98,8 @@ export interface RedisTimelineCacheOptions {
   ttlSeconds: number;
   /** Overrides FIRST_STEP_MARGIN (benchmarks compare margins). */
   firstStepMargin?: number;
+  /** Overrides KEYS_PER_ADD (benchmarks compare; 1 is a command per reader, as before #16's cut). */
+  keysPerAdd?: number;
   log: Logger;
 }
 
@@ -90,12 +108,13 @@ export interface RedisTimelineCacheOptions {
  * logged, and the TTL bounds how long an entry can stay behind Cassandra.
  */
 export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCacheOptions): TimelineCache {
-  redis.defineCommand('timelineAdd', { numberOfKeys: 1, lua: ADD });
+  redis.defineCommand('timelineAdd', { lua: ADD });
   redis.defineCommand('timelineUnlock', { numberOfKeys: 1, lua: UNLOCK });
   redis.defineCommand('timelineRemove', { numberOfKeys: 1, lua: REMOVE });
   redis.defineCommand('timelineFinish', { numberOfKeys: 1, lua: FINISH });
   const scripted = redis as Redis & Scripted;
   const firstStepMargin = options.firstStepMargin ?? FIRST_STEP_MARGIN;
+  const keysPerAdd = options.keysPerAdd ?? KEYS_PER_ADD;
 
   const writeFailed = (err: unknown, what: string, readers: number) =>
     options.log.error(
@@ -118,15 +137,18 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
   return {
     async add(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
-      for (const readerId of readerIds) pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, Number(tweetId), pad(tweetId));
-      const replies = await run(pipeline, 'add', readerIds.length);
+      for (let from = 0; from < readerIds.length; from += keysPerAdd) {
+        const keys = readerIds.slice(from, from + keysPerAdd).map(keyOf);
+        pipeline.timelineAdd(keys.length, ...keys, MAX_HOME_ITEMS, Number(tweetId), pad(tweetId));
+      }
+      const replies = (await run(pipeline, 'add', readerIds.length))?.flat();
       return new Map(readerIds.map((readerId, i) => [readerId, depthOf(replies?.[i])]));
     },
     async merge(readerId, tweetIds) {
       if (tweetIds.length === 0) return ABSENT;
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;
-      pipeline.timelineAdd(keyOf(readerId), MAX_HOME_ITEMS, ...tweetIds.flatMap((id) => [Number(id), pad(id)]));
-      return depthOf((await run(pipeline, 'merge', 1))?.[0]);
+      pipeline.timelineAdd(1, keyOf(readerId), MAX_HOME_ITEMS, ...tweetIds.flatMap((id) => [Number(id), pad(id)]));
+      return depthOf((await run(pipeline, 'merge', 1))?.flat()[0]);
     },
     async remove(readerIds, tweetId) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Scripted;

@@ -102,5 +102,23 @@ export function timelineCacheContract(name: string, makeCache: () => Promise<Tim
       expect(read).toHaveLength(MAX_HOME_ITEMS);
       expect([read?.[0], read?.at(-1)]).toEqual([id(MAX_HOME_ITEMS + 1), id(2)]);
     });
+
+    it('when a chunk holds more readers than one write takes, then each reader gets the answer for its own entry', async () => {
+      // 250 readers: past an adapter's keys per call (Redis: 100), in three states spread over every call.
+      const readers = Array.from({ length: 250 }, (_, i) => String(10_000 + i));
+      const full = new Set(['10000', '10149', '10249']);
+      const stateOf = (reader: string, i: number) => (full.has(reader) ? 'full' : i % 2 === 0 ? 'within' : 'absent');
+      for (const [i, reader] of readers.entries()) {
+        if (stateOf(reader, i) === 'full') await cache.rebuild(reader, async () => Array.from({ length: MAX_HOME_ITEMS }, (_, k) => id(MAX_HOME_ITEMS - k)));
+        else if (stateOf(reader, i) === 'within') await cache.rebuild(reader, async () => [id(1)]);
+      }
+      const depths = await cache.add(readers, id(MAX_HOME_ITEMS + 1));
+      expect([...depths.keys()]).toEqual(readers);
+      for (const [i, reader] of readers.entries()) {
+        const expected = { full: { state: 'full', oldestKept: id(2) }, within: { state: 'within' }, absent: { state: 'absent' } }[stateOf(reader, i)];
+        expect({ reader, depth: depths.get(reader) }).toEqual({ reader, depth: expected });
+        expect({ reader, newest: (await cache.read(reader, undefined, 1))?.[0] }).toEqual({ reader, newest: stateOf(reader, i) === 'absent' ? undefined : id(MAX_HOME_ITEMS + 1) });
+      }
+    });
   });
 }
