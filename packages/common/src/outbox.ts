@@ -7,22 +7,21 @@ import { captureTraceContext, TRACE_CARRIER, type Traced } from './trace-context
 const NOTIFY_CHANNEL = 'chirp_outbox';
 const LISTEN_RETRY_MS = 1000;
 
+/** Wakes the relay; delivered at commit, so it never runs ahead of the rows it announces. */
+export const OUTBOX_NOTIFY = `pg_notify('${NOTIFY_CHANNEL}', '')`;
+
 /**
- * Writes events into the outbox with the caller's client, inside the caller's
- * transaction, so they exist exactly when the change they describe commits.
- * The NOTIFY is delivered at commit and wakes the relay without polling. Rows and
- * NOTIFY are one statement, one round trip (a data-modifying WITH runs to completion
- * whether or not the outer SELECT reads it).
+ * The outbox rows of `events` as an INSERT for a WITH clause, its parameters numbered from
+ * `firstParameter`, for a store that writes its change and the change's events in one statement
+ * (one round trip; the statement is then its own transaction). `onlyIf` is a SQL condition the
+ * rows are written under, such as another part of the statement having written its row.
  */
-export async function appendToOutbox(client: PoolClient, topic: string, events: readonly EventEnvelope[]): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `WITH appended AS (
-       INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
-       SELECT rows.*, $7::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::jsonb[]) AS rows
-       RETURNING 1)
-     SELECT pg_notify('${NOTIFY_CHANNEL}', '')`,
-    [
+export function outboxInsert(topic: string, events: readonly EventEnvelope[], firstParameter: number, onlyIf?: string): { sql: string; params: unknown[] } {
+  const $ = (offset: number) => `$${firstParameter + offset}`;
+  return {
+    sql: `INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
+       SELECT rows.*, ${$(6)}::jsonb FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::int[], ${$(4)}::timestamptz[], ${$(5)}::jsonb[]) AS rows${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`}`,
+    params: [
       events.map((e) => e.id),
       events.map(() => topic),
       events.map((e) => e.type),
@@ -32,7 +31,20 @@ export async function appendToOutbox(client: PoolClient, topic: string, events: 
       // The trace the change was made in (W3C headers, null when not tracing): the relay publishes in it.
       JSON.stringify(captureTraceContext() ?? null),
     ],
-  );
+  };
+}
+
+/**
+ * Writes events into the outbox with the caller's client, inside the caller's
+ * transaction, so they exist exactly when the change they describe commits.
+ * The NOTIFY is delivered at commit and wakes the relay without polling. Rows and
+ * NOTIFY are one statement, one round trip (a data-modifying WITH runs to completion
+ * whether or not the outer SELECT reads it).
+ */
+export async function appendToOutbox(client: PoolClient, topic: string, events: readonly EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = outboxInsert(topic, events, 1);
+  await client.query(`WITH appended AS (${rows.sql} RETURNING 1) SELECT ${OUTBOX_NOTIFY}`, rows.params);
 }
 
 export interface OutboxRelayOptions {

@@ -1,11 +1,12 @@
-import { appendToOutbox } from '@chirp/common/outbox';
+import { appendToOutbox, OUTBOX_NOTIFY, outboxInsert } from '@chirp/common/outbox';
 import { withTransaction } from '@chirp/common/pg-transaction';
 import { TWEET_EVENTS_TOPIC } from '@chirp/kernel/tweet-events';
 import type { Pool, PoolClient } from 'pg';
 import type { AttachedMedia } from '../domain/media.ts';
+import type { Author, Tweet } from '../domain/tweet.ts';
 import { searchTermsOf } from '../domain/tweet-text.ts';
 import { MEDIA_COLUMNS, type MediaRow, toMedia } from './pg-media-store.ts';
-import type { IdPage, StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';
+import type { IdPage, NewTweet, StoredAuthor, StoredTweet, TweetStore, TweetTransaction } from '../use-cases/ports.ts';
 
 const TWEET_COLUMNS = 't.id, t.author_id, t.text, t.created_at, t.reply_to_id, t.hashtags, t.mentions, t.like_count, t.reply_count, t.deleted_at, t.version, t.media';
 const AUTHOR_COLUMNS = 'a.id, a.handle, a.display_name, a.profile_version';
@@ -152,8 +153,65 @@ export function createPgTweetStore(pool: Pool): TweetStore {
         if ((rowCount ?? 0) < 5000) return total;
       }
     },
+    async insertTweet({ claim, ...post }) {
+      if (await insertTweetStatement(pool, post, claim)) return {};
+      // Lost to an unexpired claim of the key (committed: a racing one was waited for), so nothing was written.
+      const { rows } = await pool.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [post.tweet.authorId, claim!.key]);
+      if (!rows[0]) throw new Error(`idempotency key of author ${post.tweet.authorId} was claimed by another tweet but is gone; the post can be retried`);
+      return { replayOf: rows[0].tweet_id };
+    },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
+}
+
+/** A new tweet's row and its author's stand-in as parameters $1..$11 (the order insertTweetStatement's SQL uses). */
+export const tweetRowParams = (tweet: Tweet, standIn: Omit<Author, 'id'>): unknown[] => [
+  tweet.id,
+  tweet.authorId,
+  tweet.text,
+  tweet.createdAt,
+  tweet.replyToId,
+  tweet.hashtags,
+  tweet.mentions,
+  searchTermsOf(tweet.text),
+  JSON.stringify(tweet.media),
+  standIn.handle,
+  standIn.displayName,
+];
+
+/**
+ * A new tweet in one statement: the idempotency claim (when `claim` is given; a racing claim
+ * of the key waits for the other's transaction), the author's stand-in (an author already
+ * stored is left alone), the tweet and its events, each written only if the claim was won.
+ * True when it was (or nothing was claimed). Data-modifying WITHs run to completion whether or
+ * not the outer SELECT reads them; the key's reference to the tweet is checked at commit.
+ */
+async function insertTweetStatement(client: Pool | PoolClient, post: Omit<NewTweet, 'claim'>, claim?: NewTweet['claim']): Promise<boolean> {
+  const params = tweetRowParams(post.tweet, post.standIn);
+  if (claim) params.push(claim.key, claim.at, claim.notBefore);
+  const won = claim ? 'EXISTS (SELECT 1 FROM claim)' : undefined;
+  const onlyIf = won ? ` WHERE ${won}` : '';
+  const events = outboxInsert(TWEET_EVENTS_TOPIC, post.events, params.length + 1, won);
+  const { rows } = await client.query<{ won: boolean }>(
+    `WITH ${
+      claim
+        ? `claim AS (
+           INSERT INTO idempotency_keys AS k (author_id, key, tweet_id, created_at) VALUES ($2, $12, $1, $13)
+           ON CONFLICT (author_id, key) DO UPDATE SET tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
+           WHERE k.created_at < $14
+           RETURNING 1),`
+        : ''
+    }
+       stand_in AS (
+         INSERT INTO authors (id, handle, display_name, profile_version) SELECT $2::bigint, $10::text, $11::text, 0${onlyIf} ON CONFLICT (id) DO NOTHING),
+       tweet AS (
+         INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
+         SELECT $1::bigint, $2::bigint, $3::text, $4::timestamptz, $5::bigint, $6::text[], $7::text[], array_to_tsvector($8::text[]), $9::jsonb${onlyIf}),
+       appended AS (${events.sql} RETURNING 1)
+     SELECT ${won ?? 'true'} AS won, ${OUTBOX_NOTIFY}`,
+    [...params, ...events.params],
+  );
+  return rows[0]?.won === true;
 }
 
 function transactionOn(client: PoolClient): TweetTransaction {
@@ -179,27 +237,8 @@ function transactionOn(client: PoolClient): TweetTransaction {
       ]);
       return existing.rows[0]?.tweet_id;
     },
-    async insertTweet(tweet, standIn) {
-      // The stand-in's INSERT runs though nothing reads it: a data-modifying WITH always runs to completion.
-      await client.query(
-        `WITH stand_in AS (
-           INSERT INTO authors (id, handle, display_name, profile_version) VALUES ($2, $10, $11, 0) ON CONFLICT (id) DO NOTHING)
-         INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, array_to_tsvector($8::text[]), $9::jsonb)`,
-        [
-          tweet.id,
-          tweet.authorId,
-          tweet.text,
-          tweet.createdAt,
-          tweet.replyToId,
-          tweet.hashtags,
-          tweet.mentions,
-          searchTermsOf(tweet.text),
-          JSON.stringify(tweet.media),
-          standIn.handle,
-          standIn.displayName,
-        ],
-      );
+    async insertTweet(post) {
+      await insertTweetStatement(client, post);
     },
     lockTweet: (id) => returningTweet(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = $1 FOR NO KEY UPDATE`, [id]),
     async markDeleted(id, at) {

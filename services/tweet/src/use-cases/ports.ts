@@ -40,6 +40,18 @@ export interface IdPage {
   likedByViewer?: Set<string>;
 }
 
+/**
+ * A new tweet as written: the tweet, `standIn` as its author (`tweet.authorId`) when no user
+ * event has described them yet (an author already stored is left alone), the events it emits
+ * and, for a post with an Idempotency-Key, the claim of that key (see claimIdempotencyKey).
+ */
+export interface NewTweet {
+  tweet: Tweet;
+  standIn: Omit<Author, 'id'>;
+  events: readonly EventEnvelope[];
+  claim?: { key: string; at: Date; notBefore: Date };
+}
+
 /** Writes inside one transaction: all of them, and the events they emit, commit together or not at all. */
 export interface TweetTransaction {
   /**
@@ -48,11 +60,8 @@ export interface TweetTransaction {
    * claim of the same key waits until this transaction ends.
    */
   claimIdempotencyKey(claim: { authorId: string; key: string; tweetId: string; at: Date; notBefore: Date }): Promise<string | undefined>;
-  /**
-   * The tweet, and `standIn` as its author (`tweet.authorId`) when no user event has described
-   * them yet (an author already stored is left alone): one write, one round trip.
-   */
-  insertTweet(tweet: Tweet, standIn: Omit<Author, 'id'>): Promise<void>;
+  /** The tweet, its stand-in author and its events (see NewTweet): one write, one round trip. */
+  insertTweet(post: Omit<NewTweet, 'claim'>): Promise<void>;
   /** The tweet, live or deleted, locked until the transaction ends. */
   lockTweet(id: string): Promise<StoredTweet | undefined>;
   /** Soft-deletes a live tweet; the row after the change. */
@@ -72,6 +81,13 @@ export interface TweetTransaction {
 }
 
 export interface TweetStore extends TweetReader {
+  /**
+   * A new tweet that locks nothing first (no parent to count a reply on, no media to attach), in
+   * one write that is its own transaction: the claim, the tweet and its events, all or nothing.
+   * When an unexpired claim of the same key exists, nothing is written and the id of the tweet
+   * that claim created comes back as `replayOf`.
+   */
+  insertTweet(post: NewTweet): Promise<{ replayOf?: string }>;
   /** Runs `work` in one transaction; it may run again from the start after a deadlock. */
   transaction<T>(work: (tx: TweetTransaction) => Promise<T>): Promise<T>;
   /** Saves an author from a user event unless a version at least as high is stored; the saved author, or undefined. */

@@ -108,7 +108,7 @@ export function mediaStoreContract(name: string, makeStores: () => Promise<{ med
       const tweet = aTweet();
       await tweets.transaction(async (tx) => {
         expect((await tx.lockMedia([item.id, '1'])).map((locked) => locked.id)).toEqual([item.id]);
-        await tx.insertTweet(tweet, STAND_IN);
+        await tx.insertTweet({ tweet, standIn: STAND_IN, events: [] });
         await tx.attachMedia([item.id], tweet.id);
       });
       await expect(
@@ -134,8 +134,8 @@ export function mediaStoreContract(name: string, makeStores: () => Promise<{ med
       const deleted = aTweet();
       await tweets.transaction(async (tx) => {
         for (const item of [onLive, onDeleted]) await media.settleMedia(item.id, ready);
-        await tx.insertTweet(live, STAND_IN);
-        await tx.insertTweet(deleted, STAND_IN);
+        await tx.insertTweet({ tweet: live, standIn: STAND_IN, events: [] });
+        await tx.insertTweet({ tweet: deleted, standIn: STAND_IN, events: [] });
         await tx.attachMedia([onLive.id], live.id);
         await tx.attachMedia([onDeleted.id], deleted.id);
       });

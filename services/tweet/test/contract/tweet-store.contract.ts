@@ -3,7 +3,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery, type Tweet } from '../../src/domain/tweet.ts';
 import { extractEntities } from '../../src/domain/tweet-text.ts';
-import type { TweetStore } from '../../src/use-cases/ports.ts';
+import { createEvent } from '@chirp/kernel/events';
+import { TweetCreated } from '@chirp/kernel/tweet-events';
+import type { NewTweet, TweetStore } from '../../src/use-cases/ports.ts';
 
 let serial = 0;
 const nextId = () => {
@@ -37,7 +39,25 @@ const withEntities = (raw: string): Partial<Tweet> => {
   return { text, ...extractEntities(text) };
 };
 
-export function tweetStoreContract(name: string, makeStore: () => Promise<TweetStore>): void {
+/** A post as the create use case writes one: the tweet, the stand-in and its tweet.created event. */
+const aPost = (tweet: Tweet): Omit<NewTweet, 'claim'> => ({
+  tweet,
+  standIn: STAND_IN,
+  events: [
+    createEvent(TweetCreated, {
+      tweetId: tweet.id,
+      authorId: tweet.authorId,
+      createdAt: tweet.createdAt.toISOString(),
+      replyToId: null,
+      replyToAuthorId: null,
+      mentions: [],
+      hashtags: [],
+    }),
+  ],
+});
+
+/** `writtenEventIds`: the ids of the events the store under test has written so far (its outbox). */
+export function tweetStoreContract(name: string, makeStore: () => Promise<TweetStore>, writtenEventIds: () => Promise<string[]>): void {
   describe(`TweetStore contract: ${name}`, () => {
     let store: TweetStore;
     let authorId: string;
@@ -49,7 +69,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const tweet = aTweet({ authorId, ...overrides });
       await store.transaction(async (tx) => {
         if (tweet.replyToId) await tx.adjustCount(tweet.replyToId, 'replyCount', 1);
-        await tx.insertTweet(tweet, STAND_IN);
+        await tx.insertTweet({ tweet, standIn: STAND_IN, events: [] });
       });
       return tweet;
     };
@@ -70,7 +90,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       expect(await store.saveAuthor({ ...v2, displayName: 'Old', profileVersion: 1 })).toBeUndefined();
       expect(await store.saveAuthor({ ...v2, displayName: 'Same', profileVersion: 2 })).toBeUndefined();
       const later = aTweet({ authorId });
-      await store.transaction((tx) => tx.insertTweet(later, { handle: 'other', displayName: 'other' }));
+      await store.transaction((tx) => tx.insertTweet({ tweet: later, standIn: { handle: 'other', displayName: 'other' }, events: [] }));
       expect(await store.findAuthors([authorId])).toEqual([v2]);
       expect((await store.findTweets([later.id])).authors).toEqual([v2]);
     });
@@ -79,7 +99,7 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       const ghost = aTweet({ authorId });
       await expect(
         store.transaction(async (tx) => {
-          await tx.insertTweet(ghost, STAND_IN);
+          await tx.insertTweet({ tweet: ghost, standIn: STAND_IN, events: [] });
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
@@ -103,6 +123,44 @@ export function tweetStoreContract(name: string, makeStore: () => Promise<TweetS
       expect(await claim((await post()).id, { at: later, notBefore: new Date(later.getTime() - 24 * 3600_000) })).toBe(third.id);
       expect(await store.pruneIdempotencyKeys(new Date(later.getTime() + 1))).toBe(2);
       expect(await store.pruneIdempotencyKeys(new Date(later.getTime() + 1))).toBe(0);
+    });
+
+    it('when a post is written in one write, then the tweet, its stand-in author and its event are stored together', async () => {
+      const post = aPost(aTweet({ authorId }));
+      expect(await store.insertTweet(post)).toEqual({});
+      expect((await store.findTweets([post.tweet.id])).tweets).toEqual([{ ...post.tweet, deleted: false, version: 1 }]);
+      expect(await store.findAuthors([authorId])).toEqual([{ id: authorId, ...STAND_IN, profileVersion: 0 }]);
+      expect(await writtenEventIds()).toContain(post.events[0]!.id);
+    });
+
+    it('when a post reuses an Idempotency-Key, then the first tweet is answered and nothing written; another author, or once expired, posts anew', async () => {
+      const at = new Date('2026-03-01T12:00:00.000Z');
+      const claim = { key: 'k-post', at, notBefore: new Date(at.getTime() - 24 * 3600_000) };
+      const [first, again, otherAuthor] = [aPost(aTweet({ authorId })), aPost(aTweet({ authorId })), aPost(aTweet({ authorId: nextId() }))];
+      expect(await store.insertTweet({ ...first, claim })).toEqual({});
+      expect(await store.insertTweet({ ...again, claim })).toEqual({ replayOf: first.tweet.id });
+      expect((await store.findTweets([again.tweet.id])).tweets).toEqual([]);
+      expect(await writtenEventIds()).not.toContain(again.events[0]!.id);
+      expect(await store.insertTweet({ ...otherAuthor, claim })).toEqual({});
+      // A day later the claim has expired: the key is taken over, and names the new tweet from then on.
+      const later = new Date(at.getTime() + 25 * 3600_000);
+      const laterClaim = { key: 'k-post', at: later, notBefore: new Date(later.getTime() - 24 * 3600_000) };
+      const [renewed, replayed] = [aPost(aTweet({ authorId })), aPost(aTweet({ authorId }))];
+      expect(await store.insertTweet({ ...renewed, claim: laterClaim })).toEqual({});
+      expect(await store.insertTweet({ ...replayed, claim: laterClaim })).toEqual({ replayOf: renewed.tweet.id });
+      expect((await store.findTweets([renewed.tweet.id])).tweets).toHaveLength(1);
+    });
+
+    it('when five posts race with one Idempotency-Key, then one is written and the other four answer it', async () => {
+      const claim = { key: 'k-race', at: new Date(), notBefore: new Date(Date.now() - 3600_000) };
+      const posts = Array.from({ length: 5 }, () => aPost(aTweet({ authorId })));
+      const results = await Promise.all(posts.map((post) => store.insertTweet({ ...post, claim })));
+      const written = posts.filter((_, i) => results[i]!.replayOf === undefined);
+      expect(written).toHaveLength(1);
+      expect(results.filter((result) => result.replayOf === written[0]!.tweet.id)).toHaveLength(4);
+      expect((await store.findTweets(posts.map((post) => post.tweet.id))).tweets.map((tweet) => tweet.id)).toEqual([written[0]!.tweet.id]);
+      const events = await writtenEventIds();
+      expect(posts.filter((post) => events.includes(post.events[0]!.id))).toEqual(written);
     });
 
     it('when counts change, then each change raises the version; a deleted tweet takes none and stays findable as deleted', async () => {

@@ -45,11 +45,12 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       state.keys.set(key, { tweetId: claim.tweetId, createdAt: claim.at });
       return undefined;
     },
-    async insertTweet(tweet, standIn) {
+    async insertTweet({ tweet, standIn, events }) {
       if (state.tweets.has(tweet.id)) throw new Error(`duplicate tweet id ${tweet.id}`);
       if (tweet.replyToId !== null && !state.tweets.has(tweet.replyToId)) throw new Error(`reply target ${tweet.replyToId} does not exist`);
       if (!state.authors.has(tweet.authorId)) state.authors.set(tweet.authorId, { id: tweet.authorId, ...standIn, profileVersion: 0 });
       state.tweets.set(tweet.id, { ...copy(tweet), deleted: false, version: 1, deletedAt: null });
+      await tx.emit(events);
     },
     async lockTweet(id) {
       const tweet = state.tweets.get(id);
@@ -97,7 +98,7 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
   };
   const mediaWhere = (keep: (media: Media) => boolean) => [...state.media.values()].filter(keep).map((media) => copy(media));
 
-  return {
+  const store: InMemoryTweetStore = {
     get events() {
       return state.events;
     },
@@ -194,6 +195,13 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
         state.mediaClaims.delete(id);
       }
     },
+    insertTweet: ({ claim, ...post }) =>
+      store.transaction(async (transaction) => {
+        const replayOf = claim && (await transaction.claimIdempotencyKey({ authorId: post.tweet.authorId, key: claim.key, tweetId: post.tweet.id, at: claim.at, notBefore: claim.notBefore }));
+        if (replayOf !== undefined) return { replayOf };
+        await transaction.insertTweet(post);
+        return {};
+      }),
     transaction<T>(work: (transaction: TweetTransaction) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         const before = copy(state);
@@ -213,4 +221,5 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       return run;
     },
   };
+  return store;
 }

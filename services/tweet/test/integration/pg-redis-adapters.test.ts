@@ -1,4 +1,5 @@
 import { createLogger } from '@chirp/common/logging';
+import { pendingEvents } from '@chirp/testing/outbox';
 import { createTestDatabase, createTestRedis, type TestDatabase } from '@chirp/testing/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
@@ -19,7 +20,11 @@ afterAll(async () => {
   await Promise.all([redis, ...perTest].map((r) => r.cleanup()));
 });
 
-tweetStoreContract('Postgres', async () => createPgTweetStore(db.pool));
+tweetStoreContract(
+  'Postgres',
+  async () => createPgTweetStore(db.pool),
+  async () => (await pendingEvents(db.pool)).map((event) => event.id),
+);
 tweetCacheContract('Redis', async () => {
   const fresh = createTestRedis();
   perTest.push(fresh);

@@ -6,7 +6,12 @@ import { createInMemoryMediaStorage } from '../fakes/in-memory-media-storage.ts'
 import { createInMemoryTweetCache } from '../fakes/in-memory-tweet-cache.ts';
 import { createInMemoryTweetStore } from '../fakes/in-memory-tweet-store.ts';
 
-tweetStoreContract('in memory', async () => createInMemoryTweetStore());
+let inMemory = createInMemoryTweetStore();
+tweetStoreContract(
+  'in memory',
+  async () => (inMemory = createInMemoryTweetStore()),
+  async () => inMemory.events.map((event) => event.id),
+);
 tweetCacheContract('in memory', async () => createInMemoryTweetCache());
 
 mediaStoreContract('in memory', async () => {
