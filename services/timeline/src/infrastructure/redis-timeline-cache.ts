@@ -114,7 +114,7 @@ export function createRedisTimelineCache(redis: Redis, options: RedisTimelineCac
   redis.defineCommand('timelineFinish', { numberOfKeys: 1, lua: FINISH });
   const scripted = redis as Redis & Scripted;
   const firstStepMargin = options.firstStepMargin ?? FIRST_STEP_MARGIN;
-  const keysPerAdd = options.keysPerAdd ?? KEYS_PER_ADD;
+  const keysPerAdd = Math.max(1, options.keysPerAdd ?? KEYS_PER_ADD);
 
   const writeFailed = (err: unknown, what: string, readers: number) =>
     options.log.error(

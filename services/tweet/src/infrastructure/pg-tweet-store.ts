@@ -154,11 +154,16 @@ export function createPgTweetStore(pool: Pool): TweetStore {
       }
     },
     async insertTweet({ claim, ...post }) {
-      if (await insertTweetStatement(pool, post, claim)) return {};
-      // Lost to an unexpired claim of the key (committed: a racing one was waited for), so nothing was written.
-      const { rows } = await pool.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [post.tweet.authorId, claim!.key]);
-      if (!rows[0]) throw new Error(`idempotency key of author ${post.tweet.authorId} was claimed by another tweet but is gone; the post can be retried`);
-      return { replayOf: rows[0].tweet_id };
+      // Lost to an unexpired claim of the key (committed: a racing one was waited for), nothing
+      // is written and the first tweet is answered. The claim's row is no longer locked once the
+      // statement ends, so the pruner may take a key at the window's edge between the two
+      // statements; then the key is free and the post is written again, once.
+      for (let attempt = 1; ; attempt += 1) {
+        if (await insertTweetStatement(pool, post, claim)) return {};
+        const { rows } = await pool.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [post.tweet.authorId, claim!.key]);
+        if (rows[0]) return { replayOf: rows[0].tweet_id };
+        if (attempt >= 2) throw new Error(`idempotency key of author ${post.tweet.authorId} was lost to another claim twice and is gone each time; check what deletes idempotency_keys`);
+      }
     },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
@@ -183,8 +188,9 @@ export const tweetRowParams = (tweet: Tweet, standIn: Omit<Author, 'id'>): unkno
  * A new tweet in one statement: the idempotency claim (when `claim` is given; a racing claim
  * of the key waits for the other's transaction), the author's stand-in (an author already
  * stored is left alone), the tweet and its events, each written only if the claim was won.
- * True when it was (or nothing was claimed). Data-modifying WITHs run to completion whether or
- * not the outer SELECT reads them; the key's reference to the tweet is checked at commit.
+ * True when it was (or nothing was claimed); only then is the relay woken. Data-modifying WITHs
+ * run to completion whether or not the outer SELECT reads them; the key's reference to the
+ * tweet is checked at commit.
  */
 async function insertTweetStatement(client: Pool | PoolClient, post: Omit<NewTweet, 'claim'>, claim?: NewTweet['claim']): Promise<boolean> {
   const params = tweetRowParams(post.tweet, post.standIn);
@@ -208,7 +214,7 @@ async function insertTweetStatement(client: Pool | PoolClient, post: Omit<NewTwe
          INSERT INTO tweets (id, author_id, text, created_at, reply_to_id, hashtags, mentions, words, media)
          SELECT $1::bigint, $2::bigint, $3::text, $4::timestamptz, $5::bigint, $6::text[], $7::text[], array_to_tsvector($8::text[]), $9::jsonb${onlyIf}),
        appended AS (${events.sql} RETURNING 1)
-     SELECT ${won ?? 'true'} AS won, ${OUTBOX_NOTIFY}`,
+     SELECT ${won ?? 'true'} AS won, ${won ? `CASE WHEN ${won} THEN ${OUTBOX_NOTIFY} END` : OUTBOX_NOTIFY}`,
     [...params, ...events.params],
   );
   return rows[0]?.won === true;

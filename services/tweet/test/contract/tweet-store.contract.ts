@@ -40,7 +40,7 @@ const withEntities = (raw: string): Partial<Tweet> => {
 };
 
 /** A post as the create use case writes one: the tweet, the stand-in and its tweet.created event. */
-const aPost = (tweet: Tweet): Omit<NewTweet, 'claim'> => ({
+export const aPost = (tweet: Tweet): Omit<NewTweet, 'claim'> => ({
   tweet,
   standIn: STAND_IN,
   events: [

@@ -6,7 +6,7 @@ import { TWEET_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgTweetStore } from '../../src/infrastructure/pg-tweet-store.ts';
 import { createRedisTweetCache } from '../../src/infrastructure/redis-tweet-cache.ts';
 import { tweetCacheContract } from '../contract/tweet-cache.contract.ts';
-import { tweetStoreContract } from '../contract/tweet-store.contract.ts';
+import { aPost, aTweet, tweetStoreContract } from '../contract/tweet-store.contract.ts';
 
 let db: TestDatabase;
 const redis = createTestRedis();
@@ -45,4 +45,29 @@ it('when an entry cannot be read (corrupt, or another version wrote it), then it
   await redis.redis.set('author:88', 'no version at all');
   expect(await cache.getTweetsAndAuthors(['88'])).toEqual({ tweets: new Map(), authors: new Map() });
   expect(await cache.getAuthors(['88'])).toEqual(new Map());
+});
+
+it('when a lost claim’s key is pruned before its first tweet is read, then the post is written on a second try, not failed', async () => {
+  const authorId = '9100000000000000001';
+  const claim = { key: 'k-pruned', at: new Date(), notBefore: new Date(Date.now() - 3600_000) };
+  const first = aPost(aTweet({ authorId }));
+  expect(await createPgTweetStore(db.pool).insertTweet({ ...first, claim })).toEqual({});
+  // The pruner's DELETE lands between the lost claim and the read of the first tweet's id.
+  let pruned = 0;
+  const racingPool = new Proxy(db.pool, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+      return async (text: string, values?: unknown[]) => {
+        if (pruned === 0 && typeof text === 'string' && text.startsWith('SELECT tweet_id FROM idempotency_keys')) {
+          pruned += 1;
+          await target.query('DELETE FROM idempotency_keys WHERE author_id = $1', [authorId]);
+        }
+        return target.query(text, values);
+      };
+    },
+  });
+  const second = aPost(aTweet({ authorId }));
+  expect(await createPgTweetStore(racingPool).insertTweet({ ...second, claim })).toEqual({});
+  expect(pruned).toBe(1);
+  expect((await db.pool.query('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1', [authorId])).rows).toEqual([{ tweet_id: second.tweet.id }]);
 });
