@@ -160,13 +160,30 @@ export function createPgTweetStore(pool: Pool): TweetStore {
       // statements; then the key is free and the post is written again, once.
       for (let attempt = 1; ; attempt += 1) {
         if (await insertTweetStatement(pool, post, claim)) return {};
-        const { rows } = await pool.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [post.tweet.authorId, claim!.key]);
-        if (rows[0]) return { replayOf: rows[0].tweet_id };
+        const replayOf = await tweetOfKey(pool, post.tweet.authorId, claim!.key);
+        if (replayOf !== undefined) return { replayOf };
         if (attempt >= 2) throw new Error(`idempotency key of author ${post.tweet.authorId} was lost to another claim twice and is gone each time; check what deletes idempotency_keys`);
       }
     },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
+}
+
+/**
+ * Claims an Idempotency-Key, given the SQL for each value (parameters, in the caller's numbering):
+ * a new claim, or one taken over from a claim older than `notBefore`, returns a row; a live
+ * claim of the key returns none, after waiting for a racing claim's transaction to end.
+ */
+const claimKeySql = (v: { authorId: string; key: string; tweetId: string; at: string; notBefore: string }) =>
+  `INSERT INTO idempotency_keys AS k (author_id, key, tweet_id, created_at) VALUES (${v.authorId}, ${v.key}, ${v.tweetId}, ${v.at})
+   ON CONFLICT (author_id, key) DO UPDATE SET tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
+   WHERE k.created_at < ${v.notBefore}
+   RETURNING 1`;
+
+/** The tweet a live claim of `key` created (read after the claim was lost), if the key is still there. */
+async function tweetOfKey(client: Pool | PoolClient, authorId: string, key: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [authorId, key]);
+  return rows[0]?.tweet_id;
 }
 
 /** A new tweet's row and its author's stand-in as parameters $1..$11 (the order insertTweetStatement's SQL uses). */
@@ -201,11 +218,7 @@ async function insertTweetStatement(client: Pool | PoolClient, post: Omit<NewTwe
   const { rows } = await client.query<{ won: boolean }>(
     `WITH ${
       claim
-        ? `claim AS (
-           INSERT INTO idempotency_keys AS k (author_id, key, tweet_id, created_at) VALUES ($2, $12, $1, $13)
-           ON CONFLICT (author_id, key) DO UPDATE SET tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
-           WHERE k.created_at < $14
-           RETURNING 1),`
+        ? `claim AS (${claimKeySql({ authorId: '$2::bigint', key: '$12::text', tweetId: '$1::bigint', at: '$13::timestamptz', notBefore: '$14::timestamptz' })}),`
         : ''
     }
        stand_in AS (
@@ -229,19 +242,14 @@ function transactionOn(client: PoolClient): TweetTransaction {
     async claimIdempotencyKey(claim) {
       // A racing claim of the same key blocks on the primary key until this transaction ends,
       // then sees the committed row; an expired claim is taken over.
-      const { rows } = await client.query(
-        `INSERT INTO idempotency_keys AS k (author_id, key, tweet_id, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (author_id, key) DO UPDATE SET tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
-         WHERE k.created_at < $5
-         RETURNING 1`,
-        [claim.authorId, claim.key, claim.tweetId, claim.at, claim.notBefore],
-      );
-      if (rows.length > 0) return undefined;
-      const existing = await client.query<{ tweet_id: string }>('SELECT tweet_id FROM idempotency_keys WHERE author_id = $1 AND key = $2', [
+      const { rows } = await client.query(claimKeySql({ authorId: '$1', key: '$2', tweetId: '$3', at: '$4', notBefore: '$5' }), [
         claim.authorId,
         claim.key,
+        claim.tweetId,
+        claim.at,
+        claim.notBefore,
       ]);
-      return existing.rows[0]?.tweet_id;
+      return rows.length > 0 ? undefined : tweetOfKey(client, claim.authorId, claim.key);
     },
     async insertTweet(post) {
       await insertTweetStatement(client, post);

@@ -34,8 +34,8 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
   let queue: Promise<unknown> = Promise.resolve();
   const live = () => [...state.tweets.values()].filter((tweet) => tweet.deletedAt === null);
   const page = (ids: string[], limit: number) => ids.slice(0, limit);
-  const withLikes = (ids: string[], viewerId: string | undefined): IdPage =>
-    viewerId === undefined ? { ids } : { ids, likedByViewer: new Set(ids.filter((id) => state.likes.has(`${id}:${viewerId}`))) };
+  const likedBy = (userId: string, ids: readonly string[]) => new Set(ids.filter((id) => state.likes.has(`${id}:${userId}`)));
+  const withLikes = (ids: string[], viewerId: string | undefined): IdPage => (viewerId === undefined ? { ids } : { ids, likedByViewer: likedBy(viewerId, ids) });
 
   const tx: TweetTransaction = {
     async claimIdempotencyKey(claim) {
@@ -120,7 +120,7 @@ export function createInMemoryTweetStore(): InMemoryTweetStore {
       });
     },
     async likedAmong(userId, tweetIds) {
-      return new Set(tweetIds.filter((id) => state.likes.has(`${id}:${userId}`)));
+      return likedBy(userId, tweetIds);
     },
     async listByAuthor(authorId, before, limit, viewerId) {
       const ids = live()
