@@ -23,7 +23,8 @@ import { createHttpUserService } from './infrastructure/http-user-service.ts';
 import { createHttpJwksSource } from './infrastructure/http-jwks.ts';
 import { createFailoverRateLimiter, createInProcessRateLimiter } from './infrastructure/in-process-rate-limiter.ts';
 import { createLruHandleDirectory } from './infrastructure/lru-handle-directory.ts';
-import { createRedisRateLimiter } from './infrastructure/redis-rate-limiter.ts';
+import { createRedisRateLimiter, createRedisSharedBudgets } from './infrastructure/redis-rate-limiter.ts';
+import { createSyncedRateLimiter, limiterByPolicy } from './infrastructure/synced-rate-limiter.ts';
 import { makeGatewayUseCases } from './use-cases/gateway-use-cases.ts';
 
 const config = loadGatewayConfig(process.env);
@@ -54,12 +55,18 @@ const limiterFailures = new Counter({
   registers: [metrics],
 });
 let lastLimiterWarning = 0;
-const rateLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), createInProcessRateLimiter(), (error) => {
+const limiterFailed = (error: unknown) => {
   limiterFailures.inc();
   if (Date.now() - lastLimiterWarning < 10_000) return;
   lastLimiterWarning = Date.now();
   log.warn({ err: error }, "rate limiter's Redis failed; each replica limits on its own until it answers (check REDIS_URL and the Redis server)");
-});
+};
+const exactLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), createInProcessRateLimiter(), limiterFailed);
+// The general budgets (policies 'user' and 'anonymous', rate-limiting.ts) decided here and
+// shared every RATE_LIMIT_SYNC_MS; sign-in, session and post checked in Redis every time.
+const syncedLimiter =
+  config.RATE_LIMIT_SYNC_MS > 0 ? createSyncedRateLimiter(createRedisSharedBudgets(redis), { syncEveryMs: config.RATE_LIMIT_SYNC_MS, onFailure: limiterFailed }) : undefined;
+const rateLimiter = syncedLimiter ? limiterByPolicy({ user: syncedLimiter, anonymous: syncedLimiter }, exactLimiter) : exactLimiter;
 
 // Signed-out and revoked sessions, pushed by the user service. Fail open: while Redis is away
 // this replica keeps the set it has and accepts other valid tokens (they expire within their
@@ -175,6 +182,8 @@ await runHttpService(app, {
         await revocationReader.quit();
       },
     },
+    // Before Redis closes: the requests admitted since the last sync go to the shared budgets.
+    ...(syncedLimiter ? [{ name: 'rate-limit sync', close: () => syncedLimiter.close() }] : []),
     {
       name: 'redis',
       watch: (log) => redis.on('error', (err) => log.warn({ err }, 'gateway Redis error; rate limits are lifted until it answers (check REDIS_URL)')),

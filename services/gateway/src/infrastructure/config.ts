@@ -34,6 +34,13 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_SESSION: Type.Integer({ minimum: 1, default: 120 }),
   /** New tweets per period per user. */
   RATE_LIMIT_POST: Type.Integer({ minimum: 1, default: 30 }),
+  /**
+   * The general budgets (signed-in and anonymous) are decided by each replica and shared through
+   * Redis this often, sparing every request a round trip; a client spread over replicas can
+   * overspend by what they admit in that time, and then waits it off. 0 checks them in Redis on
+   * every request, as sign-in, session and post always are.
+   */
+  RATE_LIMIT_SYNC_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }),
 
   USER_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),
   TWEET_SERVICE_URL: UrlString({ schemes: HTTP_SCHEMES }),

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RateLimit, RateLimitDecision } from '../domain/rate-limit.ts';
-import type { RateLimiter } from '../use-cases/ports.ts';
+import type { RateLimiter, SharedBudgets } from '../use-cases/ports.ts';
 
 // domain/rate-limit.ts's gcraStep, in one round trip and atomically. Time comes from the Redis
 // server, so gateway replicas with skewed clocks still share one budget per client.
@@ -24,19 +24,53 @@ return {1, math.max(0, math.floor((period - (nextTat - now)) / interval)), math.
 
 type GcraReply = [number, number, number, number];
 
+// SharedBudgets.spend: for each key, ARGV holds the cells spent, the limit and the period in
+// seconds. The same keys and arrival times as GCRA's, so a policy can move between the two.
+const SPEND = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local replies = {}
+for k, key in ipairs(KEYS) do
+  local cells = tonumber(ARGV[3 * k - 2])
+  local interval = tonumber(ARGV[3 * k]) * 1000000 / tonumber(ARGV[3 * k - 1])
+  local stored = redis.call('GET', key)
+  local tat = now
+  if stored then tat = math.max(tonumber(stored), now) end
+  tat = math.floor(tat + cells * interval)
+  redis.call('SET', key, string.format('%.0f', tat), 'PX', math.max(1, math.ceil((tat - now) / 1000)))
+  replies[k] = tat - now
+end
+return replies
+`;
+
 declare module 'ioredis' {
   interface RedisCommander {
     chirpGcra(key: string, limit: number, periodSeconds: number): Promise<GcraReply>;
+    chirpSpend(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
   }
 }
+
+const keyOf = (bucket: string) => `rl:${bucket}`;
 
 /** Budgets in Redis, shared by every gateway replica; one key per client and policy, gone once its budget is full again. */
 export function createRedisRateLimiter(redis: Redis): RateLimiter {
   if (typeof (redis as Partial<Redis>).chirpGcra !== 'function') redis.defineCommand('chirpGcra', { numberOfKeys: 1, lua: GCRA });
   return {
     async consume(key: string, limit: RateLimit): Promise<RateLimitDecision> {
-      const [allowed, remaining, resetSeconds, retryAfterSeconds] = await redis.chirpGcra(`rl:${limit.policy}:${key}`, limit.limit, limit.periodSeconds);
+      const [allowed, remaining, resetSeconds, retryAfterSeconds] = await redis.chirpGcra(keyOf(`${limit.policy}:${key}`), limit.limit, limit.periodSeconds);
       return { allowed: allowed === 1, limit: limit.limit, remaining, resetSeconds, retryAfterSeconds };
+    },
+  };
+}
+
+/** The shared arrival times of synced limiters (createSyncedRateLimiter): one script call per batch of budgets. */
+export function createRedisSharedBudgets(redis: Redis): SharedBudgets {
+  if (typeof (redis as Partial<Redis>).chirpSpend !== 'function') redis.defineCommand('chirpSpend', { lua: SPEND });
+  return {
+    async spend(spends) {
+      if (spends.length === 0) return [];
+      const args = spends.flatMap((spent) => [spent.cells, spent.limit.limit, spent.limit.periodSeconds]);
+      return redis.chirpSpend(spends.length, ...spends.map((spent) => keyOf(spent.bucket)), ...args);
     },
   };
 }

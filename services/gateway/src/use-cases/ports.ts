@@ -81,6 +81,23 @@ export interface RateLimiter {
   consume(key: string, limit: RateLimit): Promise<RateLimitDecision>;
 }
 
+/** Requests one replica admitted from a budget (`policy:key`) since it last said so. */
+export interface BudgetSpend {
+  bucket: string;
+  cells: number;
+  limit: RateLimit;
+}
+
+/** Where replicas that decide locally meet (infrastructure/synced-rate-limiter.ts). */
+export interface SharedBudgets {
+  /**
+   * Adds each spend to its budget's shared arrival time (from now if that is past, so an idle
+   * budget is full again) and answers each new arrival time as microseconds from now, by the
+   * store's clock, so replicas with skewed clocks agree.
+   */
+  spend(spends: readonly BudgetSpend[]): Promise<number[]>;
+}
+
 /** Handle → user id. Handles never change and accounts are never deleted, so a hit never goes stale. */
 export interface HandleDirectory {
   get(handle: string): string | undefined;

@@ -1,11 +1,55 @@
 import { createTestRedis } from '@chirp/testing/stack';
 import { describe, expect, it } from 'vitest';
-import { createRedisRateLimiter } from '../../src/infrastructure/redis-rate-limiter.ts';
+import { createRedisRateLimiter, createRedisSharedBudgets } from '../../src/infrastructure/redis-rate-limiter.ts';
+import { createSyncedRateLimiter } from '../../src/infrastructure/synced-rate-limiter.ts';
 import { rateLimiterContract } from '../contract/rate-limiter.contract.ts';
+import { sharedBudgetsContract } from '../contract/shared-budgets.contract.ts';
 
 rateLimiterContract('the Redis rate limiter', async () => {
   const { redis, cleanup } = createTestRedis();
   return { limiter: createRedisRateLimiter(redis), cleanup };
+});
+
+sharedBudgetsContract('the Redis shared budgets', async () => {
+  const { redis, cleanup } = createTestRedis();
+  return { budgets: createRedisSharedBudgets(redis), cleanup };
+});
+rateLimiterContract('the synced rate limiter on Redis', async () => {
+  const { redis, cleanup } = createTestRedis();
+  const limiter = createSyncedRateLimiter(createRedisSharedBudgets(redis), { syncEveryMs: 50, onFailure: () => undefined });
+  return {
+    limiter,
+    cleanup: async () => {
+      await limiter.close();
+      await cleanup();
+    },
+  };
+});
+
+describe('the synced rate limiter on Redis', () => {
+  it('when two replicas share one Redis, then after syncing each counts the other, in the keys the exact limiter uses', async () => {
+    const first = createTestRedis();
+    const second = { redis: first.redis.duplicate() };
+    const replica = (redis: typeof first.redis) => createSyncedRateLimiter(createRedisSharedBudgets(redis), { syncEveryMs: 60_000, onFailure: (error) => expect.fail(String(error)) });
+    const [a, b] = [replica(first.redis), replica(second.redis)];
+    try {
+      const limit = { policy: 'p', limit: 4, periodSeconds: 60 };
+      for (let i = 0; i < 3; i += 1) expect((await a.consume('u:1', limit)).allowed).toBe(true);
+      await a.sync();
+      expect(await b.consume('u:1', limit)).toMatchObject({ allowed: true });
+      await b.sync();
+      expect((await b.consume('u:1', limit)).allowed).toBe(false);
+      // Four of four spent: the exact limiter reads the same key and refuses too.
+      expect((await createRedisRateLimiter(first.redis).consume('u:1', limit)).allowed).toBe(false);
+      const ttl = await first.redis.pttl('rl:p:u:1');
+      expect(ttl).toBeGreaterThan(55_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      second.redis.disconnect();
+      await first.cleanup();
+    }
+  });
 });
 
 describe('the Redis rate limiter', () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFailoverRateLimiter, createInProcessRateLimiter } from '../../src/infrastructure/in-process-rate-limiter.ts';
+import { createSyncedRateLimiter } from '../../src/infrastructure/synced-rate-limiter.ts';
 import { downstreamsContract } from '../contract/downstreams.contract.ts';
 import { rateLimiterContract } from '../contract/rate-limiter.contract.ts';
+import { sharedBudgetsContract } from '../contract/shared-budgets.contract.ts';
 import { streamBrokerContract } from '../contract/stream-broker.contract.ts';
 import { createInMemoryDownstreams } from '../fakes/in-memory-downstreams.ts';
+import { createInMemorySharedBudgets } from '../fakes/in-memory-shared-budgets.ts';
 import { createInMemoryStreamBroker } from '../fakes/in-memory-stream-broker.ts';
 
 downstreamsContract('in memory', async () => createInMemoryDownstreams({ highFollowerThreshold: 2 }));
@@ -18,6 +21,11 @@ streamBrokerContract('in memory', async () => {
   };
 });
 rateLimiterContract('the in-process rate limiter', async () => ({ limiter: createInProcessRateLimiter() }));
+rateLimiterContract('the synced rate limiter on in-memory shared budgets', async () => {
+  const limiter = createSyncedRateLimiter(createInMemorySharedBudgets(), { syncEveryMs: 50, onFailure: () => undefined });
+  return { limiter, cleanup: () => limiter.close() };
+});
+sharedBudgetsContract('the in-memory shared budgets', async () => ({ budgets: createInMemorySharedBudgets() }));
 rateLimiterContract('the failover rate limiter with its primary down', async () => ({
   limiter: createFailoverRateLimiter({ consume: () => Promise.reject(new Error('Connection is closed.')) }, createInProcessRateLimiter(), () => undefined),
 }));

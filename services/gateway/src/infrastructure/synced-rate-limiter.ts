@@ -1,0 +1,117 @@
+import { gcraStep, type RateLimit } from '../domain/rate-limit.ts';
+import type { RateLimiter, SharedBudgets } from '../use-cases/ports.ts';
+
+export interface SyncedRateLimiter extends RateLimiter {
+  /** Sends the requests admitted since the last sync to the shared budgets, and takes their answer as this replica's view. */
+  sync(): Promise<void>;
+  /** Stops the timer and sends what is left. */
+  close(): Promise<void>;
+}
+
+export interface SyncedRateLimiterOptions {
+  /** How often the replica's spending goes to the shared budgets. */
+  syncEveryMs: number;
+  /** Called when a sync fails: its requests then count on this replica only. */
+  onFailure: (error: unknown) => void;
+  nowMicros?: () => number;
+  /** Buckets per call to the shared budgets; the calls of one sync go out together. */
+  bucketsPerCall?: number;
+  sweepEvery?: number;
+}
+
+interface Pending {
+  cells: number;
+  limit: RateLimit;
+}
+
+/**
+ * Budgets decided in this process and shared after the fact, as Kong's `sync_rate` and Envoy's
+ * local-then-global limits do: each request is judged against this replica's view of its
+ * client's arrival time (domain/rate-limit.ts), with no round trip; every `syncEveryMs` the
+ * requests admitted meanwhile are added to the shared arrival time in one call, and the answer,
+ * which holds every replica's spending, becomes this replica's view.
+ *
+ * What it gives up: a client spread over several replicas can overspend by what each admits
+ * before its next sync (at most a whole budget once, for a client new to a replica). The
+ * overspending is still charged, so the client then waits it off: over a period it keeps to
+ * the limit. That suits the general budgets, which guard capacity; the budgets that guard
+ * against guessing and spam (sign-in, session, post) stay exact (main.ts).
+ */
+export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRateLimiterOptions): SyncedRateLimiter {
+  const nowMicros = options.nowMicros ?? (() => Date.now() * 1000);
+  const bucketsPerCall = Math.max(1, options.bucketsPerCall ?? 200);
+  const sweepEvery = options.sweepEvery ?? 10_000;
+  const tats = new Map<string, number>();
+  let pending = new Map<string, Pending>();
+  let inFlight: Promise<void> | undefined;
+  let untilSweep = sweepEvery;
+
+  async function send(batch: Map<string, Pending>): Promise<void> {
+    const entries = [...batch];
+    const calls = [];
+    for (let i = 0; i < entries.length; i += bucketsPerCall) {
+      const slice = entries.slice(i, i + bucketsPerCall);
+      calls.push(
+        shared.spend(slice.map(([bucket, spent]) => ({ bucket, cells: spent.cells, limit: spent.limit }))).then((ahead) => {
+          const now = nowMicros();
+          slice.forEach(([bucket], k) => {
+            // The shared time holds this replica's spending up to the snapshot and everyone else's;
+            // requests admitted since are in the local time and go out with the next sync.
+            const sharedTat = now + ahead[k]!;
+            if (sharedTat > (tats.get(bucket) ?? 0)) tats.set(bucket, sharedTat);
+          });
+        }),
+      );
+    }
+    const outcomes = await Promise.allSettled(calls);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) options.onFailure(failed.reason);
+  }
+
+  async function sync(): Promise<void> {
+    // One sync at a time: a slow one makes the next wait rather than overlap it.
+    while (inFlight) await inFlight;
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    inFlight = send(batch).finally(() => {
+      inFlight = undefined;
+    });
+    await inFlight;
+  }
+
+  const timer = setInterval(() => void sync(), options.syncEveryMs);
+  timer.unref();
+
+  return {
+    async consume(key, limit) {
+      const now = nowMicros();
+      if (--untilSweep <= 0) {
+        untilSweep = sweepEvery;
+        for (const [bucket, tat] of tats) if (tat <= now && !pending.has(bucket)) tats.delete(bucket);
+      }
+      const bucket = `${limit.policy}:${key}`;
+      const step = gcraStep(tats.get(bucket), now, limit);
+      if (step.nextTatMicros !== undefined) {
+        tats.set(bucket, step.nextTatMicros);
+        const spent = pending.get(bucket);
+        if (spent) spent.cells += 1;
+        else pending.set(bucket, { cells: 1, limit });
+      }
+      return step.decision;
+    },
+    sync,
+    async close() {
+      clearInterval(timer);
+      await sync();
+    },
+  };
+}
+
+/** Each policy's limiter, by the policy a limit names; the rest go to `otherwise`. */
+export function limiterByPolicy(limiters: Record<string, RateLimiter>, otherwise: RateLimiter): RateLimiter {
+  const byPolicy = new Map(Object.entries(limiters));
+  return {
+    consume: (key, limit) => (byPolicy.get(limit.policy) ?? otherwise).consume(key, limit),
+  };
+}
