@@ -1,6 +1,6 @@
 import cassandra, { type Client } from 'cassandra-driver';
 import type { FollowGraph } from '../use-cases/ports.ts';
-import { idsOf, prepared } from './cassandra-rows.ts';
+import { idOf, idsOf, prepared } from './cassandra-rows.ts';
 
 /**
  * The follow graph in Cassandra's `following` and `followers`, one partition per user each
@@ -55,7 +55,7 @@ export function createCassandraFollowGraph(client: Client): FollowGraph {
     async following(readerId) {
       const followees: string[] = [];
       const result = await client.execute('SELECT followee_id FROM following WHERE follower_id = ?', [readerId], { ...prepared, fetchSize: 5000 });
-      for await (const row of result) followees.push((row.get('followee_id') as cassandra.types.Long).toString());
+      for await (const row of result) followees.push(idOf(row.get('followee_id') as cassandra.types.Long));
       return followees;
     },
   };

@@ -1,7 +1,7 @@
 import type cassandra from 'cassandra-driver';
 import { type Client } from 'cassandra-driver';
 import type { HighFollowerAuthors } from '../use-cases/ports.ts';
-import { prepared } from './cassandra-rows.ts';
+import { idOf, prepared } from './cassandra-rows.ts';
 
 /**
  * The high-follower authors, from one small partition, held in memory and re-read every
@@ -17,7 +17,7 @@ export function createCassandraHighFollowerAuthors(client: Client, options: { re
         .execute('SELECT author_id FROM high_follower_authors WHERE shard = 0', [], { ...prepared, fetchSize: 10_000 })
         .then(async (result) => {
           const next = new Set<string>();
-          for await (const row of result) next.add((row.get('author_id') as cassandra.types.Long).toString());
+          for await (const row of result) next.add(idOf(row.get('author_id') as cassandra.types.Long));
           known = next;
           loadedAt = performance.now();
         })

@@ -2,7 +2,7 @@ import type cassandra from 'cassandra-driver';
 import { type Client } from 'cassandra-driver';
 import { MAX_HOME_ITEMS } from '../domain/timeline.ts';
 import type { HomeTimelineStore } from '../use-cases/ports.ts';
-import { CONCURRENCY, executeConcurrent, idsOf, prepared, trimPartition } from './cassandra-rows.ts';
+import { CONCURRENCY, executeConcurrent, idOf, idsOf, prepared, trimPartition } from './cassandra-rows.ts';
 
 const INSERT = 'INSERT INTO home_timeline (reader_id, tweet_id, author_id) VALUES (?, ?, ?)';
 /** Rows of one partition per unlogged batch: 100 rows of three bigints stay under Cassandra's 5 KiB batch warning. */
@@ -61,10 +61,10 @@ export function createCassandraHomeTimelineStore(client: Client, options: { writ
       const result = await client.execute('SELECT tweet_id, author_id FROM home_timeline WHERE reader_id = ?', [readerId], { ...prepared, fetchSize: 5000 });
       const doomed: cassandra.types.Long[] = [];
       for await (const row of result) {
-        if ((row.get('author_id') as cassandra.types.Long).toString() === authorId) doomed.push(row.get('tweet_id') as cassandra.types.Long);
+        if (idOf(row.get('author_id') as cassandra.types.Long) === authorId) doomed.push(row.get('tweet_id') as cassandra.types.Long);
       }
       if (doomed.length > 0) await client.execute('DELETE FROM home_timeline WHERE reader_id = ? AND tweet_id IN ?', [readerId, doomed], prepared);
-      return doomed.map(String);
+      return doomed.map(idOf);
     },
     async read(readerId) {
       // The newest MAX_HOME_ITEMS only, so entries past the depth (awaiting a trim) never show.

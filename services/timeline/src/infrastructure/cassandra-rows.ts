@@ -7,8 +7,15 @@ export const prepared = { prepare: true } as const;
 /** Writes in flight at once per fan-out call: enough to keep a node busy, few enough not to flood it. */
 export const CONCURRENCY = 128;
 
+/**
+ * A bigint as the decimal string ids travel as. The driver's `Long.toString` divides by powers of
+ * ten in 32-bit halves; the engine's BigInt does it about five times faster, which matters where a
+ * read decodes hundreds (a home timeline rebuilt from its 800 rows).
+ */
+export const idOf = (value: cassandra.types.Long): string => ((BigInt(value.high) << 32n) + BigInt(value.low >>> 0)).toString();
+
 /** A bigint id column of every row, as strings. */
-export const idsOf = (rows: cassandra.types.Row[], column: string): string[] => rows.map((row) => (row.get(column) as cassandra.types.Long).toString());
+export const idsOf = (rows: cassandra.types.Row[], column: string): string[] => rows.map((row) => idOf(row.get(column) as cassandra.types.Long));
 
 /**
  * Keeps the newest `depth` rows of a partition: one range deletion below the last kept row.
