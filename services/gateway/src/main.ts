@@ -51,7 +51,7 @@ const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, 
 registerStoreMetrics(metrics, { redis });
 const limiterFailures = new Counter({
   name: 'chirp_gateway_rate_limiter_failures_total',
-  help: "Rate-limit checks answered by this replica's own budgets because Redis failed; check the gateway Redis",
+  help: "Rate-limit checks (sign-in, session, post) or syncs of the general budgets that failed against Redis, so this replica's own budgets decided; check the gateway Redis",
   registers: [metrics],
 });
 let lastLimiterWarning = 0;

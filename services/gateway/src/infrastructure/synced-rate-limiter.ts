@@ -24,6 +24,9 @@ interface Pending {
   limit: RateLimit;
 }
 
+/** Microseconds one request moves a budget's arrival time. */
+const intervalOf = (limit: RateLimit): number => (limit.periodSeconds * 1e6) / limit.limit;
+
 /**
  * Budgets decided in this process and shared after the fact, as Kong's `sync_rate` and Envoy's
  * local-then-global limits do: each request is judged against this replica's view of its
@@ -32,10 +35,11 @@ interface Pending {
  * which holds every replica's spending, becomes this replica's view.
  *
  * What it gives up: a client spread over several replicas can overspend by what each admits
- * before its next sync (at most a whole budget once, for a client new to a replica). The
- * overspending is still charged, so the client then waits it off: over a period it keeps to
- * the limit. That suits the general budgets, which guard capacity; the budgets that guard
- * against guessing and spam (sign-in, session, post) stay exact (main.ts).
+ * before its next sync. A replica whose view of the client is stale (or new) may admit up to a
+ * whole budget, so N replicas up to N budgets at once. Every admitted request is still charged,
+ * so the client then waits it off (about N periods after N budgets): over time it keeps to the
+ * limit. That suits the general budgets, which guard capacity; the budgets that guard against
+ * guessing and spam (sign-in, session, post) stay exact (main.ts).
  */
 export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRateLimiterOptions): SyncedRateLimiter {
   const nowMicros = options.nowMicros ?? (() => Date.now() * 1000);
@@ -55,9 +59,11 @@ export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRa
         shared.spend(slice.map(([bucket, spent]) => ({ bucket, cells: spent.cells, limit: spent.limit }))).then((ahead) => {
           const now = nowMicros();
           slice.forEach(([bucket], k) => {
-            // The shared time holds this replica's spending up to the snapshot and everyone else's;
-            // requests admitted since are in the local time and go out with the next sync.
-            const sharedTat = now + ahead[k]!;
+            // The shared time holds this replica's spending up to the snapshot and everyone
+            // else's; the requests admitted here since (pending again) go out with the next sync
+            // and count in this view now.
+            const since = pending.get(bucket);
+            const sharedTat = now + ahead[k]! + (since ? since.cells * intervalOf(since.limit) : 0);
             if (sharedTat > (tats.get(bucket) ?? 0)) tats.set(bucket, sharedTat);
           });
         }),
@@ -80,7 +86,10 @@ export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRa
     await inFlight;
   }
 
-  const timer = setInterval(() => void sync(), options.syncEveryMs);
+  // A tick while a sync is still out (Redis slow) is skipped, not queued behind it.
+  const timer = setInterval(() => {
+    if (!inFlight) void sync();
+  }, options.syncEveryMs);
   timer.unref();
 
   return {

@@ -16,7 +16,12 @@ sharedBudgetsContract('the Redis shared budgets', async () => {
 });
 rateLimiterContract('the synced rate limiter on Redis', async () => {
   const { redis, cleanup } = createTestRedis();
-  const limiter = createSyncedRateLimiter(createRedisSharedBudgets(redis), { syncEveryMs: 50, onFailure: () => undefined });
+  const limiter = createSyncedRateLimiter(createRedisSharedBudgets(redis), {
+    syncEveryMs: 50,
+    onFailure: (error) => {
+      throw error;
+    },
+  });
   return {
     limiter,
     cleanup: async () => {

@@ -22,7 +22,12 @@ streamBrokerContract('in memory', async () => {
 });
 rateLimiterContract('the in-process rate limiter', async () => ({ limiter: createInProcessRateLimiter() }));
 rateLimiterContract('the synced rate limiter on in-memory shared budgets', async () => {
-  const limiter = createSyncedRateLimiter(createInMemorySharedBudgets(), { syncEveryMs: 50, onFailure: () => undefined });
+  const limiter = createSyncedRateLimiter(createInMemorySharedBudgets(), {
+    syncEveryMs: 50,
+    onFailure: (error) => {
+      throw error;
+    },
+  });
   return { limiter, cleanup: () => limiter.close() };
 });
 sharedBudgetsContract('the in-memory shared budgets', async () => ({ budgets: createInMemorySharedBudgets() }));

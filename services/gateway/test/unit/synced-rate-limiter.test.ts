@@ -88,6 +88,45 @@ describe('the synced rate limiter', () => {
     expect(budgets.calls.map((call) => call.map((spent) => spent.cells))).toEqual([[2], [1]]);
   });
 
+  it('when another replica spent and requests are admitted here during the sync, then the view holds all of them', async () => {
+    const { budgets, replica } = replicas();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const other = replica();
+    const limiter = replica({ spend: async (spends) => (await gate, budgets.spend(spends)) });
+    await allowedOf(other, 'u:1', tenPerMinute, 4);
+    await other.sync();
+    await allowedOf(limiter, 'u:1', tenPerMinute, 2);
+    const first = limiter.sync();
+    await allowedOf(limiter, 'u:1', tenPerMinute, 2);
+    release();
+    await first;
+    // Four there, two synced and two since here: eight spent, so two are left.
+    expect(await allowedOf(limiter, 'u:1', tenPerMinute, 3)).toEqual([1, 0, 'refused']);
+  });
+
+  it('when it runs, then its timer syncs on its own, one sync at a time', async () => {
+    const budgets = createInMemorySharedBudgets();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const limiter = createSyncedRateLimiter(
+      { spend: async (spends) => (calls++, await gate, budgets.spend(spends)) },
+      { syncEveryMs: 10, onFailure: (error) => expect.fail(String(error)) },
+    );
+    try {
+      await limiter.consume('u:1', tenPerMinute);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(calls).toBe(1);
+      await limiter.consume('u:1', tenPerMinute);
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(budgets.calls.map((call) => call.map((spent) => spent.cells))).toEqual([[1], [1]]);
+    } finally {
+      await limiter.close();
+    }
+  });
+
   it('when the shared budgets fail, then decisions go on here and the failure is reported', async () => {
     const { failures, replica } = replicas();
     const limiter = replica({ spend: () => Promise.reject(new Error('Connection is closed.')) });
