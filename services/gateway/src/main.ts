@@ -21,6 +21,7 @@ import { createHttpMediaService } from './infrastructure/http-media-service.ts';
 import { createHttpTweetService } from './infrastructure/http-tweet-service.ts';
 import { createHttpUserService } from './infrastructure/http-user-service.ts';
 import { createHttpJwksSource } from './infrastructure/http-jwks.ts';
+import { GENERAL_POLICIES } from './domain/rate-limit.ts';
 import { createFailoverRateLimiter, createInProcessRateLimiter } from './infrastructure/in-process-rate-limiter.ts';
 import { createLruHandleDirectory } from './infrastructure/lru-handle-directory.ts';
 import { createRedisRateLimiter, createRedisSharedBudgets } from './infrastructure/redis-rate-limiter.ts';
@@ -62,11 +63,11 @@ const limiterFailed = (error: unknown) => {
   log.warn({ err: error }, "rate limiter's Redis failed; each replica limits on its own until it answers (check REDIS_URL and the Redis server)");
 };
 const exactLimiter = createFailoverRateLimiter(createRedisRateLimiter(redis), createInProcessRateLimiter(), limiterFailed);
-// The general budgets (policies 'user' and 'anonymous', rate-limiting.ts) decided here and
+// The general budgets (GENERAL_POLICIES: signed-in and anonymous) decided here and
 // shared every RATE_LIMIT_SYNC_MS; sign-in, session and post checked in Redis every time.
 const syncedLimiter =
   config.RATE_LIMIT_SYNC_MS > 0 ? createSyncedRateLimiter(createRedisSharedBudgets(redis), { syncEveryMs: config.RATE_LIMIT_SYNC_MS, onFailure: limiterFailed }) : undefined;
-const rateLimiter = syncedLimiter ? limiterByPolicy({ user: syncedLimiter, anonymous: syncedLimiter }, exactLimiter) : exactLimiter;
+const rateLimiter = syncedLimiter ? limiterByPolicy(Object.values(GENERAL_POLICIES), syncedLimiter, exactLimiter) : exactLimiter;
 
 // Signed-out and revoked sessions, pushed by the user service. Fail open: while Redis is away
 // this replica keeps the set it has and accepts other valid tokens (they expire within their

@@ -10,6 +10,19 @@ export interface RateLimit {
   periodSeconds: number;
 }
 
+/**
+ * The policies of the general budgets (`limitFor` in adapters/http/rate-limiting.ts): signed-in
+ * callers per user, the rest per address. They guard capacity, not secrets, so the gateway
+ * decides them in each replica and syncs them (infrastructure/synced-rate-limiter.ts).
+ */
+export const GENERAL_POLICIES = { signedIn: 'user', anonymous: 'anonymous' } as const;
+
+/** One client's budget under one policy: the key of its arrival time, in this process and in Redis. */
+export const bucketOf = (key: string, limit: RateLimit): string => `${limit.policy}:${key}`;
+
+/** Microseconds one request moves a budget's arrival time: `period / limit`. */
+export const intervalMicros = (limit: RateLimit): number => (limit.periodSeconds * 1e6) / limit.limit;
+
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
@@ -29,7 +42,7 @@ export interface GcraStep {
 /** One request against a stored arrival time (`tatMicros`, undefined for a new client) at `nowMicros`. */
 export function gcraStep(tatMicros: number | undefined, nowMicros: number, limit: RateLimit): GcraStep {
   const period = limit.periodSeconds * 1e6;
-  const interval = period / limit.limit;
+  const interval = intervalMicros(limit);
   const tat = Math.max(tatMicros ?? nowMicros, nowMicros);
   const nextTat = Math.floor(tat + interval);
   const allowAt = nextTat - period;

@@ -1,18 +1,26 @@
 import type { Redis } from 'ioredis';
-import type { RateLimit, RateLimitDecision } from '../domain/rate-limit.ts';
+import { bucketOf, type RateLimit, type RateLimitDecision } from '../domain/rate-limit.ts';
 import type { RateLimiter, SharedBudgets } from '../use-cases/ports.ts';
 
-// domain/rate-limit.ts's gcraStep, in one round trip and atomically. Time comes from the Redis
-// server, so gateway replicas with skewed clocks still share one budget per client.
-const GCRA = `
-local limit = tonumber(ARGV[1])
-local period = tonumber(ARGV[2]) * 1000000
+// What both scripts start with. Time comes from the Redis server, so gateway replicas with
+// skewed clocks still share one budget per client; a budget's arrival time is never before now
+// (an idle budget is full again).
+const NOW_AND_TAT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local function tat_of(key)
+  local stored = redis.call('GET', key)
+  if stored then return math.max(tonumber(stored), now) end
+  return now
+end
+`;
+
+// domain/rate-limit.ts's gcraStep, in one round trip and atomically.
+const GCRA = `${NOW_AND_TAT}
+local limit = tonumber(ARGV[1])
+local period = tonumber(ARGV[2]) * 1000000
 local interval = period / limit
-local stored = redis.call('GET', KEYS[1])
-local tat = now
-if stored then tat = math.max(tonumber(stored), now) end
+local tat = tat_of(KEYS[1])
 local nextTat = math.floor(tat + interval)
 local allowAt = nextTat - period
 if now < allowAt then
@@ -26,17 +34,12 @@ type GcraReply = [number, number, number, number];
 
 // SharedBudgets.spend: for each key, ARGV holds the cells spent, the limit and the period in
 // seconds. The same keys and arrival times as GCRA's, so a policy can move between the two.
-const SPEND = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+const SPEND = `${NOW_AND_TAT}
 local replies = {}
 for k, key in ipairs(KEYS) do
   local cells = tonumber(ARGV[3 * k - 2])
   local interval = tonumber(ARGV[3 * k]) * 1000000 / tonumber(ARGV[3 * k - 1])
-  local stored = redis.call('GET', key)
-  local tat = now
-  if stored then tat = math.max(tonumber(stored), now) end
-  tat = math.floor(tat + cells * interval)
+  local tat = math.floor(tat_of(key) + cells * interval)
   redis.call('SET', key, string.format('%.0f', tat), 'PX', math.max(1, math.ceil((tat - now) / 1000)))
   replies[k] = tat - now
 end
@@ -57,7 +60,7 @@ export function createRedisRateLimiter(redis: Redis): RateLimiter {
   if (typeof (redis as Partial<Redis>).chirpGcra !== 'function') redis.defineCommand('chirpGcra', { numberOfKeys: 1, lua: GCRA });
   return {
     async consume(key: string, limit: RateLimit): Promise<RateLimitDecision> {
-      const [allowed, remaining, resetSeconds, retryAfterSeconds] = await redis.chirpGcra(keyOf(`${limit.policy}:${key}`), limit.limit, limit.periodSeconds);
+      const [allowed, remaining, resetSeconds, retryAfterSeconds] = await redis.chirpGcra(keyOf(bucketOf(key, limit)), limit.limit, limit.periodSeconds);
       return { allowed: allowed === 1, limit: limit.limit, remaining, resetSeconds, retryAfterSeconds };
     },
   };

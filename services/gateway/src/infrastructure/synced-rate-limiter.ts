@@ -1,5 +1,6 @@
-import { gcraStep, type RateLimit } from '../domain/rate-limit.ts';
-import type { RateLimiter, SharedBudgets } from '../use-cases/ports.ts';
+import { bucketOf, intervalMicros } from '../domain/rate-limit.ts';
+import type { BudgetSpend, RateLimiter, SharedBudgets } from '../use-cases/ports.ts';
+import { createLocalBudgets } from './in-process-rate-limiter.ts';
 
 export interface SyncedRateLimiter extends RateLimiter {
   /** Sends the requests admitted since the last sync to the shared budgets, and takes their answer as this replica's view. */
@@ -19,14 +20,6 @@ export interface SyncedRateLimiterOptions {
   sweepEvery?: number;
 }
 
-interface Pending {
-  cells: number;
-  limit: RateLimit;
-}
-
-/** Microseconds one request moves a budget's arrival time. */
-const intervalOf = (limit: RateLimit): number => (limit.periodSeconds * 1e6) / limit.limit;
-
 /**
  * Budgets decided in this process and shared after the fact, as Kong's `sync_rate` and Envoy's
  * local-then-global limits do: each request is judged against this replica's view of its
@@ -44,27 +37,25 @@ const intervalOf = (limit: RateLimit): number => (limit.periodSeconds * 1e6) / l
 export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRateLimiterOptions): SyncedRateLimiter {
   const nowMicros = options.nowMicros ?? (() => Date.now() * 1000);
   const bucketsPerCall = Math.max(1, options.bucketsPerCall ?? 200);
-  const sweepEvery = options.sweepEvery ?? 10_000;
-  const tats = new Map<string, number>();
-  let pending = new Map<string, Pending>();
+  const budgets = createLocalBudgets(options.sweepEvery);
+  /** What this replica admitted since the last sync, by bucket. */
+  let pending = new Map<string, BudgetSpend>();
   let inFlight: Promise<void> | undefined;
-  let untilSweep = sweepEvery;
 
-  async function send(batch: Map<string, Pending>): Promise<void> {
-    const entries = [...batch];
+  async function send(batch: Map<string, BudgetSpend>): Promise<void> {
+    const spends = [...batch.values()];
     const calls = [];
-    for (let i = 0; i < entries.length; i += bucketsPerCall) {
-      const slice = entries.slice(i, i + bucketsPerCall);
+    for (let i = 0; i < spends.length; i += bucketsPerCall) {
+      const slice = spends.slice(i, i + bucketsPerCall);
       calls.push(
-        shared.spend(slice.map(([bucket, spent]) => ({ bucket, cells: spent.cells, limit: spent.limit }))).then((ahead) => {
+        shared.spend(slice).then((ahead) => {
           const now = nowMicros();
-          slice.forEach(([bucket], k) => {
+          slice.forEach(({ bucket }, k) => {
             // The shared time holds this replica's spending up to the snapshot and everyone
             // else's; the requests admitted here since (pending again) go out with the next sync
             // and count in this view now.
             const since = pending.get(bucket);
-            const sharedTat = now + ahead[k]! + (since ? since.cells * intervalOf(since.limit) : 0);
-            if (sharedTat > (tats.get(bucket) ?? 0)) tats.set(bucket, sharedTat);
+            budgets.raiseTo(bucket, now + ahead[k]! + (since ? since.cells * intervalMicros(since.limit) : 0));
           });
         }),
       );
@@ -94,20 +85,14 @@ export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRa
 
   return {
     async consume(key, limit) {
-      const now = nowMicros();
-      if (--untilSweep <= 0) {
-        untilSweep = sweepEvery;
-        for (const [bucket, tat] of tats) if (tat <= now && !pending.has(bucket)) tats.delete(bucket);
-      }
-      const bucket = `${limit.policy}:${key}`;
-      const step = gcraStep(tats.get(bucket), now, limit);
-      if (step.nextTatMicros !== undefined) {
-        tats.set(bucket, step.nextTatMicros);
+      const bucket = bucketOf(key, limit);
+      const decision = budgets.take(bucket, nowMicros(), limit);
+      if (decision.allowed) {
         const spent = pending.get(bucket);
         if (spent) spent.cells += 1;
-        else pending.set(bucket, { cells: 1, limit });
+        else pending.set(bucket, { bucket, cells: 1, limit });
       }
-      return step.decision;
+      return decision;
     },
     sync,
     async close() {
@@ -117,10 +102,10 @@ export function createSyncedRateLimiter(shared: SharedBudgets, options: SyncedRa
   };
 }
 
-/** Each policy's limiter, by the policy a limit names; the rest go to `otherwise`. */
-export function limiterByPolicy(limiters: Record<string, RateLimiter>, otherwise: RateLimiter): RateLimiter {
-  const byPolicy = new Map(Object.entries(limiters));
+/** `limiter` for the limits of the `policies` named, `otherwise` for the rest. */
+export function limiterByPolicy(policies: Iterable<string>, limiter: RateLimiter, otherwise: RateLimiter): RateLimiter {
+  const chosen = new Set(policies);
   return {
-    consume: (key, limit) => (byPolicy.get(limit.policy) ?? otherwise).consume(key, limit),
+    consume: (key, limit) => (chosen.has(limit.policy) ? limiter : otherwise).consume(key, limit),
   };
 }

@@ -1,3 +1,4 @@
+import { intervalMicros } from '../../src/domain/rate-limit.ts';
 import type { BudgetSpend, SharedBudgets } from '../../src/use-cases/ports.ts';
 
 /** The Redis SPEND script's arithmetic over a map, on the clock given; `calls` records each call's spends. */
@@ -10,8 +11,7 @@ export function createInMemorySharedBudgets(nowMicros: () => number = () => Date
       calls.push(spends.map((spent) => ({ ...spent })));
       const now = nowMicros();
       return spends.map((spent) => {
-        const interval = (spent.limit.periodSeconds * 1e6) / spent.limit.limit;
-        const tat = Math.floor(Math.max(tats.get(spent.bucket) ?? now, now) + spent.cells * interval);
+        const tat = Math.floor(Math.max(tats.get(spent.bucket) ?? now, now) + spent.cells * intervalMicros(spent.limit));
         tats.set(spent.bucket, tat);
         return tat - now;
       });

@@ -1,7 +1,7 @@
 import { rateLimited } from '../../domain/gateway-errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
-import { clientKey, type RateLimit } from '../../domain/rate-limit.ts';
+import { clientKey, GENERAL_POLICIES, type RateLimit } from '../../domain/rate-limit.ts';
 import type { RateLimiter } from '../../use-cases/ports.ts';
 
 /** Which budget a route draws on. */
@@ -35,7 +35,7 @@ function limitFor(policy: RateLimitPolicy, signedIn: boolean, settings: RateLimi
   if (policy === 'sign-in') return { policy, limit: settings.signIn, periodSeconds };
   if (policy === 'session') return { policy, limit: settings.session, periodSeconds };
   if (policy === 'post') return { policy, limit: settings.post, periodSeconds };
-  return signedIn ? { policy: 'user', limit: settings.authenticated, periodSeconds } : { policy: 'anonymous', limit: settings.anonymous, periodSeconds };
+  return signedIn ? { policy: GENERAL_POLICIES.signedIn, limit: settings.authenticated, periodSeconds } : { policy: GENERAL_POLICIES.anonymous, limit: settings.anonymous, periodSeconds };
 }
 
 /**
