@@ -15,12 +15,22 @@ export const OUTBOX_NOTIFY = `pg_notify('${NOTIFY_CHANNEL}', '')`;
  * `firstParameter`, for a store that writes its change and the change's events in one statement
  * (one round trip; the statement is then its own transaction). `onlyIf` is a SQL condition the
  * rows are written under, such as another part of the statement having written its row.
+ * `payloadWith` is a SQL jsonb object merged into each payload, for a field the statement itself
+ * draws (a sequence number): the events carry a stand-in there, which it replaces.
  */
-export function outboxInsert(topic: string, events: readonly EventEnvelope[], firstParameter: number, onlyIf?: string): { sql: string; params: unknown[] } {
+export function outboxInsert(
+  topic: string,
+  events: readonly EventEnvelope[],
+  firstParameter: number,
+  options: { onlyIf?: string; payloadWith?: string } = {},
+): { sql: string; params: unknown[] } {
   const $ = (offset: number) => `$${firstParameter + offset}`;
+  const payload = options.payloadWith === undefined ? 'rows.payload' : `rows.payload || ${options.payloadWith}`;
   return {
     sql: `INSERT INTO outbox (event_id, topic, type, version, occurred_at, payload, trace_context)
-       SELECT rows.*, ${$(6)}::jsonb FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::int[], ${$(4)}::timestamptz[], ${$(5)}::jsonb[]) AS rows${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`}`,
+       SELECT rows.event_id, rows.topic, rows.type, rows.version, rows.occurred_at, ${payload}, ${$(6)}::jsonb
+       FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::int[], ${$(4)}::timestamptz[], ${$(5)}::jsonb[])
+         AS rows (event_id, topic, type, version, occurred_at, payload)${options.onlyIf === undefined ? '' : ` WHERE ${options.onlyIf}`}`,
     params: [
       events.map((e) => e.id),
       events.map(() => topic),

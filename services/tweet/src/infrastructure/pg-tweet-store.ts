@@ -214,7 +214,7 @@ async function insertTweetStatement(client: Pool | PoolClient, post: Omit<NewTwe
   if (claim) params.push(claim.key, claim.at, claim.notBefore);
   const won = claim ? 'EXISTS (SELECT 1 FROM claim)' : undefined;
   const onlyIf = won ? ` WHERE ${won}` : '';
-  const events = outboxInsert(TWEET_EVENTS_TOPIC, post.events, params.length + 1, won);
+  const events = outboxInsert(TWEET_EVENTS_TOPIC, post.events, params.length + 1, { onlyIf: won });
   const { rows } = await client.query<{ won: boolean }>(
     `WITH ${
       claim

@@ -1,12 +1,12 @@
 import { createLruMap } from '@chirp/common/lru-map';
-import { appendToOutbox } from '@chirp/common/outbox';
-import { sqlStateOf, withTransaction } from '@chirp/common/pg-transaction';
+import { appendToOutbox, OUTBOX_NOTIFY, outboxInsert } from '@chirp/common/outbox';
+import { retryingConflicts, sqlStateOf, withTransaction } from '@chirp/common/pg-transaction';
 import { USER_EVENTS_TOPIC } from '@chirp/kernel/user-events';
 import type { Pool, PoolClient } from 'pg';
 import { handleKey, type User } from '../domain/user.ts';
 import { userNotFound } from '@chirp/kernel/errors';
 import { handleTaken } from '../domain/user-errors.ts';
-import type { FollowListEntry, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
+import type { FollowListEntry, NewFollow, StoredRefreshToken, UserStore, UserTransaction } from '../use-cases/ports.ts';
 
 const USER_COLUMNS = 'u.id, u.handle, u.display_name, u.bio, u.created_at, u.followers_count, u.following_count, u.tweet_count, u.avatar_url';
 
@@ -124,6 +124,17 @@ export function createPgUserStore(pool: Pool): UserStore {
     async recordTweetDeleted(tweetId, authorId) {
       await pool.query(RECORD_TWEET_DELETED, [tweetId, authorId]);
     },
+    async follow(follow) {
+      const { sql, params } = followStatement(follow);
+      try {
+        const { rows } = await retryingConflicts(() => pool.query<{ sequence: string }>(sql, params));
+        return rows[0]?.sequence;
+      } catch (error) {
+        // The followee was found by its handle first, so a missing row is the follower.
+        if (sqlStateOf(error) === '23503') throw userNotFound();
+        throw error;
+      }
+    },
     transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client))),
   };
 }
@@ -168,21 +179,40 @@ const countsMoved = (delta: '+ 1' | '- 1') => `
     WHERE id IN (SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE)
       AND EXISTS (SELECT 1 FROM changed))`;
 
-/*
- * A follow in one statement ($1 the follower, $2 the followee, $3 when): the pair's lock, the
- * row, and both counts. The sequence is drawn after the lock is held (nextval runs for the row
- * the lock's CTE yields). Unlike a DELETE, ON CONFLICT needs no snapshot taken after the wait:
- * it checks the index for rows committed meanwhile, and the counts' UPDATE re-reads the rows it
- * locks, so a racing follow or unfollow that committed while this one waited is seen.
+/** The sequence a follow's event is built with; the statement puts the one it draws in its place. */
+const SEQUENCE_STAND_IN = '1';
+
+/**
+ * A follow in one statement, its own transaction ($1 the follower, $2 the followee, $3 when,
+ * then the outbox rows' parameters): the pair's lock, the row, both counts, and the event with
+ * the drawn sequence in its payload, the relay woken at commit; each written only when the row
+ * is new. The sequence is drawn after the lock is held (nextval runs for the row the lock's CTE
+ * yields). Unlike a DELETE, ON CONFLICT needs no snapshot taken after the wait: it checks the
+ * index for rows committed meanwhile, and the counts' UPDATE re-reads the rows it locks, so a
+ * racing follow or unfollow that committed while this one waited is seen.
  */
-const INSERT_FOLLOW = `
-  WITH pair AS (SELECT ${PAIR_LOCK}),
-  changed AS (
-    INSERT INTO follows (follower_id, followee_id, sequence, created_at)
-    SELECT $1, $2, nextval('follow_changes'), $3 FROM pair
-    ON CONFLICT DO NOTHING RETURNING sequence),
-  ${countsMoved('+ 1')}
-  SELECT sequence FROM changed`;
+function followStatement(follow: NewFollow): { sql: string; params: unknown[] } {
+  const event = follow.announce(SEQUENCE_STAND_IN);
+  if ((event.payload as { sequence?: unknown }).sequence !== SEQUENCE_STAND_IN) {
+    throw new Error(`a follow's event must carry the sequence it is given in payload.sequence (event type ${event.type}); the store fills it in`);
+  }
+  const events = outboxInsert(USER_EVENTS_TOPIC, [event], 4, {
+    onlyIf: 'EXISTS (SELECT 1 FROM changed)',
+    payloadWith: `jsonb_build_object('sequence', (SELECT sequence::text FROM changed))`,
+  });
+  return {
+    sql: `
+      WITH pair AS (SELECT ${PAIR_LOCK}),
+      changed AS (
+        INSERT INTO follows (follower_id, followee_id, sequence, created_at)
+        SELECT $1, $2, nextval('follow_changes'), $3 FROM pair
+        ON CONFLICT DO NOTHING RETURNING sequence),
+      ${countsMoved('+ 1')},
+      appended AS (${events.sql} RETURNING 1)
+      SELECT sequence, ${OUTBOX_NOTIFY} FROM changed`,
+    params: [follow.followerId, follow.followeeId, follow.at, ...events.params],
+  };
+}
 
 /** An unfollow and both counts in one statement ($1 the follower, $2 the followee), the pair's lock held before it. */
 const DELETE_FOLLOW = `
@@ -234,16 +264,6 @@ function transactionOn(client: PoolClient): UserTransaction {
     },
     async setPasswordHash(id, passwordHash) {
       await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
-    },
-    async insertFollow(followerId, followeeId, at) {
-      try {
-        const { rows } = await client.query<{ sequence: string }>(INSERT_FOLLOW, [followerId, followeeId, at]);
-        return rows[0]?.sequence;
-      } catch (error) {
-        // The followee was found before the transaction, so a missing row is the follower.
-        if (sqlStateOf(error) === '23503') throw userNotFound();
-        throw error;
-      }
     },
     async deleteFollow(followerId, followeeId) {
       // The lock goes first, alone: a DELETE's snapshot is taken when its statement starts, so

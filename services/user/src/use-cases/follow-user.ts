@@ -16,14 +16,14 @@ export async function findFolloweeId(users: UserReader, followerId: string, foll
 /** Idempotent: following someone already followed changes nothing and emits nothing. */
 export function makeFollowUser(deps: { users: UserStore; clock: Clock }) {
   return async function followUser(command: { followerId: string; followeeHandle: string }): Promise<void> {
-    const followeeId = await findFolloweeId(deps.users, command.followerId, command.followeeHandle);
-    await deps.users.transaction(async (tx) => {
-      const at = deps.clock.now();
-      const sequence = await tx.insertFollow(command.followerId, followeeId, at);
-      if (sequence === undefined) return;
-      await tx.emit([
-        createEvent(UserFollowed, { followerId: command.followerId, followeeId, sequence, followedAt: at.toISOString() }, { occurredAt: at }),
-      ]);
+    const { followerId } = command;
+    const followeeId = await findFolloweeId(deps.users, followerId, command.followeeHandle);
+    const at = deps.clock.now();
+    await deps.users.follow({
+      followerId,
+      followeeId,
+      at,
+      announce: (sequence) => createEvent(UserFollowed, { followerId, followeeId, sequence, followedAt: at.toISOString() }, { occurredAt: at }),
     });
   };
 }

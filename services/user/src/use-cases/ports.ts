@@ -89,11 +89,6 @@ export interface UserTransaction {
   saveProfile(id: string, profile: { displayName: string; bio: string; avatarUrl: string | null; profileVersion: number; updatedAt: Date }): Promise<void>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /**
-   * The follow's sequence when it is new, the follower's following count and the followee's
-   * followers count up by one with it; undefined (and no count moved) when it already existed.
-   */
-  insertFollow(followerId: string, followeeId: string, at: Date): Promise<string | undefined>;
-  /**
    * A new sequence for the unfollow when the follow existed, both counts down by one with it;
    * undefined (and no count moved) when it did not.
    */
@@ -122,7 +117,27 @@ export interface TweetTallies {
   recordTweetDeleted(tweetId: string, authorId: string): Promise<void>;
 }
 
+/** A follow to write, with the event that announces it when it is new. */
+export interface NewFollow {
+  followerId: string;
+  followeeId: string;
+  at: Date;
+  /**
+   * The event, given the follow's sequence. The sequence is drawn in the write itself (after the
+   * pair's lock, so a pair's changes are numbered in the order they happen), so a store that
+   * writes the follow and its event in one statement calls this once with a stand-in and puts
+   * the drawn sequence in the payload's `sequence`: the one field that may depend on it.
+   */
+  announce: (sequence: string) => EventEnvelope;
+}
+
 export interface UserStore extends UserReader, TweetTallies {
+  /**
+   * The follow, the follower's following count and the followee's followers count up by one,
+   * and its event, all at once; the follow's sequence. Undefined, and nothing written, when the
+   * pair already follows. Throws USER_NOT_FOUND when either user does not exist.
+   */
+  follow(follow: NewFollow): Promise<string | undefined>;
   /** Runs `work` in one transaction; it may run again from the start after a deadlock. */
   transaction<T>(work: (tx: UserTransaction) => Promise<T>): Promise<T>;
 }

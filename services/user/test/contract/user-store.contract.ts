@@ -1,9 +1,11 @@
 // One suite for every UserStore: the in-memory fake (unit) and Postgres (integration) must
 // behave alike, so the unit tests that trust the fake are trusting the real thing.
 import { DomainError } from '@chirp/kernel/errors';
+import { createEvent } from '@chirp/kernel/events';
+import { UserFollowed } from '@chirp/kernel/user-events';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/user.ts';
-import type { UserStore } from '../../src/use-cases/ports.ts';
+import type { NewFollow, UserStore } from '../../src/use-cases/ports.ts';
 
 let serial = 0;
 /** A user with a fresh id and handle unless told otherwise. */
@@ -23,7 +25,23 @@ export function aUser(overrides: Partial<User> = {}): User {
   };
 }
 
-export function userStoreContract(name: string, makeStore: () => Promise<UserStore>): void {
+/** A follow of `followeeId` by `followerId`, announced as the follow use case announces it, with the event's id. */
+export function aFollow(followerId: string, followeeId: string, at = new Date()): NewFollow & { eventId: string } {
+  const eventId = crypto.randomUUID();
+  return {
+    followerId,
+    followeeId,
+    at,
+    eventId,
+    announce: (sequence) => createEvent(UserFollowed, { followerId, followeeId, sequence, followedAt: at.toISOString() }, { id: eventId, occurredAt: at }),
+  };
+}
+
+/**
+ * `emitted` reads back the payload of the event with this id as the store wrote it with its
+ * change (the outbox's row), or undefined when none was written.
+ */
+export function userStoreContract(name: string, makeStore: () => Promise<UserStore>, emitted: (store: UserStore, eventId: string) => Promise<unknown>): void {
   describe(`UserStore contract: ${name}`, () => {
     let store: UserStore;
     beforeEach(async () => {
@@ -73,9 +91,8 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
 
     it('when a pair is followed twice and unfollowed twice, then only the first of each returns a sequence, the unfollow a larger one', async () => {
       const [a, b] = await insert(aUser(), aUser());
-      const at = new Date();
-      const followed = await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
-      expect(await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at))).toBeUndefined();
+      const followed = await store.follow(aFollow(a!.id, b!.id));
+      expect(await store.follow(aFollow(a!.id, b!.id))).toBeUndefined();
       expect(await store.followedAmong(a!.id, [b!.id, '3'])).toEqual(new Set([b!.id]));
       const unfollowed = await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
       expect(await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id))).toBeUndefined();
@@ -83,13 +100,28 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
     });
 
-    it('when the follower or the followee is unknown, then USER_NOT_FOUND', async () => {
+    it('when a follow is new, then its event is written with the sequence it drew; a repeat writes none', async () => {
+      const [a, b] = await insert(aUser(), aUser());
+      const [first, again] = [aFollow(a!.id, b!.id, new Date('2026-03-01T00:00:00.000Z')), aFollow(a!.id, b!.id)];
+      // Another follow first, so this one's sequence is not the stand-in a store may build the event with.
+      await store.follow(aFollow(b!.id, a!.id));
+      const sequence = await store.follow(first);
+      await store.follow(again);
+      expect(sequence).toMatch(/^[1-9]\d*$/);
+      expect(await emitted(store, first.eventId)).toEqual({ followerId: a!.id, followeeId: b!.id, sequence, followedAt: '2026-03-01T00:00:00.000Z' });
+      expect(await emitted(store, again.eventId)).toBeUndefined();
+    });
+
+    it('when the follower or the followee is unknown, then USER_NOT_FOUND, and no count moves and no event is written', async () => {
       const [b] = await insert(aUser());
       for (const [follower, followee] of [['4', b!.id], [b!.id, '5']] as const) {
-        const error: unknown = await store.transaction((tx) => tx.insertFollow(follower, followee, new Date())).catch((e: unknown) => e);
+        const follow = aFollow(follower, followee);
+        const error: unknown = await store.follow(follow).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(DomainError);
         expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
+        expect(await emitted(store, follow.eventId)).toBeUndefined();
       }
+      expect(await store.findById(b!.id)).toMatchObject({ followersCount: 0, followingCount: 0 });
     });
 
     it('when ids repeat in a batch, then each user comes back once', async () => {
@@ -104,10 +136,9 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
 
     it('when follows and unfollows are made and repeated, then both counts move with each real change only', async () => {
       const [a, b] = await insert(aUser(), aUser());
-      const at = new Date();
-      await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
-      await store.transaction((tx) => tx.insertFollow(a!.id, b!.id, at));
-      await store.transaction((tx) => tx.insertFollow(b!.id, a!.id, at));
+      await store.follow(aFollow(a!.id, b!.id));
+      await store.follow(aFollow(a!.id, b!.id));
+      await store.follow(aFollow(b!.id, a!.id));
       expect(await store.findById(a!.id)).toMatchObject({ followingCount: 1, followersCount: 1 });
       await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
       await store.transaction((tx) => tx.deleteFollow(a!.id, b!.id));
@@ -115,17 +146,18 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await store.findById(b!.id)).toMatchObject({ followingCount: 1, followersCount: 0 });
     });
 
-    it('when a follow fails, then its transaction moves no count', async () => {
+    it('when an unfollow fails, then its transaction moves no count and the follow stays', async () => {
       const [a, b] = await insert(aUser(), aUser());
+      await store.follow(aFollow(a!.id, b!.id));
       const failed = await store
         .transaction(async (tx) => {
-          await tx.insertFollow(a!.id, b!.id, new Date());
+          await tx.deleteFollow(a!.id, b!.id);
           throw new Error('the outbox write failed');
         })
         .catch((e: unknown) => e);
       expect(failed).toMatchObject({ message: 'the outbox write failed' });
-      expect(await store.findById(b!.id)).toMatchObject({ followersCount: 0 });
-      expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
+      expect(await store.findById(b!.id)).toMatchObject({ followersCount: 1 });
+      expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set([b!.id]));
     });
 
     it('when a handle is looked up for its id, then any case finds it, found again after, and an unknown one is undefined', async () => {
@@ -137,7 +169,7 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
 
     it('when listing followers and following, then newest follow first, after the cursor, up to the limit', async () => {
       const [star, x, y, z] = await insert(aUser(), aUser(), aUser(), aUser());
-      for (const fan of [x!, y!, z!]) await store.transaction((tx) => tx.insertFollow(fan.id, star!.id, new Date()));
+      for (const fan of [x!, y!, z!]) await store.follow(aFollow(fan.id, star!.id));
       const first = await store.listFollowers(star!.id, undefined, 2);
       expect(first.map((e) => e.user.id)).toEqual([z!.id, y!.id]);
       const rest = await store.listFollowers(star!.id, first[1]!.sequence, 2);

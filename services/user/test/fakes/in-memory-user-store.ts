@@ -83,15 +83,6 @@ export function createInMemoryUserStore(): InMemoryUserStore {
     async setPasswordHash(id, passwordHash) {
       state.users.get(id)!.passwordHash = passwordHash;
     },
-    async insertFollow(followerId, followeeId) {
-      if (!state.users.has(followerId) || !state.users.has(followeeId)) throw userNotFound();
-      if (followerId === followeeId) throw new Error('a user cannot follow themself (the follows table refuses it)');
-      if (state.follows.has(pairKey(followerId, followeeId))) return undefined;
-      state.sequence += 1n;
-      state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
-      moveCounts(followerId, followeeId, 1);
-      return String(state.sequence);
-    },
     async deleteFollow(followerId, followeeId) {
       if (!state.follows.delete(pairKey(followerId, followeeId))) return undefined;
       state.sequence += 1n;
@@ -188,6 +179,17 @@ export function createInMemoryUserStore(): InMemoryUserStore {
     // In the queue, so a transaction that throws does not roll back a tally heard while it ran.
     recordTweetCreated: (tweetId, authorId) => transaction(async () => hearTweetFact(tweetId, authorId, 'created')),
     recordTweetDeleted: (tweetId, authorId) => transaction(async () => hearTweetFact(tweetId, authorId, 'deleted')),
+    follow: ({ followerId, followeeId, announce }) =>
+      transaction(async () => {
+        if (!state.users.has(followerId) || !state.users.has(followeeId)) throw userNotFound();
+        if (followerId === followeeId) throw new Error('a user cannot follow themself (the follows table refuses it)');
+        if (state.follows.has(pairKey(followerId, followeeId))) return undefined;
+        state.sequence += 1n;
+        state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
+        moveCounts(followerId, followeeId, 1);
+        state.events.push(announce(String(state.sequence)));
+        return String(state.sequence);
+      }),
     transaction,
   };
 }

@@ -4,8 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { USER_MIGRATIONS } from '../../src/infrastructure/migrations.ts';
 import { createPgUserStore } from '../../src/infrastructure/pg-user-store.ts';
-import type { UserTransaction } from '../../src/use-cases/ports.ts';
-import { aUser, userStoreContract } from '../contract/user-store.contract.ts';
+import { aFollow, aUser, userStoreContract } from '../contract/user-store.contract.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -15,7 +14,11 @@ afterAll(async () => {
   await db.drop();
 });
 
-userStoreContract('Postgres', async () => createPgUserStore(db.pool));
+userStoreContract(
+  'Postgres',
+  async () => createPgUserStore(db.pool),
+  async (_store, eventId) => (await db.pool.query<{ payload: unknown }>('SELECT payload FROM outbox WHERE event_id = $1', [eventId])).rows[0]?.payload,
+);
 
 it('when a transaction reads a user, then it uses its own connection: with a pool of one it does not wait on itself', async () => {
   const one = new pg.Pool({ connectionString: db.url, max: 1, connectionTimeoutMillis: 1000 });
@@ -62,25 +65,44 @@ async function aPair(store: ReturnType<typeof createPgUserStore>, following: boo
   await store.transaction(async (tx) => {
     await tx.insertUser(fan, 'hash');
     await tx.insertUser(star, 'hash');
-    if (following) await tx.insertFollow(fan.id, star.id, new Date());
   });
+  if (following) await store.follow(aFollow(fan.id, star.id));
   return { fan, star };
 }
 
-type PairChange = (tx: UserTransaction) => Promise<string | undefined>;
+type PairChange = 'follow' | 'unfollow';
 
 /**
  * `first` runs and holds its transaction open (with the pair's lock); `second` starts and waits
  * on that lock; then `first` commits. Resolves to both changes' sequences.
  */
-async function raceOnPair(store: ReturnType<typeof createPgUserStore>, first: PairChange, second: PairChange) {
+async function raceOnPair(store: ReturnType<typeof createPgUserStore>, pair: { fan: { id: string }; star: { id: string } }, first: PairChange, second: PairChange) {
+  const [fanId, starId] = [pair.fan.id, pair.star.id];
   let commit!: () => void;
   const held = new Promise<void>((resolve) => (commit = resolve));
-  const holding = store.transaction(async (tx) => {
-    const sequence = await first(tx);
-    await held;
-    return sequence;
-  });
+  const change = (kind: PairChange) => (kind === 'follow' ? store.follow(aFollow(fanId, starId)) : store.transaction((tx) => tx.deleteFollow(fanId, starId)));
+  const holdOpen = async (kind: PairChange): Promise<string | undefined> => {
+    if (kind === 'unfollow') {
+      return store.transaction(async (tx) => {
+        const sequence = await tx.deleteFollow(fanId, starId);
+        await held;
+        return sequence;
+      });
+    }
+    // A follow is one statement, its own transaction: held open here by running it inside one,
+    // on a store whose only connection is this client.
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const sequence = await createPgUserStore(client as unknown as pg.Pool).follow(aFollow(fanId, starId));
+      await held;
+      await client.query('COMMIT');
+      return sequence;
+    } finally {
+      client.release();
+    }
+  };
+  const holding = holdOpen(first);
   // pg_locks is the whole server's: only this test's database counts.
   const pairLocks = async (granted: boolean) =>
     (
@@ -92,7 +114,7 @@ async function raceOnPair(store: ReturnType<typeof createPgUserStore>, first: Pa
   let waiting: Promise<string | undefined> | undefined;
   try {
     await eventually(async () => (await pairLocks(true)) === 1, 'the first change holding the pair lock');
-    waiting = store.transaction(second);
+    waiting = change(second);
     await eventually(async () => (await pairLocks(false)) === 1, 'the second change waiting on it');
   } finally {
     // Always let the first commit: a transaction left open would hold its connection past the test.
@@ -101,32 +123,31 @@ async function raceOnPair(store: ReturnType<typeof createPgUserStore>, first: Pa
   return { first: await holding, second: await waiting };
 }
 
-it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once', async () => {
+it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once, one event', async () => {
   const store = createPgUserStore(db.pool);
-  const { fan, star } = await aPair(store, false);
-  const follow: PairChange = (tx) => tx.insertFollow(fan.id, star.id, new Date());
-  const { first, second } = await raceOnPair(store, follow, follow);
+  const pair = await aPair(store, false);
+  const { first, second } = await raceOnPair(store, pair, 'follow', 'follow');
   expect(first).toMatch(/^\d+$/);
   expect(second).toBeUndefined();
-  expect(await store.findById(star.id)).toMatchObject({ followersCount: 1 });
-  expect(await store.findById(fan.id)).toMatchObject({ followingCount: 1 });
+  expect(await store.findById(pair.star.id)).toMatchObject({ followersCount: 1 });
+  expect(await store.findById(pair.fan.id)).toMatchObject({ followingCount: 1 });
+  const { rows } = await db.pool.query(`SELECT payload->>'sequence' AS sequence FROM outbox WHERE type = 'user.followed' AND payload->>'followerId' = $1`, [pair.fan.id]);
+  expect(rows).toEqual([{ sequence: first }]);
 });
 
 it.each([
   // The waiting change undoes the held one, so the pair ends as it started.
-  { waiting: 'a follow', onA: 'an unfollow', following: true },
-  { waiting: 'an unfollow', onA: 'a follow', following: false },
-])('when $waiting waits on $onA of the pair in flight, then it acts on the committed state: the later sequence, the counts to match', async ({ following }) => {
+  { waiting: 'follow', onA: 'unfollow', following: true },
+  { waiting: 'unfollow', onA: 'follow', following: false },
+] as const)('when a $waiting waits on an $onA of the pair in flight, then it acts on the committed state: the later sequence, the counts to match', async ({ waiting, onA, following }) => {
   const store = createPgUserStore(db.pool);
-  const { fan, star } = await aPair(store, following);
-  const follow: PairChange = (tx) => tx.insertFollow(fan.id, star.id, new Date());
-  const unfollow: PairChange = (tx) => tx.deleteFollow(fan.id, star.id);
-  const { first, second } = await raceOnPair(store, following ? unfollow : follow, following ? follow : unfollow);
+  const pair = await aPair(store, following);
+  const { first, second } = await raceOnPair(store, pair, onA, waiting);
   expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
   const count = following ? 1 : 0;
-  expect(await store.followedAmong(fan.id, [star.id])).toEqual(new Set(following ? [star.id] : []));
-  expect(await store.findById(star.id)).toMatchObject({ followersCount: count });
-  expect(await store.findById(fan.id)).toMatchObject({ followingCount: count });
+  expect(await store.followedAmong(pair.fan.id, [pair.star.id])).toEqual(new Set(following ? [pair.star.id] : []));
+  expect(await store.findById(pair.star.id)).toMatchObject({ followersCount: count });
+  expect(await store.findById(pair.fan.id)).toMatchObject({ followingCount: count });
 });
 
 it('when a handle is looked up for its id, then a found id is remembered and an unknown handle is asked again', async () => {

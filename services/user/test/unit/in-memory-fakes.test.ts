@@ -5,9 +5,13 @@ import { sessionRevocationsContract } from '../contract/session-revocations.cont
 import { tokenSecretsContract } from '../contract/token-secrets.contract.ts';
 import { userStoreContract } from '../contract/user-store.contract.ts';
 import { cheapHasher, countingSecrets, fakeAccessTokens, recordingRevocations } from '../fakes/fake-ports.ts';
-import { createInMemoryUserStore } from '../fakes/in-memory-user-store.ts';
+import { createInMemoryUserStore, type InMemoryUserStore } from '../fakes/in-memory-user-store.ts';
 
-userStoreContract('in memory', async () => createInMemoryUserStore());
+userStoreContract(
+  'in memory',
+  async () => createInMemoryUserStore(),
+  async (store, eventId) => (store as InMemoryUserStore).events.find((event) => event.id === eventId)?.payload,
+);
 
 passwordHasherContract('salted SHA-256 fake', async () => ({ hasher: cheapHasher({ cost: 2 }), weaker: cheapHasher({ cost: 1 }) }));
 
