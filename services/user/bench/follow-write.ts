@@ -105,14 +105,17 @@ async function oneStatement(): Promise<void> {
 
 const variants = { 'a transaction, statement by statement': inTurn, 'one statement': oneStatement };
 const results = await interleavedCosts(variants, { rounds, calls: follows, warmUp, serverPid: backendPid });
-const { rows } = await pool.query<{ follows: number; events: number; sequenced: number; counted: number }>(
+// Each event names its own pair's follow by the sequence that follow drew (a stand-in left in
+// place would name another pair's), and every follow moved both counts once.
+const { rows } = await pool.query<{ follows: number; events: number; sequenced: number; followers: number; following: number }>(
   `SELECT (SELECT count(*)::int FROM follows) AS follows, (SELECT count(*)::int FROM outbox WHERE type = 'user.followed') AS events,
-          (SELECT count(*)::int FROM outbox o JOIN follows f ON f.sequence = (o.payload->>'sequence')::bigint) AS sequenced,
-          (SELECT sum(followers_count)::int FROM users) AS counted`,
+          (SELECT count(*)::int FROM outbox o JOIN follows f ON f.sequence = (o.payload->>'sequence')::bigint
+             AND f.follower_id = (o.payload->>'followerId')::bigint AND f.followee_id = (o.payload->>'followeeId')::bigint) AS sequenced,
+          (SELECT sum(followers_count)::int FROM users) AS followers, (SELECT sum(following_count)::int FROM users) AS following`,
 );
 const stored = rows[0]!;
-if (stored.follows !== needed || stored.events !== needed || stored.sequenced !== needed || stored.counted !== needed) {
-  throw new Error(`stored ${JSON.stringify(stored)}, expected ${needed} of each: a variant did not write its follows, events with their sequences, or counts`);
+if (Object.values(stored).some((count) => count !== needed)) {
+  throw new Error(`stored ${JSON.stringify(stored)}, expected ${needed} of each: a variant did not write its follows, events with their own sequences, or both counts`);
 }
 
 printBeforeAfter(results, { process: 'this process', server: 'Postgres', per: 'follow', rounds, calls: follows, comparison: 'one statement vs a transaction' });

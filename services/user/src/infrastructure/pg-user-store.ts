@@ -164,7 +164,13 @@ const RECORD_TWEET_DELETED = `
     RETURNING created)
   UPDATE users SET tweet_count = GREATEST(tweet_count - 1, 0) WHERE id = $2 AND EXISTS (SELECT 1 FROM heard WHERE heard.created)`;
 
-/** The pair's lock ($1 the follower, $2 the followee), as a select-list item. */
+/**
+ * The pair's lock ($1 the follower, $2 the followee), as a select-list item. Follows and
+ * unfollows of one pair take turns on this transaction-scoped advisory lock, so each takes its
+ * sequence number only after the one before it committed: in sequence order the changes of a
+ * pair are in the order they happened. (Without it, an INSERT draws its number, then waits on a
+ * racing DELETE that draws a later one.)
+ */
 const PAIR_LOCK = `pg_advisory_xact_lock(hashtextextended('follows:' || $1::bigint || ':' || $2::bigint, 0))`;
 
 /**
@@ -222,12 +228,7 @@ const DELETE_FOLLOW = `
   SELECT sequence FROM changed`;
 
 function transactionOn(client: PoolClient): UserTransaction {
-  /**
-   * Follows and unfollows of one pair take turns on a transaction-scoped advisory lock, so
-   * each takes its sequence number only after the one before it committed: in sequence
-   * order the changes of a pair are in the order they happened. (Without it, an INSERT
-   * draws its number, then waits on a racing DELETE that draws a later one.)
-   */
+  /** The pair's lock alone, for an unfollow (see PAIR_LOCK and deleteFollow). */
   const lockPair = async (followerId: string, followeeId: string) => {
     await client.query(`SELECT ${PAIR_LOCK}`, [followerId, followeeId]);
   };

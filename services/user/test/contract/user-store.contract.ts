@@ -112,6 +112,15 @@ export function userStoreContract(name: string, makeStore: () => Promise<UserSto
       expect(await emitted(store, again.eventId)).toBeUndefined();
     });
 
+    it("when a follow's event does not carry the sequence it is given, then the store refuses it and writes nothing", async () => {
+      const [a, b] = await insert(aUser(), aUser());
+      const follow = aFollow(a!.id, b!.id);
+      const misplaced = { ...follow, announce: () => follow.announce('9223372036854775807') };
+      await expect(store.follow(misplaced)).rejects.toThrow(/payload\.sequence/);
+      expect(await store.followedAmong(a!.id, [b!.id])).toEqual(new Set());
+      expect(await emitted(store, follow.eventId)).toBeUndefined();
+    });
+
     it('when the follower or the followee is unknown, then USER_NOT_FOUND, and no count moves and no event is written', async () => {
       const [b] = await insert(aUser());
       for (const [follower, followee] of [['4', b!.id], [b!.id, '5']] as const) {

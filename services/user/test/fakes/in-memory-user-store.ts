@@ -187,7 +187,12 @@ export function createInMemoryUserStore(): InMemoryUserStore {
         state.sequence += 1n;
         state.follows.set(pairKey(followerId, followeeId), { followerId, followeeId, sequence: state.sequence });
         moveCounts(followerId, followeeId, 1);
-        state.events.push(announce(String(state.sequence)));
+        const event = announce(String(state.sequence));
+        // As Postgres's store checks: the sequence it is given goes in payload.sequence.
+        if ((event.payload as { sequence?: unknown }).sequence !== String(state.sequence)) {
+          throw new Error(`a follow's event must carry the sequence it is given in payload.sequence (event type ${event.type})`);
+        }
+        state.events.push(event);
         return String(state.sequence);
       }),
     transaction,

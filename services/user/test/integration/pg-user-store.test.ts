@@ -98,6 +98,10 @@ async function raceOnPair(store: ReturnType<typeof createPgUserStore>, pair: { f
       await held;
       await client.query('COMMIT');
       return sequence;
+    } catch (error) {
+      // Not back to the pool inside an aborted transaction, where it would fail the next test.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
       client.release();
     }
@@ -123,6 +127,15 @@ async function raceOnPair(store: ReturnType<typeof createPgUserStore>, pair: { f
   return { first: await holding, second: await waiting };
 }
 
+/** The sequences in the fan's `user.followed` events, in the outbox's order. */
+const followedSequences = async (fanId: string) =>
+  (
+    await db.pool.query<{ sequence: string }>(
+      `SELECT payload->>'sequence' AS sequence FROM outbox WHERE type = 'user.followed' AND payload->>'followerId' = $1 ORDER BY position`,
+      [fanId],
+    )
+  ).rows.map((row) => row.sequence);
+
 it('when a follow of a pair waits on the same follow in flight, then once that commits it finds the row: one sequence, counts moved once, one event', async () => {
   const store = createPgUserStore(db.pool);
   const pair = await aPair(store, false);
@@ -131,8 +144,7 @@ it('when a follow of a pair waits on the same follow in flight, then once that c
   expect(second).toBeUndefined();
   expect(await store.findById(pair.star.id)).toMatchObject({ followersCount: 1 });
   expect(await store.findById(pair.fan.id)).toMatchObject({ followingCount: 1 });
-  const { rows } = await db.pool.query(`SELECT payload->>'sequence' AS sequence FROM outbox WHERE type = 'user.followed' AND payload->>'followerId' = $1`, [pair.fan.id]);
-  expect(rows).toEqual([{ sequence: first }]);
+  expect(await followedSequences(pair.fan.id)).toEqual([first]);
 });
 
 it.each([
@@ -148,6 +160,8 @@ it.each([
   expect(await store.followedAmong(pair.fan.id, [pair.star.id])).toEqual(new Set(following ? [pair.star.id] : []));
   expect(await store.findById(pair.star.id)).toMatchObject({ followersCount: count });
   expect(await store.findById(pair.fan.id)).toMatchObject({ followingCount: count });
+  // A waiting follow's event carries the sequence it drew after the unfollow committed.
+  if (waiting === 'follow') expect((await followedSequences(pair.fan.id)).at(-1)).toBe(second);
 });
 
 it('when a handle is looked up for its id, then a found id is remembered and an unknown handle is asked again', async () => {
